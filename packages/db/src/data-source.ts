@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { migrations } from '@msched/migrations';
+import { entities } from './entities';
+
+export interface DbSettings {
+  url: string;
+  poolSize: number;
+}
+
+/**
+ * The job database. Entities live in ./entities, migrations in the top-level migrations/ package;
+ * `synchronize` is never used: the schema only changes through migrations.
+ */
+export function createDataSource(settings: DbSettings, opts: { applicationName?: string } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: settings.url,
+    // eslint-disable-next-line @typescript-eslint/ban-types
+    entities: entities as MixedList<Function | string | EntitySchema>,
+    migrations: migrations as MixedList<Function | string>,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: { max: settings.poolSize, application_name: opts.applicationName ?? 'msched' },
+  });
+}
+
+/** Opens the data source and applies pending migrations (serialized across processes by an advisory lock). */
+export async function openDatabase(settings: DbSettings, opts: { migrate?: boolean; applicationName?: string } = {}): Promise<DataSource> {
+  const ds = createDataSource(settings, opts);
+  try {
+    await ds.initialize();
+  } catch (e) {
+    throw new Error(`cannot connect to PostgreSQL (${redactUrl(settings.url)}): ${(e as Error).message}`);
+  }
+  if (opts.migrate ?? true) await migrate(ds);
+  return ds;
+}
+
+const MIGRATION_LOCK = 727_411_001;
+
+export async function migrate(ds: DataSource): Promise<string[]> {
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    // Several replicas may start at once; only one applies migrations, the others wait and find none left.
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:<redacted>@');
+}

@@ -1,0 +1,174 @@
+import zookeeper from 'node-zookeeper-client';
+import type { Logger } from '@msched/logging';
+
+/**
+ * The only module that touches node-zookeeper-client (unmaintained upstream): everything else sees
+ * this promise-based surface, so the library can be swapped without touching callers.
+ */
+export type CreateMode = 'persistent' | 'ephemeral' | 'persistent_sequential' | 'ephemeral_sequential';
+
+const MODES: Record<CreateMode, number> = {
+  persistent: zookeeper.CreateMode.PERSISTENT,
+  ephemeral: zookeeper.CreateMode.EPHEMERAL,
+  persistent_sequential: zookeeper.CreateMode.PERSISTENT_SEQUENTIAL,
+  ephemeral_sequential: zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL,
+};
+
+export type ZkEventType = 'created' | 'deleted' | 'data_changed' | 'children_changed';
+export interface ZkEvent { type: ZkEventType; path: string }
+export type Watcher = (e: ZkEvent) => void;
+
+export class ZkError extends Error {
+  constructor(message: string, readonly code: number | undefined, readonly path?: string) {
+    super(message);
+    this.name = 'ZkError';
+  }
+  get isNoNode(): boolean { return this.code === zookeeper.Exception.NO_NODE; }
+  get isNodeExists(): boolean { return this.code === zookeeper.Exception.NODE_EXISTS; }
+  get isNotEmpty(): boolean { return this.code === zookeeper.Exception.NOT_EMPTY; }
+}
+
+export interface ZkOptions {
+  sessionTimeoutMs?: number;
+  /** How long connect() waits for the first connection before failing. */
+  connectTimeoutMs?: number;
+  logger?: Logger;
+}
+
+function wrapErr(e: unknown, path?: string): ZkError {
+  const ex = e as { code?: number; message?: string; getCode?: () => number };
+  const code = typeof ex.getCode === 'function' ? ex.getCode() : ex.code;
+  return new ZkError(`${ex.message ?? String(e)}${path ? ` (${path})` : ''}`, code, path);
+}
+
+function toEvent(e: zookeeper.Event): ZkEvent {
+  const map: Record<number, ZkEventType> = {
+    [zookeeper.Event.NODE_CREATED]: 'created',
+    [zookeeper.Event.NODE_DELETED]: 'deleted',
+    [zookeeper.Event.NODE_DATA_CHANGED]: 'data_changed',
+    [zookeeper.Event.NODE_CHILDREN_CHANGED]: 'children_changed',
+  };
+  return { type: map[e.getType()], path: e.getPath() };
+}
+
+export class Zk {
+  private closed = false;
+  private readonly expiredHandlers: Array<() => void> = [];
+
+  private constructor(private readonly client: zookeeper.Client, private readonly logger?: Logger) {
+    client.on('state', (state: zookeeper.State) => {
+      if (state === zookeeper.State.EXPIRED) {
+        this.logger?.warn('ZooKeeper session expired: ephemeral nodes are gone');
+        this.expiredHandlers.forEach((h) => h());
+      } else if (state === zookeeper.State.DISCONNECTED && !this.closed) {
+        this.logger?.warn('ZooKeeper disconnected; the client reconnects on its own');
+      }
+    });
+  }
+
+  /** Connects to the ensemble; rejects with a clear message when nothing answers in time. */
+  static connect(servers: readonly string[], opts: ZkOptions = {}): Promise<Zk> {
+    const client = zookeeper.createClient(servers.join(','), {
+      sessionTimeout: opts.sessionTimeoutMs ?? 10000,
+      spinDelay: 500,
+      retries: 0,
+    });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.close();
+        reject(new ZkError(`ZooKeeper at ${servers.join(',')} did not answer within ${opts.connectTimeoutMs ?? 10000} ms (is the stack up? npm run stack:up)`, undefined));
+      }, opts.connectTimeoutMs ?? 10000);
+      client.once('connected', () => {
+        clearTimeout(timer);
+        resolve(new Zk(client, opts.logger));
+      });
+      client.connect();
+    });
+  }
+
+  /** Called when the session expires; the caller must re-create its ephemeral nodes or step down. */
+  onSessionExpired(handler: () => void): void {
+    this.expiredHandlers.push(handler);
+  }
+
+  /** Session id as hex, useful in logs to tell replicas apart. */
+  get sessionId(): string {
+    return this.client.getSessionId().toString('hex');
+  }
+
+  create(path: string, data?: Buffer | string, mode: CreateMode = 'persistent'): Promise<string> {
+    const buf = data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    return new Promise((resolve, reject) =>
+      this.client.create(path, buf, MODES[mode], (err, created) => (err ? reject(wrapErr(err, path)) : resolve(created))));
+  }
+
+  mkdirp(path: string): Promise<string> {
+    return new Promise((resolve, reject) => this.client.mkdirp(path, (err, p) => (err ? reject(wrapErr(err, path)) : resolve(p))));
+  }
+
+  /** Data of a node, or null when it does not exist. */
+  getData(path: string, watcher?: Watcher): Promise<Buffer | null> {
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | zookeeper.Exception | null, data: Buffer) => {
+        if (err) {
+          const z = wrapErr(err, path);
+          return z.isNoNode ? resolve(null) : reject(z);
+        }
+        resolve(data ?? Buffer.alloc(0));
+      };
+      if (watcher) this.client.getData(path, (e) => watcher(toEvent(e)), cb);
+      else this.client.getData(path, cb);
+    });
+  }
+
+  setData(path: string, data: Buffer | string): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.client.setData(path, Buffer.isBuffer(data) ? data : Buffer.from(data), (err) => (err ? reject(wrapErr(err, path)) : resolve())));
+  }
+
+  getChildren(path: string, watcher?: Watcher): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | zookeeper.Exception | null, children: string[]) => (err ? reject(wrapErr(err, path)) : resolve(children));
+      if (watcher) this.client.getChildren(path, (e) => watcher(toEvent(e)), cb);
+      else this.client.getChildren(path, cb);
+    });
+  }
+
+  exists(path: string, watcher?: Watcher): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | zookeeper.Exception | null, stat: zookeeper.Stat) => (err ? reject(wrapErr(err, path)) : resolve(!!stat));
+      if (watcher) this.client.exists(path, (e) => watcher(toEvent(e)), cb);
+      else this.client.exists(path, cb);
+    });
+  }
+
+  /** Removes a node; a missing node is not an error (removal is idempotent). */
+  remove(path: string): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.client.remove(path, -1, (err) => {
+        if (err) {
+          const z = wrapErr(err, path);
+          return z.isNoNode ? resolve() : reject(z);
+        }
+        resolve();
+      }));
+  }
+
+  /** Removes a node and everything under it. */
+  async removeRecursive(path: string): Promise<void> {
+    let children: string[];
+    try {
+      children = await this.getChildren(path);
+    } catch (e) {
+      if (e instanceof ZkError && e.isNoNode) return;
+      throw e;
+    }
+    for (const c of children) await this.removeRecursive(`${path}/${c}`);
+    await this.remove(path);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.client.close();
+  }
+}

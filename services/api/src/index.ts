@@ -1,0 +1,2 @@
+// The api service entry point arrives with its issue.
+export {};

@@ -1,0 +1,2 @@
+// The dispatcher service entry point arrives with its issue.
+export {};

@@ -1,0 +1,2 @@
+// The provisioner service entry point arrives with its issue.
+export {};
