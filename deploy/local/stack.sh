@@ -70,7 +70,11 @@ run_as_pg() { if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then chown -
 zk_up() {
   local dir="$STATE/zookeeper"
   if pid_alive "$dir/pid"; then say "  ZooKeeper already running (pid $(cat "$dir/pid"))"; return; fi
-  port_in_use "$ZK_PORT" && die "port $ZK_PORT is in use by another program: stop it or set MSCHED_STACK_ZK_PORT."
+  if port_in_use "$ZK_PORT"; then
+    # Another checkout's stack (or a ZooKeeper of the user's) already serves this port: use it.
+    $PROBE zk-ruok "127.0.0.1:$ZK_PORT" && { say "  ZooKeeper already answering on 127.0.0.1:$ZK_PORT (not started by this checkout)"; return; }
+    die "port $ZK_PORT is in use by a program that is not ZooKeeper: stop it or set MSCHED_STACK_ZK_PORT."
+  fi
   mkdir -p "$dir/data"
   cat > "$dir/zoo.cfg" <<CFG
 tickTime=2000
@@ -112,8 +116,11 @@ kafka_classpath() {
 kafka_up() {
   local dir="$STATE/kafka"
   mkdir -p "$dir"
-  if pid_alive "$dir/pid"; then say "  Kafka already running (pid $(cat "$dir/pid"))"; else
-    port_in_use "$KAFKA_PORT" && die "port $KAFKA_PORT is in use by another program: stop it or set MSCHED_STACK_KAFKA_PORT."
+  if pid_alive "$dir/pid"; then say "  Kafka already running (pid $(cat "$dir/pid"))"
+  elif port_in_use "$KAFKA_PORT" && $PROBE kafka-wait "127.0.0.1:$KAFKA_PORT"; then
+    say "  Kafka already answering on 127.0.0.1:$KAFKA_PORT (not started by this checkout)"
+  else
+    port_in_use "$KAFKA_PORT" && die "port $KAFKA_PORT is in use by a program that is not Kafka: stop it or set MSCHED_STACK_KAFKA_PORT."
     port_in_use "$KAFKA_CTRL_PORT" && die "port $KAFKA_CTRL_PORT is in use by another program: stop it or set MSCHED_STACK_KAFKA_CONTROLLER_PORT."
     kafka_classpath
     cat > "$dir/server.properties" <<CFG
