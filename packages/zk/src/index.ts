@@ -1,2 +1,3 @@
 export * from './client';
 export * from './ruok';
+export * from './leader-election';
