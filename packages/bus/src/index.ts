@@ -1,3 +1,4 @@
 export * from './topics';
 export * from './kafka';
 export * from './envelope';
+export * from './consumer';

@@ -19,6 +19,8 @@ export interface LoggerOptions {
   environment?: string;
   /** Where lines go; defaults to stderr so stdout stays free for command output (tables, --json). */
   stream?: NodeJS.WritableStream;
+  /** Drop every line (tests that provoke errors on purpose). */
+  silent?: boolean;
 }
 
 const CONTEXT_KEYS: ReadonlyArray<keyof JobContext> = ['experimentId', 'processId', 'jobId', 'taskId', 'attempt'];
@@ -57,6 +59,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       ...(isTty ? [winston.format.colorize()] : []), winston.format.printf(prettyLine));
   return winston.createLogger({
     level: opts.level ?? 'info',
+    silent: opts.silent ?? false,
     defaultMeta: { service: opts.service },
     format: fmt,
     transports: [new winston.transports.Stream({ stream })],
