@@ -1,2 +1,3 @@
 export * from './glossary';
 export * from './gang';
+export * from './events';
