@@ -1,0 +1,11 @@
+import { SCALAR_EPSILON } from '@msched/mesos';
+import { agentLabel } from '../../snapshot/agent-resources';
+import { basisWord, num, plural } from '../format';
+import type { AgentFilter } from './agent-filter';
+
+/** Refuses agents that cannot hold a single rank's cpus. */
+export const cpuFilter: AgentFilter = {
+  name: 'cpus',
+  admits: (agent, ctx) => agent.cpus + SCALAR_EPSILON >= ctx.request.cpusPerRank,
+  explain: (agent, ctx) => `${agentLabel(agent)}: ${plural(agent.cpus, 'cpu')} ${basisWord(ctx.basis)}, a rank needs ${num(ctx.request.cpusPerRank)}`,
+};

@@ -1,0 +1,11 @@
+import { SCALAR_EPSILON } from '@msched/mesos';
+import { agentLabel } from '../../snapshot/agent-resources';
+import { basisWord, num } from '../format';
+import type { AgentFilter } from './agent-filter';
+
+/** Refuses agents that cannot hold a single rank's scratch disk (only when the gang asks for disk). */
+export const diskFilter: AgentFilter = {
+  name: 'disk',
+  admits: (agent, ctx) => agent.disk + SCALAR_EPSILON >= ctx.diskPerRank,
+  explain: (agent, ctx) => `${agentLabel(agent)}: ${num(agent.disk)} MB disk ${basisWord(ctx.basis)}, a rank needs ${num(ctx.diskPerRank)} MB`,
+};

@@ -1,0 +1,11 @@
+import { SCALAR_EPSILON } from '@msched/mesos';
+import { agentLabel } from '../../snapshot/agent-resources';
+import { basisWord, num } from '../format';
+import type { AgentFilter } from './agent-filter';
+
+/** Refuses agents that cannot hold a single rank's memory. */
+export const memFilter: AgentFilter = {
+  name: 'mem',
+  admits: (agent, ctx) => agent.mem + SCALAR_EPSILON >= ctx.request.memMbPerRank,
+  explain: (agent, ctx) => `${agentLabel(agent)}: ${num(agent.mem)} MB memory ${basisWord(ctx.basis)}, a rank needs ${num(ctx.request.memMbPerRank)} MB`,
+};

@@ -1,0 +1,22 @@
+import { SCALAR_EPSILON } from '@msched/mesos';
+import { diskPerRankOf, type GangRequest } from '../request/gang-request';
+import type { AgentResources } from '../snapshot/agent-resources';
+
+/** How many ranks fit on an agent by cpus, memory and disk (ports are per agent, not per rank). */
+export function slotsOn(agent: AgentResources, req: GangRequest): number {
+  let slots = Math.floor((agent.cpus + SCALAR_EPSILON) / req.cpusPerRank);
+  const byMem = Math.floor((agent.mem + SCALAR_EPSILON) / req.memMbPerRank);
+  if (byMem < slots) slots = byMem;
+  const disk = diskPerRankOf(req);
+  if (disk > 0) {
+    const byDisk = Math.floor((agent.disk + SCALAR_EPSILON) / disk);
+    if (byDisk < slots) slots = byDisk;
+  }
+  return slots;
+}
+
+/** An agent that passed every filter, with the ranks it can hold. */
+export interface Candidate {
+  readonly agent: AgentResources;
+  readonly slots: number;
+}

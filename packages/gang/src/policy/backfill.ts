@@ -1,0 +1,44 @@
+import type { WaitingGang } from './types';
+
+export type BackfillVerdict = { readonly allowed: true } | { readonly allowed: false; readonly why: string };
+
+export interface HeadReservation {
+  readonly gang: WaitingGang;
+  /** Epoch ms when it became head of its role's queue. */
+  readonly headSince: number;
+  /** Estimated epoch ms when it fits; undefined when no estimate exists. */
+  readonly fitsAt?: number;
+}
+
+/** A wait or wall time in words: 45 s, 12 min, 2.5 h. */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 360) / 10} h`;
+}
+
+/**
+ * May `candidate` start before the head gang (EASY backfilling)? Yes when it surely ends before
+ * the head's reservation is satisfied, so it cannot delay the head. Without an estimate the
+ * reservation is young at first (others may go ahead) and binding once it has aged past
+ * `agingSeconds`: then everything freed is kept for the head, so the head cannot starve.
+ */
+export function mayBackfill(candidate: WaitingGang, head: HeadReservation, now: number, agingSeconds: number): BackfillVerdict {
+  const headName = `gang ${head.gang.gangId}`;
+  if (head.fitsAt !== undefined) {
+    const endsAt = now + candidate.wallTimeSeconds * 1000;
+    if (endsAt <= head.fitsAt) return { allowed: true };
+    return {
+      allowed: false,
+      why: `waiting behind ${headName}: its wall time (${formatDuration(candidate.wallTimeSeconds * 1000)}) would end after ${headName} is expected to fit (${new Date(head.fitsAt).toISOString()})`,
+    };
+  }
+  const age = now - head.headSince;
+  if (age < agingSeconds * 1000) return { allowed: true };
+  return {
+    allowed: false,
+    why: `waiting behind ${headName}: it has waited ${formatDuration(age)} at the head of the queue, so every freed resource is kept for it`,
+  };
+}
+

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './offer-policy';
+export * from './backfill';
+export * from './reservation-estimate';
+export * from './held-offers';

@@ -1,0 +1,276 @@
+import type { ClusterState } from '@msched/mesos';
+import { carveTaskResources } from '../launch/carve-resources';
+import { fitsCluster } from '../placement/fits-cluster';
+import { placeOnAgents } from '../placement/place-gang';
+import type { Assignment } from '../placement/types';
+import { validateGangRequest } from '../request/gang-request';
+import type { AgentResources } from '../snapshot/agent-resources';
+import { capacityFromClusterState, type ClusterCapacity } from '../snapshot/cluster-capacity';
+import { OfferSnapshot } from '../snapshot/offer-snapshot';
+import { formatDuration, mayBackfill, type HeadReservation } from './backfill';
+import { HeldOffers } from './held-offers';
+import { estimateReservationTime } from './reservation-estimate';
+import type { OfferPolicyConfig, PolicyDecision, PolicyEvent, RunningGang, WaitingGang } from './types';
+
+interface Queued {
+  readonly gang: WaitingGang;
+  readonly seq: number;
+}
+
+export interface OfferPolicyState {
+  /** Roles suppressed at the last (re)subscription; default: none. */
+  readonly suppressedRoles?: readonly string[];
+}
+
+/**
+ * What to do with offers, as a pure state machine: events in (gangs queued and ended, offers, time),
+ * decisions out (launch, decline with a filter, revive, suppress, fail). Gangs wait in one FIFO
+ * queue per role; the head of each queue holds a reservation; smaller gangs go ahead only when they
+ * cannot delay it (see backfill.ts). Offers are held for waiting gangs at most `holdSeconds`.
+ */
+export class OfferPolicy {
+  private readonly queue: Queued[] = [];
+  private seq = 0;
+  private readonly held = new HeldOffers();
+  private readonly running = new Map<string, RunningGang>();
+  private readonly suppressed: Set<string>;
+  /** Roles with offers declined (so filtered) since their last REVIVE. */
+  private readonly declinedSinceRevive = new Set<string>();
+  /** Roles where work arrived or capacity freed since the last evaluation. */
+  private readonly reviveWanted = new Set<string>();
+  private readonly explanations = new Map<string, string>();
+  private readonly heads = new Map<string, { gangId: string; since: number }>();
+  private capacity = new Map<string, ClusterCapacity>();
+  private cluster: ClusterState | undefined;
+  private snapshot: { version: number; value: OfferSnapshot } | undefined;
+
+  constructor(private readonly config: OfferPolicyConfig, state: OfferPolicyState = {}) {
+    if (config.roles.length === 0) throw new RangeError('the offer policy needs the framework roles');
+    this.suppressed = new Set(state.suppressedRoles ?? []);
+  }
+
+  /** Applies events in order, then decides once. `now` is epoch ms. */
+  handle(events: PolicyEvent | readonly PolicyEvent[], now: number): PolicyDecision[] {
+    const out: PolicyDecision[] = [];
+    for (const e of Array.isArray(events) ? events : [events as PolicyEvent]) this.apply(e, now, out);
+    this.evaluate(now, out);
+    return out;
+  }
+
+  /** Why a gang is still waiting, in words (for `msched jobs show` and the DB); undefined if it is not waiting. */
+  explain(gangId: string, now: number): string | undefined {
+    const i = this.queue.findIndex((q) => q.gang.gangId === gangId);
+    if (i < 0) return undefined;
+    const { gang } = this.queue[i];
+    const position = this.queue.filter((q, j) => j <= i && q.gang.request.role === gang.request.role).length;
+    const why = this.explanations.get(gangId) ?? 'waiting for offers';
+    return `#${position} in the queue of role ${gang.request.role}, waiting ${formatDuration(now - gang.queuedAt)}: ${why}`;
+  }
+
+  /** Roles to pass as suppressed_roles when (re)subscribing. */
+  suppressedRoles(): string[] {
+    return [...this.suppressed].sort();
+  }
+
+  waiting(): WaitingGang[] {
+    return this.queue.map((q) => q.gang);
+  }
+
+  get heldOffers(): number {
+    return this.held.size;
+  }
+
+  private apply(e: PolicyEvent, now: number, out: PolicyDecision[]): void {
+    switch (e.type) {
+      case 'gangQueued':
+        return this.enqueue(e.gang, out);
+      case 'gangWithdrawn':
+        this.dequeue(e.gangId);
+        return;
+      case 'gangRunning':
+        this.running.set(e.gang.gangId, e.gang);
+        return;
+      case 'gangEnded': {
+        const gang = this.running.get(e.gangId);
+        this.running.delete(e.gangId);
+        if (gang) this.reviveWanted.add(gang.role);
+        return;
+      }
+      case 'offers':
+        this.held.add(e.offers, now);
+        return;
+      case 'offerRescinded':
+        this.held.remove([e.offerId]);
+        return;
+      case 'clusterState':
+        this.cluster = e.state;
+        this.capacity = new Map();
+        for (const q of [...this.queue]) {
+          const reason = this.neverFits(q.gang);
+          if (reason) {
+            this.dequeue(q.gang.gangId);
+            out.push({ type: 'fail', gangId: q.gang.gangId, reason });
+          }
+        }
+        return;
+      case 'resubscribed':
+        this.held.clear();
+        return;
+      case 'tick':
+        return;
+    }
+  }
+
+  private enqueue(gang: WaitingGang, out: PolicyDecision[]): void {
+    if (this.queue.some((q) => q.gang.gangId === gang.gangId) || this.running.has(gang.gangId)) return;
+    const problems = validateGangRequest(gang.request);
+    if (!this.config.roles.includes(gang.request.role)) {
+      problems.push(`role "${gang.request.role}" is not one of the framework's roles (${this.config.roles.join(', ')}), so no offer can ever come for it`);
+    }
+    if (problems.length) return void out.push({ type: 'fail', gangId: gang.gangId, reason: `invalid gang: ${problems.join('; ')}` });
+    const never = this.neverFits(gang);
+    if (never) return void out.push({ type: 'fail', gangId: gang.gangId, reason: never });
+    const entry = { gang, seq: this.seq++ };
+    let i = this.queue.length;
+    while (i > 0 && this.queue[i - 1].gang.queuedAt > gang.queuedAt) i--;
+    this.queue.splice(i, 0, entry);
+    this.explanations.set(gang.gangId, 'queued, waiting for offers');
+    this.reviveWanted.add(gang.request.role);
+  }
+
+  private dequeue(gangId: string): void {
+    const i = this.queue.findIndex((q) => q.gang.gangId === gangId);
+    if (i >= 0) this.queue.splice(i, 1);
+    this.explanations.delete(gangId);
+  }
+
+  /** The reason a gang can never run on this cluster, or undefined (also when capacity is unknown). */
+  private neverFits(gang: WaitingGang): string | undefined {
+    if (!this.cluster) return undefined;
+    const role = gang.request.role;
+    let cap = this.capacity.get(role);
+    if (!cap) this.capacity.set(role, (cap = capacityFromClusterState(this.cluster, role)));
+    const verdict = fitsCluster(gang.request, cap, { maxReasonDetails: 5 });
+    return verdict.fits ? undefined : `can never run on this cluster: ${verdict.reasons.join('; ')}`;
+  }
+
+  /** One snapshot per set of held offers: ticks and queue changes reuse it. */
+  private currentSnapshot(): OfferSnapshot {
+    if (this.snapshot?.version !== this.held.version) {
+      this.snapshot = { version: this.held.version, value: OfferSnapshot.fromOffers(this.held.offers()) };
+    }
+    return this.snapshot.value;
+  }
+
+  private evaluate(now: number, out: PolicyDecision[]): void {
+    const snapshot = this.currentSnapshot();
+    const launched = new Set<string>();
+    const usedOffers: string[] = [];
+    const roles = [...new Set(this.queue.map((q) => q.gang.request.role))];
+
+    for (const role of roles) {
+      let agents: readonly AgentResources[] = snapshot.agents(role);
+      let head: HeadReservation | undefined;
+      for (const { gang } of this.queue) {
+        if (gang.request.role !== role) continue;
+        if (head) {
+          const verdict = mayBackfill(gang, head, now, this.config.reservationAgingSeconds);
+          if (!verdict.allowed) {
+            this.explanations.set(gang.gangId, verdict.why);
+            continue;
+          }
+        }
+        const result = agents.length ? placeOnAgents(gang.request, agents, 'free') : undefined;
+        if (result?.kind === 'placed') {
+          out.push(this.launch(gang, result.assignments, snapshot, now));
+          launched.add(gang.gangId);
+          const used = new Set(result.assignments.map((a) => a.agentId));
+          for (const a of result.assignments) usedOffers.push(...a.offerIds);
+          agents = agents.filter((a) => !used.has(a.agentId));
+          continue;
+        }
+        const shortfall = result?.kind === 'unplaceable' ? result.reasons.slice(0, 2).join('; ') : `no offers for role ${role} are held now`;
+        if (head) {
+          this.explanations.set(gang.gangId, `may start ahead of gang ${head.gang.gangId} (backfill) but does not fit the offers held now: ${shortfall}`);
+          continue;
+        }
+        head = this.reserveHead(gang, agents, now);
+        const estimate = head.fitsAt !== undefined
+          ? `expected to fit by ${new Date(head.fitsAt).toISOString()} as running gangs end`
+          : 'no end-time estimate: the capacity it needs is not held by gangs of this scheduler';
+        this.explanations.set(gang.gangId, `first in line (reservation held for ${formatDuration(now - head.headSince)}); does not fit the offers held now: ${shortfall}; ${estimate}`);
+      }
+      if (!head) this.heads.delete(role);
+    }
+
+    for (const id of launched) this.dequeue(id);
+    this.held.remove(usedOffers);
+    this.declineUnwanted(now, out);
+    this.reviveOrSuppress(out);
+  }
+
+  private reserveHead(gang: WaitingGang, freeAgents: readonly AgentResources[], now: number): HeadReservation {
+    const role = gang.request.role;
+    const prev = this.heads.get(role);
+    const since = prev?.gangId === gang.gangId ? prev.since : now;
+    this.heads.set(role, { gangId: gang.gangId, since });
+    const fitsAt = estimateReservationTime(gang.request, freeAgents, [...this.running.values()]);
+    return { gang, headSince: since, ...(fitsAt !== undefined ? { fitsAt } : {}) };
+  }
+
+  private launch(gang: WaitingGang, assignments: readonly Assignment[], snapshot: OfferSnapshot, now: number): PolicyDecision {
+    this.running.set(gang.gangId, {
+      gangId: gang.gangId,
+      role: gang.request.role,
+      expectedEndAt: now + gang.wallTimeSeconds * 1000,
+      shares: assignments.map((a) => ({ agentId: a.agentId, hostname: a.hostname, cpus: a.cpus, mem: a.mem, disk: a.disk })),
+    });
+    return {
+      type: 'launch',
+      gangId: gang.gangId,
+      role: gang.request.role,
+      agents: assignments.map((a) => ({ ...a, resources: carveTaskResources(snapshot.offers(a.offerIds), a) })),
+    };
+  }
+
+  /** Offers no waiting gang wants go back at once; offers held too long go back with a short filter. */
+  private declineUnwanted(now: number, out: PolicyDecision[]): void {
+    const waitingRoles = new Set(this.queue.map((q) => q.gang.request.role));
+    const idle: string[] = [];
+    const expired: string[] = [];
+    for (const h of this.held.entries()) {
+      if (!waitingRoles.has(h.role)) idle.push(h.offer.id.value);
+      else if (now - h.receivedAt >= this.config.holdSeconds * 1000) expired.push(h.offer.id.value);
+      else continue;
+      this.declinedSinceRevive.add(h.role);
+    }
+    if (idle.length) out.push({ type: 'decline', offerIds: idle, refuseSeconds: this.config.idleRefuseSeconds });
+    if (expired.length) out.push({ type: 'decline', offerIds: expired, refuseSeconds: this.config.declineRefuseSeconds });
+    this.held.remove([...idle, ...expired]);
+  }
+
+  /**
+   * REVIVE a role when work arrives or capacity frees and its offers are suppressed or filtered by our
+   * declines; SUPPRESS a role nothing waits for. Each at most once per state change.
+   */
+  private reviveOrSuppress(out: PolicyDecision[]): void {
+    const waitingRoles = new Set(this.queue.map((q) => q.gang.request.role));
+    const revive: string[] = [];
+    const suppress: string[] = [];
+    for (const role of this.config.roles) {
+      if (waitingRoles.has(role)) {
+        if (this.suppressed.has(role) || (this.reviveWanted.has(role) && this.declinedSinceRevive.has(role))) {
+          revive.push(role);
+          this.suppressed.delete(role);
+          this.declinedSinceRevive.delete(role);
+        }
+      } else if (!this.suppressed.has(role)) {
+        suppress.push(role);
+        this.suppressed.add(role);
+      }
+    }
+    this.reviveWanted.clear();
+    if (revive.length) out.push({ type: 'revive', roles: revive });
+    if (suppress.length) out.push({ type: 'suppress', roles: suppress });
+  }
+}

@@ -1,0 +1,80 @@
+import type { ClusterState, Offer, Resource } from '@msched/mesos';
+import type { Assignment } from '../placement/types';
+import type { GangRequest } from '../request/gang-request';
+
+/** A gang waiting for offers. */
+export interface WaitingGang {
+  readonly gangId: string;
+  readonly request: GangRequest;
+  readonly wallTimeSeconds: number;
+  /**
+   * Epoch ms; the queue is ordered by it. A retried attempt keeps its first attempt's time and so
+   * goes back to the front.
+   */
+  readonly queuedAt: number;
+}
+
+/** Resources a running gang holds on one agent; they come back when it ends. */
+export interface AgentShare {
+  readonly agentId: string;
+  readonly hostname: string;
+  readonly cpus: number;
+  readonly mem: number;
+  readonly disk: number;
+}
+
+/** A gang on the cluster, as the reservation estimate sees it. */
+export interface RunningGang {
+  readonly gangId: string;
+  readonly role: string;
+  /** Epoch ms by which the gang is gone at the latest (launch + wall time: it is killed then). */
+  readonly expectedEndAt: number;
+  readonly shares: readonly AgentShare[];
+}
+
+export type PolicyEvent =
+  | { readonly type: 'gangQueued'; readonly gang: WaitingGang }
+  /** Canceled (or failed elsewhere) while still waiting. */
+  | { readonly type: 'gangWithdrawn'; readonly gangId: string }
+  /** A gang already running when this dispatcher took over (the policy records its own launches). */
+  | { readonly type: 'gangRunning'; readonly gang: RunningGang }
+  /** A launched gang settled: its resources are free again. */
+  | { readonly type: 'gangEnded'; readonly gangId: string }
+  | { readonly type: 'offers'; readonly offers: readonly Offer[] }
+  | { readonly type: 'offerRescinded'; readonly offerId: string }
+  /** Fresh `/master/state`: the cluster's capacity, to fail gangs that can never fit. */
+  | { readonly type: 'clusterState'; readonly state: ClusterState }
+  /** A new subscription: the master discarded every outstanding offer. */
+  | { readonly type: 'resubscribed' }
+  /** Time passes: held offers expire. */
+  | { readonly type: 'tick' };
+
+/** One agent's part of a launch: the assignment plus the task resources cut from its offers. */
+export interface AgentLaunch extends Assignment {
+  readonly resources: readonly Resource[];
+}
+
+export type PolicyDecision =
+  /** Send one ACCEPT per agent, all together; every offer of the agent is in its offerIds. */
+  | { readonly type: 'launch'; readonly gangId: string; readonly role: string; readonly agents: readonly AgentLaunch[] }
+  | { readonly type: 'decline'; readonly offerIds: readonly string[]; readonly refuseSeconds: number }
+  | { readonly type: 'revive'; readonly roles: readonly string[] }
+  | { readonly type: 'suppress'; readonly roles: readonly string[] }
+  /** The gang can never run (or its request is invalid): fail the job with this reason. */
+  | { readonly type: 'fail'; readonly gangId: string; readonly reason: string };
+
+export interface OfferPolicyConfig {
+  /** Every role the framework subscribed with. */
+  readonly roles: readonly string[];
+  /** Longest time an offer is held for waiting gangs before it is declined. */
+  readonly holdSeconds: number;
+  /** Filter on offers declined after being held (gangs wait, so they should come back soon). */
+  readonly declineRefuseSeconds: number;
+  /** Filter on offers no waiting gang can use (nothing waits for their role). */
+  readonly idleRefuseSeconds: number;
+  /**
+   * Once the head gang has waited this long without an end-time estimate for its reservation, no
+   * gang may be backfilled past it any more: everything freed is kept for it.
+   */
+  readonly reservationAgingSeconds: number;
+}

@@ -1,0 +1,136 @@
+import type { Attribute, Offer, Range, Resource } from '@msched/mesos';
+import type { AgentResources } from './agent-resources';
+import { countPorts, mergeRanges } from './ports';
+
+/** Role an offer is allocated to. We subscribe MULTI_ROLE, so masters always say; '*' otherwise. */
+export function offerRole(offer: Offer): string {
+  return offer.allocation_info?.role ?? offer.resources[0]?.allocation_info?.role ?? '*';
+}
+
+/**
+ * Resources a rank may use: never revocable ones (they can vanish under a running MPI job), and
+ * disk only as plain scratch (volumes and mount disks carry a `disk` field).
+ */
+export function usableForRanks(r: Resource): boolean {
+  if (r.revocable) return false;
+  if (r.name === 'disk' && r.disk) return false;
+  return true;
+}
+
+function attributeValue(a: Attribute): string | number {
+  switch (a.type) {
+    case 'SCALAR': return a.scalar?.value ?? 0;
+    case 'TEXT': return a.text?.value ?? '';
+    case 'SET': return (a.set?.item ?? []).join(',');
+    case 'RANGES': return (a.ranges?.range ?? []).map((r) => `${r.begin}-${r.end}`).join(',');
+    default: return '';
+  }
+}
+
+interface Accumulator {
+  agentId: string;
+  hostname: string;
+  cpus: number;
+  mem: number;
+  disk: number;
+  ports: Range[];
+  attributes: Record<string, string | number> | undefined;
+  offerIds: string[];
+}
+
+const NO_ATTRIBUTES: Readonly<Record<string, string | number>> = Object.freeze({});
+
+/** The final, frozen-shape record (built once, no spreads: this runs for every agent of every cycle). */
+function finish(a: Accumulator): AgentResources {
+  const ports = a.ports.length <= 1 ? a.ports : mergeRanges(a.ports);
+  return {
+    agentId: a.agentId,
+    hostname: a.hostname,
+    cpus: a.cpus,
+    mem: a.mem,
+    disk: a.disk,
+    ports,
+    portCount: countPorts(ports),
+    attributes: a.attributes ?? NO_ATTRIBUTES,
+    offerIds: a.offerIds,
+  };
+}
+
+const byAgentId = (x: AgentResources, y: AgentResources): number => (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0);
+
+/**
+ * An immutable view of the offers we hold, grouped per role and per agent: what each agent can give
+ * right now. Agents are listed in agent-id order, which makes every placement deterministic.
+ */
+export class OfferSnapshot {
+  private constructor(
+    private readonly byRole: ReadonlyMap<string, readonly AgentResources[]>,
+    private readonly offersById: ReadonlyMap<string, Offer>,
+  ) {}
+
+  static readonly EMPTY = new OfferSnapshot(new Map(), new Map());
+
+  static fromOffers(offers: Iterable<Offer>): OfferSnapshot {
+    const roles = new Map<string, Map<string, Accumulator>>();
+    const offersById = new Map<string, Offer>();
+    for (const offer of offers) {
+      offersById.set(offer.id.value, offer);
+      const role = offerRole(offer);
+      let agents = roles.get(role);
+      if (!agents) roles.set(role, (agents = new Map()));
+      const agentId = offer.agent_id.value;
+      let acc = agents.get(agentId);
+      if (!acc) {
+        acc = { agentId, hostname: offer.hostname, cpus: 0, mem: 0, disk: 0, ports: [], attributes: undefined, offerIds: [] };
+        agents.set(agentId, acc);
+        const attrs = offer.attributes;
+        if (attrs && attrs.length) {
+          acc.attributes = {};
+          for (const a of attrs) acc.attributes[a.name] = attributeValue(a);
+        }
+      }
+      acc.offerIds.push(offer.id.value);
+      for (const r of offer.resources) {
+        if (!usableForRanks(r)) continue;
+        if (r.name === 'cpus' && r.scalar) acc.cpus += r.scalar.value;
+        else if (r.name === 'mem' && r.scalar) acc.mem += r.scalar.value;
+        else if (r.name === 'disk' && r.scalar) acc.disk += r.scalar.value;
+        else if (r.name === 'ports' && r.ranges) for (const range of r.ranges.range) acc.ports.push(range);
+      }
+    }
+    const byRole = new Map<string, readonly AgentResources[]>();
+    for (const [role, agents] of roles) {
+      const list: AgentResources[] = [];
+      for (const a of agents.values()) list.push(finish(a));
+      byRole.set(role, list.sort(byAgentId));
+    }
+    return new OfferSnapshot(byRole, offersById);
+  }
+
+  /** Agents with offers for `role`, in agent-id order. */
+  agents(role: string): readonly AgentResources[] {
+    return this.byRole.get(role) ?? [];
+  }
+
+  roles(): string[] {
+    return [...this.byRole.keys()].sort();
+  }
+
+  get offerCount(): number {
+    return this.offersById.size;
+  }
+
+  offer(offerId: string): Offer | undefined {
+    return this.offersById.get(offerId);
+  }
+
+  /** The offers behind some offer ids (unknown ids are skipped). */
+  offers(offerIds: readonly string[]): Offer[] {
+    const out: Offer[] = [];
+    for (const id of offerIds) {
+      const o = this.offersById.get(id);
+      if (o) out.push(o);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './redirect';
+export * from './request';

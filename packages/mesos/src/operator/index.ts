@@ -1,0 +1,2 @@
+export * from './cluster-state';
+export * from './fetch-cluster-state';

@@ -1,0 +1,2 @@
+export * from './decoder';
+export * from './encoder';

@@ -1,0 +1,3 @@
+export * from './heartbeat-watchdog';
+export * from './subscription-stream';
+export * from './scheduler-client';
