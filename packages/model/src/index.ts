@@ -1,3 +1,4 @@
 export * from './glossary';
 export * from './gang';
 export * from './events';
+export * from './messages';

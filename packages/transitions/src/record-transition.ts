@@ -1,0 +1,86 @@
+import { appendStatus, Db, enqueueOutbox, queryOne, setState } from '@msched/db';
+import { checkTransition, experimentStateForProcess, ProcessState, taskStateForJob, JobState } from '@msched/lifecycle';
+import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
+
+/** Who and what a change is about: the ids every status event carries. */
+export interface Subject {
+  gatewayId: string;
+  experimentId: string;
+  processId?: string;
+  /** Airavata task id of the JOB_SUBMISSION task (jobs.task_id). */
+  taskId?: string;
+  jobId?: string;
+  jobName?: string;
+}
+
+export interface TransitionRequest {
+  entity: 'experiment' | 'process' | 'job';
+  id: string;
+  to: string;
+  reason?: string;
+  source: StatusEvent['source'];
+  subject: Subject;
+  /** Job results, stored on the job row and carried by the event. */
+  exitCode?: number;
+  failedRank?: number;
+}
+
+export type TransitionResult =
+  | { applied: true; from: string | undefined }
+  | { applied: false; kind: 'duplicate' | 'rejected' | 'missing'; reason: string };
+
+const TABLE = { experiment: 'experiments', process: 'processes', job: 'jobs' } as const;
+
+/**
+ * Applies one state change inside the caller's transaction (the row is locked first, so concurrent
+ * writers serialize): refused and duplicate changes write nothing and say why. A process change
+ * also moves its experiment the way Airavata's orchestrator would; a job change also reports the
+ * state of its Airavata JOB_SUBMISSION task when that changes.
+ */
+export async function recordTransition(tx: Db, req: TransitionRequest): Promise<TransitionResult> {
+  const row = await queryOne<{ state: string }>(tx, `SELECT state FROM ${TABLE[req.entity]} WHERE id = $1 FOR UPDATE`, [req.id]);
+  if (!row) return { applied: false, kind: 'missing', reason: `no ${req.entity} ${req.id}` };
+  const verdict = checkTransition(req.entity, row.state, req.to);
+  if (verdict.kind === 'duplicate') return { applied: false, kind: 'duplicate', reason: `${req.entity} ${req.id} is already ${req.to}` };
+  if (verdict.kind === 'rejected') return { applied: false, kind: 'rejected', reason: verdict.reason };
+
+  await setState(tx, req.entity, req.id, req.to);
+  if (req.entity === 'job' && (req.reason !== undefined || req.exitCode !== undefined || req.failedRank !== undefined)) {
+    await tx.query('UPDATE jobs SET reason = coalesce($2, reason), exit_code = coalesce($3, exit_code), failed_rank = coalesce($4, failed_rank) WHERE id = $1',
+      [req.id, req.reason ?? null, req.exitCode ?? null, req.failedRank ?? null]);
+  }
+  await appendStatus(tx, { entityType: req.entity, entityId: req.id, experimentId: req.subject.experimentId, state: req.to, reason: req.reason ?? null, source: req.source });
+  const time = new Date().toISOString();
+  await emit(tx, {
+    entity: req.entity, state: req.to, previousState: row.state, reason: req.reason, source: req.source, time,
+    gatewayId: req.subject.gatewayId, experimentId: req.subject.experimentId,
+    processId: req.entity === 'experiment' ? undefined : req.subject.processId,
+    taskId: req.entity === 'job' ? req.subject.taskId : undefined,
+    jobId: req.entity === 'job' ? req.id : undefined,
+    jobName: req.entity === 'job' ? (req.subject.jobName ?? req.id) : undefined,
+    exitCode: req.exitCode, failedRank: req.failedRank,
+  });
+
+  if (req.entity === 'job' && req.subject.taskId) {
+    const before = taskStateForJob(row.state as JobState);
+    const after = taskStateForJob(req.to as JobState);
+    if (before !== after) {
+      await emit(tx, {
+        entity: 'task', state: after, previousState: before, reason: req.reason, source: req.source, time, taskType: 'JOB_SUBMISSION',
+        gatewayId: req.subject.gatewayId, experimentId: req.subject.experimentId, processId: req.subject.processId, taskId: req.subject.taskId,
+      });
+    }
+  }
+  if (req.entity === 'process') {
+    const exp = experimentStateForProcess(req.to as ProcessState);
+    if (exp) {
+      await recordTransition(tx, { entity: 'experiment', id: req.subject.experimentId, to: exp, reason: req.reason, source: req.source, subject: req.subject });
+    }
+  }
+  return { applied: true, from: row.state };
+}
+
+async function emit(tx: Db, e: StatusEvent): Promise<void> {
+  // Optional fields left undefined are dropped by JSON, keeping events minimal.
+  await enqueueOutbox(tx, { topic: 'events', key: e.experimentId, type: STATUS_EVENT_TYPE, version: STATUS_EVENT_VERSION, payload: e });
+}
