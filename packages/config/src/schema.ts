@@ -1,4 +1,26 @@
-import { bool, hostPorts, int, mapping, num, oneOf, optStr, port, str, url } from './settings';
+import { bool, hostPorts, int, list, mapping, num, oneOf, optStr, port, Setting, SettingParseError, str, url } from './settings';
+
+const PUBLISHER_CHANNELS = ['airavata-kafka', 'airavata-amqp', 'job-monitor', 'monitoring-data'] as const;
+type PublisherChannel = (typeof PUBLISHER_CHANNELS)[number];
+
+/** A comma-separated subset of the publisher channels; empty selects none. */
+function publisherChannels(env: string, doc: string, def: string): Setting<PublisherChannel[]> {
+  return {
+    ...list(env, doc, def),
+    expects: `a comma-separated list of ${PUBLISHER_CHANNELS.join(', ')} (or empty)`,
+    parse: (raw) => {
+      const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (items.some((s) => !(PUBLISHER_CHANNELS as readonly string[]).includes(s))) throw new SettingParseError('unknown channel');
+      return [...new Set(items)] as PublisherChannel[];
+    },
+  };
+}
+
+/** host:port list that may be empty ("use the default brokers"). */
+function optHostPorts(env: string, doc: string): Setting<string[]> {
+  const inner = hostPorts(env, doc, '');
+  return { ...inner, expects: `${inner.expects} (or empty)`, parse: (raw) => (raw.trim() === '' ? [] : inner.parse(raw)) };
+}
 
 /**
  * Every setting the meta-scheduler reads. docs/configuration.md is generated from this tree
@@ -28,6 +50,17 @@ export const schema = {
     root: str('MSCHED_ZK_ROOT', 'Root znode of the meta-scheduler\'s own nodes.', '/msched'),
     sessionTimeoutMs: int('MSCHED_ZK_SESSION_TIMEOUT_MS', 'ZooKeeper session timeout in milliseconds.', 10000, 1000, 120000),
   },
+  mpi: {
+    rendezvousTimeoutSeconds: int('MSCHED_MPI_RENDEZVOUS_TIMEOUT_SECONDS', 'How long the tasks of a gang wait for each other in ZooKeeper before the job fails naming the missing members.', 120, 1, 3600),
+    killGraceMs: int('MSCHED_MPI_KILL_GRACE_MS', 'Time between SIGTERM and SIGKILL when a gang task ends its MPI processes.', 3000, 0, 60000),
+    openmpiMpirun: str('MSCHED_MPI_OPENMPI_MPIRUN', 'Path of OpenMPI\'s mpirun on the agents (name the flavour\'s binary: plain mpirun may be another MPI).', '/usr/bin/mpirun.openmpi'),
+    mpichMpiexec: str('MSCHED_MPI_MPICH_MPIEXEC', 'Path of MPICH\'s Hydra mpiexec on the agents.', '/usr/bin/mpiexec.hydra'),
+    networkInterfaces: optStr('MSCHED_MPI_NETWORK_INTERFACES', 'Comma-separated network interfaces MPI\'s TCP traffic may use (OpenMPI btl/oob_tcp_if_include, MPICH -iface takes the first); empty lets MPI choose, right for a real cluster. The local cluster needs "lo".', ''),
+    openmpiBtl: optStr('MSCHED_MPI_OPENMPI_BTL', 'OpenMPI byte transfer layers (--mca btl); empty keeps OpenMPI\'s default (shared memory within a node). The local cluster, whose agents share one machine, needs "tcp,self".', ''),
+    launcherAddress: optStr('MSCHED_MPI_LAUNCHER_ADDRESS', 'Address MPICH proxies use to reach the launcher (mpiexec -localhost); empty means the launcher agent\'s hostname. The local cluster, whose agent names do not resolve, needs "127.0.0.1".', ''),
+    runnerNode: optStr('MSCHED_MPI_RUNNER_NODE', 'Path of the node binary on the agents that runs the gang task programs; empty means the dispatcher\'s own node (right for the local cluster).', ''),
+    runnerDir: optStr('MSCHED_MPI_RUNNER_DIR', 'Folder on the agents holding gang-task.js, relay.js and rank-wrapper.js (packages/mpi/dist); empty means this installation\'s own (right for the local cluster).', ''),
+  },
   mesos: {
     master: url('MSCHED_MESOS_MASTER', 'Mesos master: zk://host:port/path (leader found through ZooKeeper) or http://host:port.', 'zk://127.0.0.1:22181/mesos', ['zk', 'http', 'https']),
     role: str('MSCHED_MESOS_ROLE', 'Default Mesos role of the framework.', 'mpi'),
@@ -41,6 +74,52 @@ export const schema = {
     transport: oneOf('MSCHED_API_TRANSPORT', 'Thrift transport: buffered as Airavata\'s own servers, or framed.', ['buffered', 'framed'] as const, 'buffered'),
     maxMessageBytes: int('MSCHED_API_MAX_MESSAGE_BYTES', 'Largest Thrift message accepted; bigger ones close the connection.', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     queueRoles: mapping('MSCHED_API_QUEUE_ROLES', 'Airavata queue name → Mesos role. Launches naming another queue are refused.', 'normal=mpi,debug=mpi'),
+    computeResources: list('MSCHED_API_COMPUTE_RESOURCES', 'Compute resource ids (resourceHostId) this installation runs; launches naming another are refused.', 'mesos-local'),
+    authMode: oneOf('MSCHED_API_AUTH_MODE', 'How AuthzToken.accessToken is checked: "static" (equals the secret), "hmac" (an HS256 JWT signed with the secret, see docs/api.md), or "none" (development only; refused when MSCHED_ENV=production).', ['none', 'static', 'hmac'] as const, 'none'),
+    authSecret: optStr('MSCHED_API_AUTH_SECRET', 'The static token, or the HMAC key of signed tokens. Required unless MSCHED_API_AUTH_MODE=none.', '', { secret: true }),
+    tlsCertPath: optStr('MSCHED_API_TLS_CERT', 'PEM certificate (chain) of the API; with MSCHED_API_TLS_KEY it turns TLS on. Empty: plain TCP.', ''),
+    tlsKeyPath: optStr('MSCHED_API_TLS_KEY', 'PEM private key matching MSCHED_API_TLS_CERT.', ''),
+    idleTimeoutMs: int('MSCHED_API_IDLE_TIMEOUT_MS', 'A connection silent this long is closed, also one stuck halfway through a message.', 120000, 1000, 86400000),
+    maxConnections: int('MSCHED_API_MAX_CONNECTIONS', 'Most client connections served at once; more are refused.', 1024, 1, 100000),
+    defaultMemoryMbPerRank: int('MSCHED_API_DEFAULT_MEMORY_MB_PER_RANK', 'Memory per rank (MB) when a launch gives no totalPhysicalMemory.', 1024, 1, 1048576),
+    maxMemoryMb: int('MSCHED_API_MAX_MEMORY_MB', 'Largest totalPhysicalMemory (MB) a launch may ask for.', 1048576, 1, 2147483647),
+    maxCpuCount: int('MSCHED_API_MAX_CPU_COUNT', 'Largest totalCPUCount a launch may ask for.', 4096, 1, 1000000),
+    maxWallTimeMinutes: int('MSCHED_API_MAX_WALLTIME_MINUTES', 'Largest wallTimeLimit (minutes) a launch may ask for.', 10080, 1, 5256000),
+    healthPort: int('MSCHED_API_HEALTH_PORT', 'Port of the API\'s /healthz, /readyz and /metrics (0: not served).', 9931, 0, 65535),
+  },
+  outbox: {
+    pollIntervalMs: int('MSCHED_OUTBOX_POLL_INTERVAL_MS', 'How often a relay looks for unsent outbox rows when no notification woke it.', 1000, 10, 600000),
+    batchSize: int('MSCHED_OUTBOX_BATCH_SIZE', 'Most outbox rows a relay publishes per Kafka request.', 200, 1, 10000),
+    maxBackoffMs: int('MSCHED_OUTBOX_MAX_BACKOFF_MS', 'Longest wait between publish attempts while Kafka is unreachable (rows wait in the outbox meanwhile).', 10000, 100, 600000),
+    retentionHours: int('MSCHED_OUTBOX_RETENTION_HOURS', 'Published outbox rows are deleted after this many hours (0 keeps them forever).', 168, 0, 87600),
+  },
+  publishers: {
+    channels: publisherChannels('MSCHED_PUBLISHERS', 'Status channels fed from the events topic (docs/events.md): airavata-kafka (messaging events on Kafka), airavata-amqp (messaging events on RabbitMQ; runs only when MSCHED_PUBLISHERS_AMQP_URL is set), job-monitor (helix-airavata-mq JSON), monitoring-data (CSV). Empty runs none.', 'airavata-kafka,airavata-amqp'),
+    kafkaBrokers: optHostPorts('MSCHED_PUBLISHERS_KAFKA_BROKERS', 'Kafka brokers Airavata listens on (messaging, job-monitor and monitoring-data topics); empty means MSCHED_KAFKA_BROKERS.'),
+    messagingTopic: optStr('MSCHED_PUBLISHERS_MESSAGING_TOPIC', 'Topic of Airavata messaging events (Thrift Message, key = routing key); empty means <prefix>airavata.status.', ''),
+    jobMonitorTopic: str('MSCHED_PUBLISHERS_JOB_MONITOR_TOPIC', 'Topic of Airavata\'s realtime job monitor (JSON).', 'helix-airavata-mq'),
+    monitoringTopic: str('MSCHED_PUBLISHERS_MONITORING_TOPIC', 'Topic of Airavata\'s job monitoring data (CSV, key = jobId).', 'monitoring-data'),
+    publisherName: str('MSCHED_PUBLISHERS_MONITORING_PUBLISHER', 'publisherName field of the monitoring-data CSV lines.', 'msched'),
+    createTopics: bool('MSCHED_PUBLISHERS_CREATE_TOPICS', 'Create missing output topics when a Kafka channel first connects (turn off where Airavata\'s cluster forbids it).', true),
+    amqpUrl: url('MSCHED_PUBLISHERS_AMQP_URL', 'RabbitMQ URL (amqp://user:password@host:5672/vhost) for Airavata\'s status exchange; empty disables the airavata-amqp channel.', '', ['amqp', 'amqps'], { secret: true, allowEmpty: true }),
+    amqpExchange: str('MSCHED_PUBLISHERS_AMQP_EXCHANGE', 'Durable topic exchange Airavata reads status from.', 'status_exchange'),
+  },
+  dispatcher: {
+    offerHoldSeconds: int('MSCHED_DISPATCHER_OFFER_HOLD_SECONDS', 'Longest time an offer is held for waiting gangs (gathering room for a large gang) before it is declined.', 30, 1, 3600),
+    declineRefuseSeconds: int('MSCHED_DISPATCHER_DECLINE_REFUSE_SECONDS', 'Filter (refuse_seconds) on offers declined after being held: gangs still wait, so they should come back soon.', 10, 0, 86400),
+    idleRefuseSeconds: int('MSCHED_DISPATCHER_IDLE_REFUSE_SECONDS', 'Filter on offers no waiting gang can use; REVIVE clears it when work arrives.', 300, 0, 86400),
+    acceptRefuseSeconds: int('MSCHED_DISPATCHER_ACCEPT_REFUSE_SECONDS', 'Filter on the unused rest of accepted offers (Mesos declines it with this filter).', 1, 0, 86400),
+    reservationAgingSeconds: int('MSCHED_DISPATCHER_RESERVATION_AGING_SECONDS', 'Once the head gang of a queue has waited this long without an end-time estimate, no smaller gang may start ahead of it (no starvation).', 600, 0, 604800),
+    maxGangAttempts: int('MSCHED_DISPATCHER_MAX_GANG_ATTEMPTS', 'Attempts per job: infrastructure failures (lost agent, dropped launch) start a new gang attempt until this many were made.', 3, 1, 100),
+    killRetrySeconds: int('MSCHED_DISPATCHER_KILL_RETRY_SECONDS', 'A task still alive this long after a KILL gets another KILL.', 30, 1, 3600),
+    implicitReconcileIntervalSeconds: int('MSCHED_DISPATCHER_IMPLICIT_RECONCILE_SECONDS', 'Period of implicit reconciliation (RECONCILE with no tasks).', 600, 10, 86400),
+    explicitReconcileMaxSeconds: int('MSCHED_DISPATCHER_EXPLICIT_RECONCILE_MAX_SECONDS', 'Longest wait between explicit reconciliation rounds for tasks still unanswered after a (re)subscription.', 300, 1, 3600),
+    defaultWallTimeMinutes: int('MSCHED_DISPATCHER_DEFAULT_WALLTIME_MINUTES', 'Wall time (minutes) of a gang whose scheduling model gives no wallTimeLimit.', 60, 1, 5256000),
+    portsPerAgent: int('MSCHED_DISPATCHER_PORTS_PER_AGENT', 'Ports each task of a gang takes from its agent\'s offer (MPI daemon / rendezvous).', 1, 0, 100),
+    heartbeatMissLimit: int('MSCHED_DISPATCHER_HEARTBEAT_MISS_LIMIT', 'Silent heartbeat intervals after which the Mesos subscription is dropped and re-made.', 5, 2, 100),
+    reconnectInitialMs: int('MSCHED_DISPATCHER_RECONNECT_INITIAL_MS', 'First delay before re-subscribing to Mesos; doubles (with jitter) up to the maximum.', 500, 10, 600000),
+    reconnectMaxMs: int('MSCHED_DISPATCHER_RECONNECT_MAX_MS', 'Longest delay between attempts to re-subscribe to Mesos.', 30000, 100, 3600000),
+    callTimeoutMs: int('MSCHED_DISPATCHER_CALL_TIMEOUT_MS', 'Time a Mesos call (ACCEPT, KILL, ...) may take before it counts as failed (retriable).', 10000, 100, 600000),
   },
 } as const;
 
