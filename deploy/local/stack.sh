@@ -7,7 +7,8 @@
 # Settings (environment): MSCHED_STATE_DIR (default .state), MSCHED_STACK_ZK_PORT (22181),
 # MSCHED_STACK_KAFKA_PORT (29092), MSCHED_STACK_KAFKA_CONTROLLER_PORT (29093),
 # MSCHED_STACK_PG_URL (postgres://postgres@127.0.0.1:5432/postgres, the server to create our
-# databases on), MSCHED_STACK_PG_DATABASES (msched_dev,msched_test).
+# databases on), MSCHED_STACK_PG_DATABASES (msched_dev,msched_test), MSCHED_STACK_MESOS_PORT (25050,
+# the local Mesos master), MSCHED_STACK_MESOS_AGENTS (4).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,6 +22,9 @@ PG_URL=${MSCHED_STACK_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 PG_DATABASES=${MSCHED_STACK_PG_DATABASES:-msched_dev,msched_test}
 ZK_JAR_DIR=${MSCHED_STACK_ZK_JARS:-/usr/share/java}
 PROBE="node $ROOT/packages/devstack/dist/cli.js"
+MESOS_PORT=${MSCHED_STACK_MESOS_PORT:-25050}
+MESOS_AGENTS=${MSCHED_STACK_MESOS_AGENTS:-4}
+MESOS_CLI="node $ROOT/packages/mesos-local/dist/cli.js"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
@@ -34,6 +38,7 @@ require() {
   command -v mvn >/dev/null || die "Maven is missing: it fetches Kafka from Maven Central (Debian: apt-get install maven)."
   ls "$ZK_JAR_DIR"/zookeeper.jar >/dev/null 2>&1 || die "ZooKeeper jars not found in $ZK_JAR_DIR (Debian: apt-get install zookeeper, or set MSCHED_STACK_ZK_JARS)."
   [ -f "$ROOT/packages/devstack/dist/cli.js" ] || (cd "$ROOT" && npx tsc -b packages/devstack) || die "cannot build the stack probes: run npm ci first."
+  [ -f "$ROOT/packages/mesos-local/dist/cli.js" ] || (cd "$ROOT" && npx tsc -b packages/mesos-local) || die "cannot build the local Mesos cluster: run npm ci first."
 }
 
 # wait_for NAME SECONDS COMMAND...: polls COMMAND until it succeeds, printing progress dots.
@@ -166,6 +171,23 @@ CFG
   MSCHED_KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" $PROBE kafka-topics
 }
 
+# ---------------------------------------------------------------- local Mesos cluster
+# A Mesos-compatible master and agents running tasks as real processes (packages/mesos-local),
+# registered in ZooKeeper under /mesos like a real master. Sandboxes live under its work dir.
+mesos_up() {
+  local dir="$STATE/mesos-local"
+  mkdir -p "$dir/work"
+  if pid_alive "$dir/pid"; then say "  local Mesos cluster already running (pid $(cat "$dir/pid"))"; else
+    port_in_use "$MESOS_PORT" && die "port $MESOS_PORT is in use by another program: stop it or set MSCHED_STACK_MESOS_PORT."
+    nohup $MESOS_CLI --agents "$MESOS_AGENTS" --host 127.0.0.1 --port "$MESOS_PORT" \
+      --zk "zk://127.0.0.1:$ZK_PORT/mesos" --work-dir "$dir/work" \
+      >"$dir/stdout.log" 2>"$dir/cluster.log" &
+    echo $! > "$dir/pid"
+  fi
+  wait_for "local Mesos master on 127.0.0.1:$MESOS_PORT" 60 $MESOS_CLI probe "http://127.0.0.1:$MESOS_PORT" \
+    || die "the local Mesos cluster did not answer: see $dir/cluster.log and $dir/stdout.log"
+}
+
 stop_pidfile() {
   local name=$1 file=$2
   if pid_alive "$file"; then
@@ -193,9 +215,11 @@ case "$cmd" in
     say "PostgreSQL"; pg_up
     say "ZooKeeper"; zk_up
     say "Kafka"; kafka_up
+    say "Local Mesos cluster"; mesos_up
     say ""; "$0" status
     ;;
   down)
+    stop_pidfile "local Mesos cluster" "$STATE/mesos-local/pid"
     stop_pidfile Kafka "$STATE/kafka/pid"
     stop_pidfile ZooKeeper "$STATE/zookeeper/pid"
     [ -f "$STATE/postgres/data/postmaster.pid" ] && run_as_pg "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$STATE/postgres/data" stop >/dev/null && say "  stopped our PostgreSQL"
@@ -208,6 +232,7 @@ case "$cmd" in
     status_line PostgreSQL "${PG_URL#*@}" $PROBE pg-wait "$PG_URL" || ok=1
     status_line ZooKeeper "127.0.0.1:$ZK_PORT" $PROBE zk-ruok "127.0.0.1:$ZK_PORT" || ok=1
     status_line Kafka "127.0.0.1:$KAFKA_PORT" $PROBE kafka-wait "127.0.0.1:$KAFKA_PORT" || ok=1
+    status_line Mesos "127.0.0.1:$MESOS_PORT" $MESOS_CLI probe "http://127.0.0.1:$MESOS_PORT" || ok=1
     exit $ok
     ;;
   *) die "usage: stack.sh up|down|status" ;;

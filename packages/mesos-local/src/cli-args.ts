@@ -1,0 +1,101 @@
+import { parseRanges } from './resources/ranges';
+import type { LocalClusterOptions } from './cluster/local-cluster';
+
+export type CliCommand =
+  | { kind: 'cluster'; options: LocalClusterOptions; standby: boolean; logLevel: 'error' | 'warn' | 'info' | 'debug' }
+  | { kind: 'probe'; url: string }
+  | { kind: 'help' };
+
+export const USAGE = `Usage: msched-local-cluster [options]        run a local Mesos cluster in the foreground
+       msched-local-cluster probe <master-url>   exit 0 when the master's /master/state answers 200
+
+Options:
+  --agents N                 agents to run (default 4)
+  --host ADDR                master bind address (default 127.0.0.1)
+  --port P                   master HTTP port (default 5050; 0 = any free port)
+  --zk zk://host:port/path   elect masters and find the leader through ZooKeeper
+  --masters N                masters in this process, the extra ones standbys (needs --zk)
+  --standby                  run one master only (no agents) that joins --zk as a standby
+  --work-dir DIR             root of the agents' work dirs (default: a temporary directory)
+  --cpus N --mem MB --disk MB   resources of each agent (defaults 4, 4096, 10240)
+  --ports N|A-B              free ports per agent (default 16), or a range split between agents
+  --ports-from P             where the search for free ports starts (default 31000)
+  --attributes 'k:v;k2:v2'   agent attributes; %i becomes the agent's number (rack:r%i)
+  --allocation-interval-ms MS  --heartbeat-seconds S  --offer-timeout-ms MS
+  --agent-timeout-ms MS      disconnected agent marked unreachable after (default 75000)
+  --reregister-timeout-ms MS agents of the registry must re-register within (default 600000)
+  --update-retry-ms MS       first re-send of an unacknowledged status update (default 10000)
+  --kill-grace-ms MS         SIGTERM to SIGKILL when a KILL names no grace period (default 3000)
+  --keep-registry            do not forget agents recorded by a previous run
+  --log-level L              error|warn|info|debug (default info)
+`;
+
+const num = (flag: string, v: string | undefined, min = 0): number => {
+  const n = Number(v);
+  if (v === undefined || !Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number >= ${min}, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+/** Parses the command line, pure; every error names the flag. */
+export function parseCli(argv: readonly string[]): CliCommand {
+  if (argv[0] === 'probe') {
+    if (!argv[1]) throw new Error('probe needs a master URL, e.g. http://127.0.0.1:5050');
+    return { kind: 'probe', url: argv[1] };
+  }
+  const o: LocalClusterOptions = {};
+  const timing: NonNullable<LocalClusterOptions['timing']> = {};
+  let standby = false;
+  let logLevel: 'error' | 'warn' | 'info' | 'debug' = 'info';
+  let updateRetry: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const [name, inline] = flag.startsWith('--') && flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (name) {
+      case '-h': case '--help': return { kind: 'help' };
+      case '--agents': o.agents = num(name, value()); break;
+      case '--host': o.host = value(); break;
+      case '--port': o.port = num(name, value()); break;
+      case '--zk': o.zk = value(); break;
+      case '--masters': o.masters = num(name, value(), 1); break;
+      case '--standby': standby = true; break;
+      case '--work-dir': o.workDir = value(); break;
+      case '--cpus': o.cpus = num(name, value()); break;
+      case '--mem': o.mem = num(name, value()); break;
+      case '--disk': o.disk = num(name, value()); break;
+      case '--ports': {
+        const v = value() ?? '';
+        o.ports = /^\d+$/.test(v) ? num(name, v, 1) : parseRanges(v)[0];
+        if (o.ports === undefined) throw new Error(`--ports needs a count or a range like 31000-31999, got ${JSON.stringify(v)}`);
+        break;
+      }
+      case '--ports-from': o.portsFrom = num(name, value(), 1); break;
+      case '--attributes': o.attributes = value(); break;
+      case '--allocation-interval-ms': timing.allocationIntervalMs = num(name, value(), 1); break;
+      case '--heartbeat-seconds': timing.heartbeatIntervalSeconds = num(name, value(), 0.01); break;
+      case '--offer-timeout-ms': timing.offerTimeoutMs = num(name, value(), 1); break;
+      case '--agent-timeout-ms': timing.agentDisconnectTimeoutMs = num(name, value()); break;
+      case '--reregister-timeout-ms': timing.agentReregisterTimeoutMs = num(name, value()); break;
+      case '--update-retry-ms': updateRetry = num(name, value(), 1); break;
+      case '--kill-grace-ms': o.defaultKillGraceMs = num(name, value()); break;
+      case '--keep-registry': o.resetRegistry = false; break;
+      case '--log-level': {
+        const v = value();
+        if (v !== 'error' && v !== 'warn' && v !== 'info' && v !== 'debug') throw new Error(`--log-level must be error, warn, info or debug, got ${JSON.stringify(v)}`);
+        logLevel = v;
+        break;
+      }
+      default:
+        throw new Error(`unknown option ${flag} (see --help)`);
+    }
+  }
+  if (Object.keys(timing).length) o.timing = timing;
+  if (updateRetry !== undefined) o.statusUpdateRetry = { baseMs: updateRetry, maxMs: Math.max(updateRetry, 600_000) };
+  if (standby) {
+    if (!o.zk) throw new Error('--standby needs --zk: a standby finds the leader through ZooKeeper');
+    o.standby = true;
+    o.resetRegistry = false;
+  }
+  if ((o.masters ?? 1) > 1 && !o.zk) throw new Error('--masters > 1 needs --zk');
+  return { kind: 'cluster', options: o, standby, logLevel };
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { agentSpecs, parseCli, specResources } from '@msched/mesos-local/dist/internals';
+
+describe('mesos-local command line', () => {
+  it('reads the cluster options, with --flag value and --flag=value', () => {
+    const c = parseCli(['--agents', '3', '--port=25050', '--zk', 'zk://127.0.0.1:22181/mesos', '--work-dir', '/tmp/w', '--cpus', '8', '--mem', '8192', '--disk', '100',
+      '--ports', '31000-31299', '--attributes', 'rack:r%i', '--allocation-interval-ms', '100', '--heartbeat-seconds', '2', '--update-retry-ms', '500', '--kill-grace-ms', '1000', '--log-level', 'debug']);
+    assert.equal(c.kind, 'cluster');
+    if (c.kind !== 'cluster') return;
+    assert.deepEqual(c.options, {
+      agents: 3, port: 25050, zk: 'zk://127.0.0.1:22181/mesos', workDir: '/tmp/w', cpus: 8, mem: 8192, disk: 100, ports: { begin: 31000, end: 31299 }, attributes: 'rack:r%i',
+      timing: { allocationIntervalMs: 100, heartbeatIntervalSeconds: 2 }, statusUpdateRetry: { baseMs: 500, maxMs: 600000 }, defaultKillGraceMs: 1000,
+    });
+    assert.equal(c.logLevel, 'debug');
+    const counted = parseCli(['--ports', '8']);
+    assert.ok(counted.kind === 'cluster' && counted.options.ports === 8);
+  });
+
+  it('runs a standby as one master without agents that keeps the registry', () => {
+    const c = parseCli(['--standby', '--zk', 'zk://h:1/mesos', '--port', '25051']);
+    assert.ok(c.kind === 'cluster' && c.standby && c.options.standby === true && c.options.resetRegistry === false);
+  });
+
+  it('refuses what it cannot use, naming the flag', () => {
+    assert.throws(() => parseCli(['--agents', 'many']), /--agents needs a number/);
+    assert.throws(() => parseCli(['--standby']), /--standby needs --zk/);
+    assert.throws(() => parseCli(['--masters', '2']), /--masters > 1 needs --zk/);
+    assert.throws(() => parseCli(['--log-level', 'loud']), /--log-level must be/);
+    assert.throws(() => parseCli(['--what']), /unknown option --what/);
+    assert.throws(() => parseCli(['probe']), /probe needs a master URL/);
+    assert.deepEqual(parseCli(['probe', 'http://x:1']), { kind: 'probe', url: 'http://x:1' });
+    assert.deepEqual(parseCli(['--help']), { kind: 'help' });
+  });
+
+  it('gives agents host names agent1.., the defaults, their port block and numbered attributes', () => {
+    const specs = agentSpecs(2, { cpus: 4, mem: 4096, disk: 10, attributes: 'rack:r%i' }, [{ begin: 1, end: 2 }, { begin: 3, end: 4 }], [undefined, { cpus: 1, hostname: 'big' }]);
+    assert.deepEqual(specs.map((s) => [s.hostname, s.cpus, s.ports.begin, s.attributes[0].text?.value]), [['agent1', 4, 1, 'r1'], ['big', 1, 3, 'r2']]);
+    assert.deepEqual(specResources(specs[0]).map((r) => r.name), ['cpus', 'mem', 'disk', 'ports']);
+  });
+});
