@@ -26,6 +26,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     MSCHED_DATABASE_URL: dbUrlFor(`msched_${RUN_ID}`),
     MSCHED_KAFKA_TOPIC_PREFIX: `msched.${RUN_ID}.`,
     MSCHED_KAFKA_PARTITIONS: '2',
+    MSCHED_KAFKA_SESSION_TIMEOUT_MS: '6000',
     MSCHED_ZK_ROOT: `/msched-test/${RUN_ID}`,
     MSCHED_LOG_LEVEL: process.env.MSCHED_LOG_LEVEL ?? 'warn',
     ...overrides,

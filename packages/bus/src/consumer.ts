@@ -23,6 +23,8 @@ export interface EnvelopeConsumerOptions {
   /** A message that is not an envelope can never succeed: it is handed here and skipped. */
   onPoison?: (message: KafkaMessage, meta: MessageMeta, reason: string) => Promise<void>;
   fromBeginning?: boolean;
+  /** How long a crashed member holds its partitions (default 30 s; the broker's minimum is 6 s). */
+  sessionTimeoutMs?: number;
 }
 
 /**
@@ -34,8 +36,8 @@ export async function startEnvelopeConsumer(opts: EnvelopeConsumerOptions): Prom
     groupId: opts.groupId,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     // Rebalances must not wait long behind a slow stage.
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: Math.min(3_000, Math.floor((opts.sessionTimeoutMs ?? 30_000) / 3)),
   });
   await consumer.connect();
   for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });

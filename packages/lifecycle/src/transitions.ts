@@ -23,7 +23,8 @@ const PROCESS: Record<string, readonly string[]> = (() => {
   });
   t.QUEUED = ['DEQUEUING', 'EXECUTING', 'MONITORING', 'FAILED', 'CANCELLING', 'CANCELED', 'REQUEUED'];
   t.DEQUEUING = ['EXECUTING', 'MONITORING', 'QUEUED', 'FAILED', 'CANCELLING', 'CANCELED'];
-  t.REQUEUED = ['QUEUED', 'DEQUEUING', 'EXECUTING', 'MONITORING', 'FAILED', 'CANCELLING', 'CANCELED'];
+  // A requeued process (e.g. an operator replayed its dead-lettered stage) resumes anywhere in the flow.
+  t.REQUEUED = [...PROCESS_FLOW.slice(3), 'QUEUED', 'DEQUEUING', 'FAILED', 'CANCELLING', 'CANCELED'];
   // A gang that fails after a partial run may still collect outputs, so CANCELLING leads to staging too.
   t.CANCELLING = ['OUTPUT_DATA_STAGING', 'POST_PROCESSING', 'CANCELED', 'FAILED'];
   t.COMPLETED = []; t.FAILED = []; t.CANCELED = [];

@@ -23,6 +23,11 @@ export interface TransitionRequest {
   /** Job results, stored on the job row and carried by the event. */
   exitCode?: number;
   failedRank?: number;
+  /**
+   * An operator's override (e.g. replaying a dead-lettered stage revives a FAILED process): skips
+   * the transition check, never the state's existence. The text says who and why and is recorded.
+   */
+  force?: string;
 }
 
 export type TransitionResult =
@@ -40,7 +45,8 @@ const TABLE = { experiment: 'experiments', process: 'processes', job: 'jobs' } a
 export async function recordTransition(tx: Db, req: TransitionRequest): Promise<TransitionResult> {
   const row = await queryOne<{ state: string }>(tx, `SELECT state FROM ${TABLE[req.entity]} WHERE id = $1 FOR UPDATE`, [req.id]);
   if (!row) return { applied: false, kind: 'missing', reason: `no ${req.entity} ${req.id}` };
-  const verdict = checkTransition(req.entity, row.state, req.to);
+  const checked = checkTransition(req.entity, row.state, req.to);
+  const verdict = req.force && checked.kind === 'rejected' && !/is not a/.test(checked.reason) ? { kind: 'apply' as const } : checked;
   if (verdict.kind === 'duplicate') return { applied: false, kind: 'duplicate', reason: `${req.entity} ${req.id} is already ${req.to}` };
   if (verdict.kind === 'rejected') return { applied: false, kind: 'rejected', reason: verdict.reason };
 
@@ -49,10 +55,11 @@ export async function recordTransition(tx: Db, req: TransitionRequest): Promise<
     await tx.query('UPDATE jobs SET reason = coalesce($2, reason), exit_code = coalesce($3, exit_code), failed_rank = coalesce($4, failed_rank) WHERE id = $1',
       [req.id, req.reason ?? null, req.exitCode ?? null, req.failedRank ?? null]);
   }
-  await appendStatus(tx, { entityType: req.entity, entityId: req.id, experimentId: req.subject.experimentId, state: req.to, reason: req.reason ?? null, source: req.source });
+  const reason = req.force ? [req.reason, `forced: ${req.force}`].filter(Boolean).join('; ') : req.reason;
+  await appendStatus(tx, { entityType: req.entity, entityId: req.id, experimentId: req.subject.experimentId, state: req.to, reason: reason ?? null, source: req.source });
   const time = new Date().toISOString();
   await emit(tx, {
-    entity: req.entity, state: req.to, previousState: row.state, reason: req.reason, source: req.source, time,
+    entity: req.entity, state: req.to, previousState: row.state, reason, source: req.source, time,
     gatewayId: req.subject.gatewayId, experimentId: req.subject.experimentId,
     processId: req.entity === 'experiment' ? undefined : req.subject.processId,
     taskId: req.entity === 'job' ? req.subject.taskId : undefined,
@@ -74,7 +81,7 @@ export async function recordTransition(tx: Db, req: TransitionRequest): Promise<
   if (req.entity === 'process') {
     const exp = experimentStateForProcess(req.to as ProcessState);
     if (exp) {
-      await recordTransition(tx, { entity: 'experiment', id: req.subject.experimentId, to: exp, reason: req.reason, source: req.source, subject: req.subject });
+      await recordTransition(tx, { entity: 'experiment', id: req.subject.experimentId, to: exp, reason: req.reason, source: req.source, subject: req.subject, force: req.force });
     }
   }
   return { applied: true, from: row.state };

@@ -1,2 +1,11 @@
-// The provisioner service entry point arrives with its issue.
-export {};
+export * from './provisioner';
+export * from './catalogue';
+export * from './capacity/provider';
+export * from './messages/launch';
+export * from './messages/stage-work';
+export * from './pipeline/stage-error';
+export * from './pipeline/replay';
+export * from './pipeline/stage-store';
+export { resolveGang } from './stages/resolve-gang';
+export { experimentDataDir } from './stages/collect-outputs';
+export { checkInput } from './stages/check-input';

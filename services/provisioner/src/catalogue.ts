@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import type { MpiFlavour } from '@msched/model';
+
+/**
+ * The application catalogue the operator keeps: which executable, which MPI and which environment
+ * an Airavata application (by deployment id, else interface id) runs with on Mesos.
+ */
+export interface CatalogueEntry {
+  /** Absolute path on the agents, or the name of a file staged into the sandbox (see `uris`). */
+  readonly executable: string;
+  readonly mpi: MpiFlavour;
+  /** Arguments placed before the ones built from the experiment's inputs. */
+  readonly fixedArgs: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Files every task fetches into its sandbox (e.g. the application binary). */
+  readonly uris: ReadonlyArray<{ value: string; extract?: boolean; executable?: boolean }>;
+  /** Memory per rank when the experiment gives no totalPhysicalMemory. */
+  readonly memMbPerRank?: number;
+  readonly description?: string;
+}
+
+export type Catalogue = ReadonlyMap<string, CatalogueEntry>;
+
+export class CatalogueError extends Error {
+  constructor(readonly problems: string[], source: string) {
+    super(`application catalogue ${source} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'CatalogueError';
+  }
+}
+
+const FLAVOURS: readonly MpiFlavour[] = ['openmpi', 'mpich', 'none'];
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+/** Validates a parsed catalogue document: `{ "applications": { "<id>": { ...entry } } }`. */
+export function parseCatalogue(doc: unknown, source = '(inline)'): Catalogue {
+  const problems: string[] = [];
+  const out = new Map<string, CatalogueEntry>();
+  const apps = (doc as { applications?: unknown })?.applications;
+  if (typeof apps !== 'object' || apps === null || Array.isArray(apps)) {
+    throw new CatalogueError(['expected an object {"applications": {"<application id>": {...}}}'], source);
+  }
+  for (const [id, raw] of Object.entries(apps as Record<string, unknown>)) {
+    const e = raw as Record<string, unknown>;
+    const at = `applications["${id}"]`;
+    if (typeof e !== 'object' || e === null) { problems.push(`${at} must be an object`); continue; }
+    if (typeof e.executable !== 'string' || e.executable.length === 0) problems.push(`${at}.executable must be a non-empty string`);
+    const mpi = (e.mpi ?? 'none') as MpiFlavour;
+    if (!FLAVOURS.includes(mpi)) problems.push(`${at}.mpi must be one of ${FLAVOURS.join(', ')}, not ${JSON.stringify(e.mpi)}`);
+    const fixedArgs = e.args ?? [];
+    if (!Array.isArray(fixedArgs) || !fixedArgs.every((a) => typeof a === 'string')) problems.push(`${at}.args must be an array of strings`);
+    const env = e.env ?? {};
+    if (!isStringRecord(env)) problems.push(`${at}.env must map names to strings`);
+    const uris = e.uris ?? [];
+    if (!Array.isArray(uris) || !uris.every((u) => typeof (u as { value?: unknown })?.value === 'string')) problems.push(`${at}.uris must be an array of {value, extract?, executable?}`);
+    if (e.memMbPerRank !== undefined && !(Number.isInteger(e.memMbPerRank) && (e.memMbPerRank as number) > 0)) problems.push(`${at}.memMbPerRank must be a positive integer`);
+    if (typeof e.executable === 'string' && !isAbsolute(e.executable) && !(uris as Array<{ value: string }>).some?.((u) => u.value.endsWith(`/${e.executable}`))) {
+      problems.push(`${at}.executable "${e.executable}" must be an absolute path or the name of a file listed in uris`);
+    }
+    out.set(id, {
+      executable: e.executable as string, mpi, fixedArgs: fixedArgs as string[], env: env as Record<string, string>,
+      uris: uris as CatalogueEntry['uris'], memMbPerRank: e.memMbPerRank as number | undefined, description: e.description as string | undefined,
+    });
+  }
+  if (problems.length) throw new CatalogueError(problems, source);
+  return out;
+}
+
+export function loadCatalogue(path: string): Catalogue {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CatalogueError([`cannot be read: ${(e as Error).message}`], path);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CatalogueError([`not valid JSON: ${(e as Error).message}`], path);
+  }
+  return parseCatalogue(doc, path);
+}
+
+/** Finds an application by its deployment id first (most specific), then its interface id. */
+export function lookupApplication(cat: Catalogue, ids: { deploymentId?: string; interfaceId?: string }): { id: string; entry: CatalogueEntry } | undefined {
+  for (const id of [ids.deploymentId, ids.interfaceId]) {
+    if (id && cat.has(id)) return { id, entry: cat.get(id)! };
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+import type { DataSource } from 'typeorm';
+import type { Consumer, Kafka } from 'kafkajs';
+import { Envelope, startEnvelopeConsumer, topicName } from '@msched/bus';
+import { markProcessed, withTransaction } from '@msched/db';
+import type { Logger } from '@msched/logging';
+import { JOB_ENDED_TYPE, JobEnded } from '@msched/model';
+import { parseLaunch } from '../messages/launch';
+import { parseStageWork, STAGE_WORK_TYPE } from '../messages/stage-work';
+import { queueStage, StageRunner } from '../pipeline/stage-runner';
+
+export interface IntakeOptions {
+  ds: DataSource;
+  kafka: Kafka;
+  logger: Logger;
+  topicPrefix: string;
+  sessionTimeoutMs: number;
+  runner: StageRunner;
+  /** Called after a transaction queued outbox rows, to wake the relay at once. */
+  wake: () => void;
+}
+
+const LAUNCH_CONSUMER = 'provisioner.launch';
+const ENDED_CONSUMER = 'provisioner.job-ended';
+
+/**
+ * The provisioner's Kafka inputs: accepted launches start the pipeline, stage work runs one stage,
+ * ended jobs start output collection. Each handler is idempotent (processed_messages / stage_runs).
+ */
+export async function startIntake(o: IntakeOptions): Promise<Consumer[]> {
+  const t = (k: Parameters<typeof topicName>[1]) => topicName(o.topicPrefix, k);
+  const poison = async (_m: unknown, meta: { topic: string; offset: string }, reason: string) => {
+    o.logger.error(`dropped an unreadable message on ${meta.topic} at offset ${meta.offset}: ${reason}`);
+  };
+
+  const launch = await startEnvelopeConsumer({
+    kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.launch`, topics: [t('launch')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
+    handle: async (env: Envelope) => {
+      if (env.type !== 'launch.accepted') return;
+      const l = parseLaunch(env.payload);
+      await withTransaction(o.ds, async (tx) => {
+        if (!(await markProcessed(tx, LAUNCH_CONSUMER, env.id))) return;
+        await queueStage(tx, { stage: 'resolve', experimentId: l.experimentId, processId: l.processId, jobId: l.jobId, gatewayId: l.gatewayId, taskId: l.taskId });
+      });
+      o.wake();
+    },
+  });
+
+  const stages = await startEnvelopeConsumer({
+    kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.stages`, topics: [t('provision')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
+    handle: async (env: Envelope) => {
+      if (env.type !== STAGE_WORK_TYPE) return;
+      await o.runner.handle(parseStageWork(env.payload));
+      o.wake();
+    },
+  });
+
+  const ended = await startEnvelopeConsumer({
+    kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.job-ended`, topics: [t('jobEnded')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
+    handle: async (env: Envelope) => {
+      if (env.type !== JOB_ENDED_TYPE) return;
+      const e = env.payload as JobEnded;
+      await withTransaction(o.ds, async (tx) => {
+        if (!(await markProcessed(tx, ENDED_CONSUMER, env.id))) return;
+        // A retried attempt is not the end of the process: the next attempt's end will come.
+        if (e.retried) return;
+        await queueStage(tx, { stage: 'collect-outputs', experimentId: e.experimentId, processId: e.processId, jobId: e.jobId, gatewayId: e.gatewayId, taskId: e.taskId, ended: e });
+      });
+      o.wake();
+    },
+  });
+  return [launch, stages, ended];
+}

@@ -1,0 +1,118 @@
+import type { DataSource } from 'typeorm';
+import type { Consumer } from 'kafkajs';
+import { createKafka } from '@msched/bus';
+import type { Config } from '@msched/config';
+import { openDatabase } from '@msched/db';
+import type { Logger } from '@msched/logging';
+import { detectLeader, fetchClusterState, LeaderDetector } from '@msched/mesos';
+import { rendezvousPath } from '@msched/mpi';
+import { createMetrics, HealthServer, startHealthServer } from '@msched/observability';
+import { OutboxRelay, wakeOutboxRelays } from '@msched/outbox';
+import { Publishers, startPublishers } from '@msched/publishers';
+import { Zk } from '@msched/zk';
+import { Catalogue, loadCatalogue } from './catalogue';
+import { CapacityProvider, StaticCapacityProvider } from './capacity/provider';
+import { startIntake } from './intake/consumers';
+import type { StageName } from './messages/stage-work';
+import { RetryScheduler } from './pipeline/retry-scheduler';
+import type { Stage } from './pipeline/stage';
+import { StageRunner } from './pipeline/stage-runner';
+import { stageQueueDepth } from './pipeline/stage-store';
+import { capacityStage } from './stages/capacity';
+import { cleanupStage } from './stages/cleanup';
+import { collectOutputsStage } from './stages/collect-outputs';
+import { handoffStage } from './stages/handoff';
+import { resolveStage } from './stages/resolve';
+import { stageInputsStage } from './stages/stage-inputs';
+
+export interface ProvisionerHandle {
+  ds: DataSource;
+  health?: HealthServer;
+  stop(): Promise<void>;
+}
+
+export interface ProvisionerOptions {
+  logger: Logger;
+  /** Overrides the catalogue file (tests). */
+  catalogue?: Catalogue;
+  provider?: CapacityProvider;
+}
+
+/**
+ * The provisioning worker: consumes launches, runs each stage (resolve → capacity → stage inputs →
+ * hand off; after the job: collect outputs → clean up) with retries and dead letters, relays its
+ * outbox, and (by default) runs the status publishers.
+ */
+export async function startProvisioner(cfg: Config, o: ProvisionerOptions): Promise<ProvisionerHandle> {
+  const logger = o.logger;
+  const catalogue = o.catalogue ?? loadCatalogue(cfg.provisioner.appCatalogue);
+  const ds = await openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-provisioner' });
+  const metrics = createMetrics('provisioner');
+  const kafka = createKafka({ ...cfg.kafka, clientId: `${cfg.kafka.clientId}-provisioner` }, logger);
+  const relay = new OutboxRelay({ ds, logger, topicPrefix: cfg.kafka.topicPrefix, kafka, listenUrl: cfg.database.url, pollIntervalMs: cfg.outbox.pollIntervalMs, batchSize: cfg.outbox.batchSize, backoff: { maxMs: cfg.outbox.maxBackoffMs } });
+  await relay.start();
+
+  let detector: LeaderDetector | undefined;
+  const clusterState = async () => {
+    detector ??= await detectLeader(cfg.mesos.master, { logger });
+    return fetchClusterState(detector);
+  };
+  let zk: Zk | undefined;
+  const removeRendezvous = async (jobId: string) => {
+    zk ??= await Zk.connect(cfg.zookeeper.connect, { sessionTimeoutMs: cfg.zookeeper.sessionTimeoutMs, logger });
+    await zk.removeRecursive(rendezvousPath(cfg.zookeeper.root, jobId, 1).replace(/\/1$/, ''));
+  };
+  const provider = o.provider ?? new StaticCapacityProvider();
+  const resolveOpts = {
+    queueRoles: cfg.api.queueRoles, defaultRole: cfg.mesos.role, defaultMemMbPerRank: cfg.api.defaultMemoryMbPerRank,
+    defaultWallTimeMinutes: cfg.dispatcher.defaultWallTimeMinutes, maxWallTimeMinutes: cfg.api.maxWallTimeMinutes,
+  };
+  const stages: Array<Stage<never>> = [
+    resolveStage(() => catalogue, resolveOpts),
+    capacityStage({ clusterState, provider }, cfg.dispatcher.portsPerAgent),
+    stageInputsStage(),
+    handoffStage(),
+    collectOutputsStage({ clusterState, dataRoot: cfg.provisioner.dataRoot }),
+    cleanupStage({ provider, removeRendezvous }),
+  ] as Array<Stage<never>>;
+  const runner = new StageRunner({
+    ds, logger, metrics, stages: new Map<StageName, Stage>(stages.map((s) => [s.name, s as Stage])),
+    maxAttempts: cfg.provisioner.stageMaxAttempts, timeoutMs: cfg.provisioner.stageTimeoutMs,
+    backoff: { initialMs: cfg.provisioner.stageBackoffInitialMs, maxMs: cfg.provisioner.stageBackoffMaxMs, multiplier: 2, jitter: 0.2 },
+  });
+  const retries = new RetryScheduler(ds, logger, cfg.provisioner.retryPollMs, wakeOutboxRelays);
+  retries.start();
+  const consumers: Consumer[] = await startIntake({ ds, kafka, logger, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, runner, wake: wakeOutboxRelays });
+  const publishers: Publishers | undefined = cfg.provisioner.runPublishers ? await startPublishers(cfg, logger) : undefined;
+
+  const gauge = setInterval(() => {
+    stageQueueDepth(ds).then((rows) => {
+      metrics.stageQueueDepth.reset();
+      for (const r of rows) metrics.stageQueueDepth.set({ stage: r.stage }, r.n);
+    }, () => undefined);
+  }, 5000);
+  gauge.unref();
+  const health = cfg.provisioner.healthPort > 0 || cfg.environment === 'test'
+    ? await startHealthServer({
+      host: cfg.api.host, port: cfg.provisioner.healthPort, registry: metrics.registry,
+      checks: [{ name: 'database', check: async () => { await ds.query('SELECT 1'); return true; } }],
+    })
+    : undefined;
+  logger.info(`provisioner ready${health ? `, health and metrics on port ${health.port}` : ''}`);
+
+  return {
+    ds,
+    health,
+    async stop() {
+      clearInterval(gauge);
+      retries.stop();
+      await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
+      await publishers?.stop().catch(() => undefined);
+      await relay.stop().catch(() => undefined);
+      await health?.close();
+      await detector?.close().catch(() => undefined);
+      zk?.close();
+      await ds.destroy().catch(() => undefined);
+    },
+  };
+}

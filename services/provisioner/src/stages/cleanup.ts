@@ -1,0 +1,35 @@
+import { queryOne } from '@msched/db';
+import { recordTransition } from '@msched/transitions';
+import type { CapacityProvider } from '../capacity/provider';
+import type { Stage } from '../pipeline/stage';
+import { SOURCE, subjectOf } from '../pipeline/stage-runner';
+
+const PROCESS_END: Record<string, string> = { COMPLETE: 'COMPLETED', FAILED: 'FAILED', CANCELED: 'CANCELED' };
+
+export interface CleanupDeps {
+  provider: CapacityProvider;
+  /** Removes the job's ZooKeeper rendezvous subtree (idempotent). */
+  removeRendezvous: (jobId: string) => Promise<void>;
+}
+
+/**
+ * cleanup: releases the agents added for the job and its rendezvous nodes, then ends the process
+ * the way the job ended. Sandboxes themselves are garbage-collected by the agents (Mesos' gc_delay;
+ * the local cluster does the same), once outputs were collected.
+ */
+export function cleanupStage(deps: CleanupDeps): Stage<void> {
+  return {
+    name: 'cleanup',
+    processState: 'POST_PROCESSING',
+    run: async (ctx) => {
+      await deps.provider.release(ctx.work.jobId);
+      await deps.removeRendezvous(ctx.work.jobId);
+    },
+    commit: async (tx, ctx) => {
+      const job = await queryOne<{ state: string; reason: string | null }>(tx, 'SELECT state, reason FROM jobs WHERE id = $1', [ctx.work.jobId]);
+      const to = PROCESS_END[job?.state ?? ''] ?? 'FAILED';
+      const reason = to === 'COMPLETED' ? undefined : job?.reason ?? `job ended ${job?.state ?? 'in an unknown state'}`;
+      await recordTransition(tx, { entity: 'process', id: ctx.work.processId, to, reason, source: SOURCE, subject: subjectOf(ctx.work) });
+    },
+  };
+}

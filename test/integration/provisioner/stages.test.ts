@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { spawn, ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataType } from '@msched/airavata-thrift';
+import { startLocalCluster, LocalCluster } from '@msched/mesos-local';
+import { replayDeadStage, startProvisioner, ProvisionerHandle } from '@msched/provisioner';
+import { eventually, scriptedServer, serialExperiment, startApiHarness, ApiHarness, TEST_CATALOGUE, testLogger, TOKEN } from '../../helpers/pipeline';
+import { requireStack } from '../../helpers/stack';
+
+const REPO = join(__dirname, '../../../..');
+
+describe('provisioning worker: stages, retries, dead letters, crash (integration)', function () {
+  this.timeout(120000);
+  let cluster: LocalCluster;
+  let h: ApiHarness;
+  let prov: ProvisionerHandle | undefined;
+  const env = (): Record<string, string> => ({
+    MSCHED_MESOS_MASTER: cluster.masterUrl, MSCHED_STAGE_BACKOFF_INITIAL_MS: '100', MSCHED_STAGE_BACKOFF_MAX_MS: '300',
+    MSCHED_STAGE_RETRY_POLL_MS: '100', MSCHED_STAGE_MAX_ATTEMPTS: '3', MSCHED_PROVISIONER_RUN_PUBLISHERS: 'false',
+    MSCHED_PROVISIONER_HEALTH_PORT: '0', MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_STAGE_TIMEOUT_MS: '20000',
+  });
+
+  before(async () => {
+    await requireStack('postgres', 'kafka', 'zookeeper');
+    cluster = await startLocalCluster({ agents: 2, cpus: 2, mem: 1024, port: 0, workDir: mkdtempSync(join(tmpdir(), 'prov-cluster-')), logger: testLogger('mesos-local') });
+    h = await startApiHarness(env());
+  });
+  after(async () => {
+    await prov?.stop();
+    await h?.close();
+    await cluster?.stop();
+  });
+
+  const stageRuns = async (jobId: string) => Object.fromEntries(
+    (await h.ds.query('SELECT stage, state, attempts FROM stage_runs WHERE job_id = $1', [jobId])).map((r: { stage: string; state: string; attempts: number }) => [r.stage, `${r.state}/${r.attempts}`]));
+  const dispatched = async (jobId: string) => Number((await h.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE topic = 'dispatch' AND envelope->'payload'->'spec'->>'jobId' = $1`, [jobId]))[0].n);
+  const processState = async (processId: string) => (await h.ds.query('SELECT state FROM processes WHERE id = $1', [processId]))[0]?.state as string;
+  const processHistory = async (processId: string) => (await h.ds.query(`SELECT state FROM status_history WHERE entity_type = 'process' AND entity_id = $1 ORDER BY id`, [processId])).map((r: { state: string }) => r.state);
+
+  async function launch(inputUrl: string) {
+    const e = serialExperiment('cat', [{ name: 'data', value: inputUrl, type: DataType.URI }]);
+    const ids = await h.client.client.launchExperiment(TOKEN, e);
+    return { experimentId: e.experimentId, processId: ids.processId, jobId: ids.jobId };
+  }
+
+  it('retries a stage that fails twice, then hands the gang off once; the other stages ran once', async () => {
+    prov = await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue: TEST_CATALOGUE });
+    const input = await scriptedServer((n) => (n <= 2 ? 503 : 200));
+    try {
+      const l = await launch(input.url);
+      await eventually(async () => (await dispatched(l.jobId)) === 1, 'the gang handed to the dispatcher');
+      assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'done/3', handoff: 'done/1' });
+      assert.equal(input.hits(), 3);
+      assert.equal(await processState(l.processId), 'EXECUTING');
+      const hist = await processHistory(l.processId);
+      for (const s of ['PRE_PROCESSING', 'CONFIGURING_WORKSPACE', 'INPUT_DATA_STAGING', 'EXECUTING']) assert.ok(hist.includes(s), `${s} in ${hist}`);
+      assert.deepEqual(hist.slice(hist.indexOf('PRE_PROCESSING')), ['PRE_PROCESSING', 'CONFIGURING_WORKSPACE', 'INPUT_DATA_STAGING', 'EXECUTING']);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(await dispatched(l.jobId), 1, 'handed off exactly once');
+    } finally {
+      await input.close();
+    }
+  });
+
+  it('dead-letters a stage that always fails, FAILS the process with the error, and replays it once fixed', async () => {
+    prov ??= await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue: TEST_CATALOGUE });
+    let healthy = false;
+    const input = await scriptedServer(() => (healthy ? 200 : 503));
+    try {
+      const l = await launch(input.url);
+      await eventually(async () => (await processState(l.processId)) === 'FAILED', 'the process FAILED');
+      assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'dead/3' });
+      const [fail] = await h.ds.query(`SELECT reason FROM status_history WHERE entity_type = 'process' AND entity_id = $1 AND state = 'FAILED'`, [l.processId]);
+      assert.match(fail.reason, /^stage-inputs failed after 3 attempts: input data: http:\/\/127\.0\.0\.1:\d+\/inputs\/data\.txt answered HTTP 503$/);
+      const dlq = await h.ds.query(`SELECT envelope->'payload' AS p FROM outbox WHERE topic = 'deadLetter' AND message_key = $1`, [l.experimentId]);
+      assert.equal(dlq.length, 1);
+      assert.equal(dlq[0].p.stage, 'stage-inputs');
+      assert.equal(await dispatched(l.jobId), 0);
+
+      healthy = true;
+      const [dead] = await h.ds.query(`SELECT id::text AS id FROM stage_runs WHERE job_id = $1 AND state = 'dead'`, [l.jobId]);
+      await replayDeadStage(h.ds, dead.id, 'test operator');
+      await eventually(async () => (await dispatched(l.jobId)) === 1, 'the replayed gang handed off');
+      assert.equal(await processState(l.processId), 'EXECUTING');
+      const hist = await processHistory(l.processId);
+      assert.deepEqual(hist.slice(hist.indexOf('FAILED')), ['FAILED', 'REQUEUED', 'INPUT_DATA_STAGING', 'EXECUTING']);
+      await assert.rejects(replayDeadStage(h.ds, dead.id, 'test operator'), /no dead-lettered stage run with id/);
+    } finally {
+      await input.close();
+    }
+  });
+
+  it('fails at once, naming the input, when an input does not exist', async () => {
+    prov ??= await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue: TEST_CATALOGUE });
+    const l = await launch('file:///nonexistent/msched-input.dat');
+    await eventually(async () => (await processState(l.processId)) === 'FAILED', 'the process FAILED');
+    assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'failed/1' });
+    const [fail] = await h.ds.query(`SELECT reason FROM status_history WHERE entity_type = 'process' AND entity_id = $1 AND state = 'FAILED'`, [l.processId]);
+    assert.equal(fail.reason, 'stage-inputs: input data: file:///nonexistent/msched-input.dat does not exist');
+  });
+
+  it('resumes after the provisioner process is killed mid-stage, running no effect twice', async () => {
+    await prov?.stop();
+    prov = undefined;
+    const dir = mkdtempSync(join(tmpdir(), 'prov-kill-'));
+    const catalogue = join(dir, 'apps.json');
+    writeFileSync(catalogue, JSON.stringify({ applications: { cat: { executable: '/bin/cat', mpi: 'none', memMbPerRank: 32 } } }));
+    const childEnv = {
+      ...process.env, ...env(), MSCHED_ENV: 'test', MSCHED_DATABASE_URL: h.cfg.database.url, MSCHED_KAFKA_TOPIC_PREFIX: h.cfg.kafka.topicPrefix,
+      MSCHED_ZK_ROOT: h.cfg.zookeeper.root, MSCHED_APP_CATALOGUE: catalogue, MSCHED_LOG_LEVEL: 'warn', MSCHED_KAFKA_SESSION_TIMEOUT_MS: '6000',
+    };
+    const start = (): ChildProcess => spawn(process.execPath, [join(REPO, 'services/provisioner/dist/main.js')], { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+    const input = await scriptedServer((n) => (n === 1 ? 'hang' : 200));
+    let child = start();
+    try {
+      const l = await launch(input.url);
+      await eventually(async () => input.hits() === 1, 'stage-inputs to be checking the input', 60000);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'running/1' });
+      child = start();
+      await eventually(async () => (await dispatched(l.jobId)) === 1, 'the gang handed off after the restart', 60000);
+      assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'done/2', handoff: 'done/1' });
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(await dispatched(l.jobId), 1);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await exited;
+      await input.close();
+    }
+  });
+});
