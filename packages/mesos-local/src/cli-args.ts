@@ -26,6 +26,7 @@ Options:
   --reregister-timeout-ms MS agents of the registry must re-register within (default 600000)
   --update-retry-ms MS       first re-send of an unacknowledged status update (default 10000)
   --kill-grace-ms MS         SIGTERM to SIGKILL when a KILL names no grace period (default 3000)
+  --sandbox-gc-delay-ms MS   remove a finished task's sandbox this long after its end was acknowledged (default: keep)
   --keep-registry            do not forget agents recorded by a previous run
   --log-level L              error|warn|info|debug (default info)
 `;
@@ -78,6 +79,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       case '--reregister-timeout-ms': timing.agentReregisterTimeoutMs = num(name, value()); break;
       case '--update-retry-ms': updateRetry = num(name, value(), 1); break;
       case '--kill-grace-ms': o.defaultKillGraceMs = num(name, value()); break;
+      case '--sandbox-gc-delay-ms': o.sandboxGcDelayMs = num(name, value()); break;
       case '--keep-registry': o.resetRegistry = false; break;
       case '--log-level': {
         const v = value();

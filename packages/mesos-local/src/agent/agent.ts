@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@msched/logging';
 import type { AgentCommand, AgentRegistration } from '../protocol/agent-link';
@@ -30,6 +30,11 @@ export interface AgentOptions {
   defaultKillGraceMs?: number;
   /** Longest wait between attempts to (re-)register. */
   maxReconnectDelayMs?: number;
+  /**
+   * Sandbox garbage collection (Mesos' --gc_delay): a task's run directory is removed this long
+   * after its terminal update was acknowledged. Undefined keeps sandboxes until the work dir goes.
+   */
+  sandboxGcDelayMs?: number;
   /** Environment tasks inherit (default: this process's). */
   inheritedEnv?: NodeJS.ProcessEnv;
   logger: Logger;
@@ -230,7 +235,11 @@ export class LocalAgent {
       case 'KILL_TASK':
         return this.killTask(cmd.framework_id, cmd.task_id, cmd.kill_policy);
       case 'ACKNOWLEDGE':
-        if (this.updates.acknowledge(cmd.framework_id, cmd.task_id, cmd.uuid)) this.tasks.delete(taskKey(cmd.framework_id, cmd.task_id));
+        if (this.updates.acknowledge(cmd.framework_id, cmd.task_id, cmd.uuid)) {
+          const done = this.tasks.get(taskKey(cmd.framework_id, cmd.task_id));
+          this.tasks.delete(taskKey(cmd.framework_id, cmd.task_id));
+          if (done) this.scheduleSandboxGc(done);
+        }
         return;
       case 'SHUTDOWN_FRAMEWORK':
         return this.shutdownFramework(cmd.framework_id);
@@ -425,6 +434,23 @@ export class LocalAgent {
     if (!t.process) return; // Still launching: launch() reports TASK_KILLED instead of starting it.
     if (this.frameworks.get(t.frameworkId)?.capabilities?.some((c) => c.type === 'TASK_KILLING_STATE')) this.report(t, 'TASK_KILLING', 'SOURCE_EXECUTOR');
     void t.process.terminate(grace);
+  }
+
+  private readonly gcTimers = new Set<NodeJS.Timeout>();
+
+  /** Removes a finished task's run directory after the GC delay, once no task of it is left. */
+  private scheduleSandboxGc(t: AgentTask): void {
+    const delay = this.opts.sandboxGcDelayMs;
+    if (delay === undefined) return;
+    if (t.group && !t.group.tasks.every((x) => x.ended && !this.tasks.has(taskKey(x.frameworkId, x.taskId)))) return;
+    const timer = setTimeout(() => {
+      this.gcTimers.delete(timer);
+      rm(t.runDir, { recursive: true, force: true }).then(
+        () => this.logger.info(`sandbox of ${t.taskId} garbage-collected`),
+        (e) => this.logger.warn(`sandbox GC of ${t.taskId} failed: ${(e as Error).message}`));
+    }, delay);
+    timer.unref();
+    this.gcTimers.add(timer);
   }
 
   private shutdownFramework(frameworkId: string): void {

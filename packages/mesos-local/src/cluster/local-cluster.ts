@@ -43,6 +43,8 @@ export interface LocalClusterOptions {
   timing?: Partial<MasterTiming>;
   statusUpdateRetry?: UpdateRetry;
   defaultKillGraceMs?: number;
+  /** Sandbox GC delay of every agent (Mesos' --gc_delay); undefined keeps sandboxes. */
+  sandboxGcDelayMs?: number;
   /** Forget agents of a previous run recorded in the registry (default true: a fresh cluster). */
   resetRegistry?: boolean;
   logger?: Logger;
@@ -231,6 +233,7 @@ class Cluster implements LocalCluster {
         detector: this.detector,
         statusUpdateRetry: this.opts.statusUpdateRetry,
         defaultKillGraceMs: this.opts.defaultKillGraceMs,
+        sandboxGcDelayMs: this.opts.sandboxGcDelayMs,
         logger: this.logger,
       });
       this.agentList.push({ agent, spec });

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo`: brings the local stack up (PostgreSQL, ZooKeeper, Kafka, the local Mesos-compatible
+ * cluster), starts the API, provisioner and dispatcher, launches an MPI experiment over Thrift as
+ * Airavata's orchestrator would, follows it live and prints the result.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { AuthzToken, connectMetaScheduler } from '@msched/airavata-thrift';
+import { loadConfig } from '@msched/config';
+import { demoExperiment } from './experiment';
+import { portOpen, RunningService, startService, stopServices, waitFor } from './services';
+
+const REPO = resolve(__dirname, '../../..');
+const STATE = resolve(REPO, process.env.MSCHED_STATE_DIR ?? '.state');
+const DEMO = join(STATE, 'demo');
+const tty = process.stdout.isTTY;
+const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+const step = (s: string) => console.log(`\n${c('1;36', '==>')} ${c('1', s)}`);
+const info = (s: string) => console.log(`    ${s}`);
+
+function need(cmd: string, pkg: string): void {
+  const r = spawnSync('sh', ['-c', 'command -v "$0"', cmd]);
+  if (r.status !== 0) throw new Error(`${cmd} is missing: install ${pkg} (Debian: apt-get install ${pkg}; .ci/run installs everything)`);
+}
+
+async function main(): Promise<number> {
+  console.log(c('1', 'Airavata meta-scheduler demo: an MPI experiment on a Mesos cluster, launched over Thrift'));
+
+  step('Checking the tools the demo needs');
+  need('java', 'openjdk-17-jre-headless');
+  need('mvn', 'maven');
+  need('mpicc.openmpi', 'libopenmpi-dev');
+  need('mpirun.openmpi', 'openmpi-bin');
+  info('java, maven, OpenMPI: present');
+
+  step('Bringing the local stack up (PostgreSQL, ZooKeeper, Kafka, local Mesos cluster with 4 agents)');
+  const up = spawnSync('bash', [join(REPO, 'deploy/local/stack.sh'), 'up'], { stdio: 'inherit' });
+  if (up.status !== 0) throw new Error('the local stack did not come up (see above)');
+
+  step('Compiling the MPI application with mpicc (OpenMPI)');
+  mkdirSync(DEMO, { recursive: true });
+  const binary = join(DEMO, 'mpi_pi');
+  execFileSync('mpicc.openmpi', ['-O2', '-o', binary, join(REPO, 'deploy/local/demo/mpi_pi.c')], { stdio: 'inherit' });
+  const catalogue = join(DEMO, 'apps.json');
+  writeFileSync(catalogue, JSON.stringify({ applications: { 'mpi-pi': { description: 'pi by MPI_Reduce (demo)', executable: binary, mpi: 'openmpi', memMbPerRank: 128 } } }, null, 2));
+  info(`${binary}\n    catalogue: ${catalogue} (application "mpi-pi" → OpenMPI)`);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MSCHED_STATE_DIR: STATE,
+    MSCHED_APP_CATALOGUE: catalogue,
+    MSCHED_DATA_ROOT: join(DEMO, 'data'),
+    MSCHED_MESOS_MASTER: process.env.MSCHED_MESOS_MASTER ?? 'zk://127.0.0.1:22181/mesos',
+    // The local cluster's agents share this machine and have names that do not resolve.
+    MSCHED_MPI_NETWORK_INTERFACES: 'lo',
+    MSCHED_MPI_OPENMPI_BTL: 'tcp,self',
+    MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
+    MSCHED_LOG_FORMAT: 'json',
+    MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '5',
+  };
+  const cfg = loadConfig(env);
+  const services: RunningService[] = [];
+  const logs = join(DEMO, 'logs');
+  try {
+    step('Starting the services');
+    if (await portOpen(cfg.api.port)) throw new Error(`port ${cfg.api.port} is in use: stop what listens there or set MSCHED_API_PORT`);
+    services.push(startService(REPO, 'api', 'services/api/dist/main.js', env, logs));
+    services.push(startService(REPO, 'provisioner', 'services/provisioner/dist/main.js', env, logs));
+    services.push(startService(REPO, 'dispatcher', 'services/dispatcher/dist/main.js', env, logs));
+    await waitFor(`the Thrift API on port ${cfg.api.port}`, () => portOpen(cfg.api.port), services, 60000);
+    for (const s of services) info(`${s.name.padEnd(12)} pid ${s.child.pid}, log ${s.log}`);
+
+    step('Launching the experiment over Thrift (TBinaryProtocol, buffered), as Airavata\'s orchestrator does');
+    const conn = await connectMetaScheduler({ host: cfg.api.host, port: cfg.api.port, transport: cfg.api.transport });
+    const experiment = demoExperiment('demo-gateway');
+    const token = new AuthzToken({ accessToken: cfg.api.authSecret, claimsMap: { gatewayID: 'demo-gateway', userName: 'demo-user' } });
+    const version = await conn.client.getAPIVersion();
+    await conn.client.validateExperiment(token, experiment);
+    const ids = await conn.client.launchExperiment(token, experiment);
+    await conn.close();
+    info(`API version ${version}`);
+    info(`experiment ${experiment.experimentId}\n    process    ${ids.processId}\n    job        ${ids.jobId}`);
+    info('4 ranks, 2 nodes (2 ranks per agent), argv: [steps, label] where label = "demo; rm -rf / $(whoami)"');
+
+    step('Live progress (status history as it is committed)');
+    const outcome = await follow(cfg.database.url, experiment.experimentId!, services);
+
+    step('Result');
+    const dataDir = join(DEMO, 'data', 'demo-gateway', experiment.experimentId!);
+    const stdout = join(dataDir, 'stdout');
+    if (existsSync(stdout)) {
+      info(`job stdout (collected from the launcher task's sandbox into ${dataDir}):`);
+      for (const line of readFileSync(stdout, 'utf8').trimEnd().split('\n')) info(`  ${c('2', '|')} ${line}`);
+    }
+    const result = join(dataDir, 'result.txt');
+    if (existsSync(result)) info(`declared output "result": ${result}\n      ${readFileSync(result, 'utf8').trim()}`);
+    info('');
+    info('look further:');
+    info(`  node packages/cli/dist/main.js jobs show ${ids.jobId}`);
+    info(`  node packages/cli/dist/main.js events tail --experiment ${experiment.experimentId} --from-beginning`);
+    info(`  service logs: ${logs}/`);
+    if (outcome === 'COMPLETED') {
+      console.log(`\n${c('1;32', 'SUCCESS')}: the MPI experiment COMPLETED on the local Mesos cluster.`);
+      return 0;
+    }
+    console.log(`\n${c('1;31', 'FAILURE')}: the experiment ended ${outcome}.`);
+    return 1;
+  } finally {
+    step('Stopping the services (the stack stays up: npm run stack:down stops it)');
+    await stopServices(services);
+  }
+}
+
+/** Prints each status change of the experiment as it lands in the job DB; resolves with the final process state. */
+async function follow(dbUrl: string, experimentId: string, services: RunningService[]): Promise<string> {
+  const db = new Client({ connectionString: dbUrl });
+  await db.connect();
+  const started = Date.now();
+  let lastId = '0';
+  let placementShown = false;
+  try {
+    for (;;) {
+      const { rows } = await db.query<{ id: string; entity_type: string; entity_id: string; state: string; reason: string | null; at: Date }>(
+        'SELECT id::text AS id, entity_type, entity_id, state, reason, at FROM status_history WHERE experiment_id = $1 AND id > $2::bigint ORDER BY id', [experimentId, lastId]);
+      for (const r of rows) {
+        lastId = r.id;
+        const t = ((r.at.getTime() - started) / 1000).toFixed(1).padStart(6);
+        info(`${c('2', `+${t}s`)}  ${r.entity_type.padEnd(10)} ${r.state.padEnd(22)}${r.reason ? c('2', ` ${r.reason}`) : ''}`);
+        if (r.entity_type === 'process' && ['COMPLETED', 'FAILED', 'CANCELED'].includes(r.state)) return r.state;
+      }
+      if (!placementShown) {
+        const { rows: tasks } = await db.query<{ id: string; hostname: string; ranks: number[]; state: string }>(
+          `SELECT t.id, t.hostname, t.ranks, t.state FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.experiment_id = $1 ORDER BY t.id`, [experimentId]);
+        if (tasks.length && tasks.every((x) => x.state === 'TASK_RUNNING')) {
+          placementShown = true;
+          info(c('1', 'gang running, ranks per agent:'));
+          for (const x of tasks) info(`    ${x.hostname.padEnd(8)} ranks ${x.ranks.join(',')}  (task ${x.id})`);
+        }
+      }
+      const dead = services.find((s) => s.child.exitCode !== null);
+      if (dead) throw new Error(`the ${dead.name} service exited (code ${dead.child.exitCode}): see ${dead.log}`);
+      if (Date.now() - started > 300000) throw new Error('the experiment did not finish within 5 minutes');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  } finally {
+    await db.end();
+  }
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.error(`\n${c('1;31', 'FAILURE')}: ${(e as Error).message}`);
+  process.exit(1);
+});
