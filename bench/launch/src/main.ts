@@ -16,12 +16,14 @@ import { renderResults, runPhase } from './stats';
  * real PostgreSQL and real Kafka (its outbox relay publishes every launch), and in the same run a
  * no-op Thrift call and a bare INSERT+COMMIT loop on the same database, for the ratios.
  *
- *   npm run bench:launch -- [--clients 16] [--launches 5000] [--keep]
+ *   npm run bench:launch -- [--clients 16] [--launches 5000] [--keep] [--profile DIR]
+ *
+ * --profile writes a V8 CPU profile of the API process into DIR (open it in Chrome DevTools).
  */
 const ROOT = resolve(__dirname, '../../..');
 const { values: args } = parseArgs({ options: {
   clients: { type: 'string', default: '16' }, launches: { type: 'string', default: '5000' }, warmup: { type: 'string', default: '300' },
-  keep: { type: 'boolean', default: false },
+  keep: { type: 'boolean', default: false }, profile: { type: 'string' },
 } });
 const CLIENTS = Number(args.clients);
 const LAUNCHES = Number(args.launches);
@@ -66,7 +68,8 @@ async function main(): Promise<void> {
   await ensureTopics(kadmin, allTopicNames(cfg.kafka.topicPrefix), cfg.kafka);
 
   const port = await freePort();
-  const api = spawn(process.execPath, [resolve(ROOT, 'services/api/dist/main.js')], { env: { ...env, MSCHED_API_PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`] : [];
+  const api = spawn(process.execPath, [...nodeArgs, resolve(ROOT, 'services/api/dist/main.js')], { env: { ...env, MSCHED_API_PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const conns: MetaSchedulerConnection[] = [];
   try {
     await waitForPort(port, api);

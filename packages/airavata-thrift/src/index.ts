@@ -1,1 +1,10 @@
-export {};
+import './runtime-fixes';
+export * from './generated';
+export * from './enums';
+export * from './int64';
+export * from './plain';
+export * from './codec';
+export * from './bounded-protocol';
+export * from './service';
+export * from './client';
+export * from './examples';

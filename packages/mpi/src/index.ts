@@ -1,1 +1,30 @@
-export {};
+/**
+ * @msched/mpi: everything that runs inside the Mesos tasks of a placed gang, and the pure builders
+ * the dispatcher and the provisioner call. See README.md for the contracts.
+ */
+export { buildGangTaskCommand, localRunner, runnerFromConfig } from './task-command';
+export type { GangTaskCommand, GangTaskJob, GangTaskPlacement, GangTaskSettings, RunnerLocation } from './task-command';
+export { buildApplicationArgv, standardInputOf, uriFileName, ApplicationInputError } from './app-argv';
+export type { ApplicationInput, InputDataType, StagedName } from './app-argv';
+export { rendezvousPath, gangPaths } from './rendezvous-layout';
+export type { GangPaths } from './rendezvous-layout';
+export { RESULT_MARKER, RESULT_FILE, findResultLine, decideResult, decideSerialResult, gangFailure, firstFailedRank } from './result';
+export type { GangResult, GangFailureReason, Abort, RunOutcome } from './result';
+export { EXIT, exitCodeOf } from './exit-codes';
+export { GANG_ENV, MESOS_ENV, TAG_VARIABLE, parseGangTaskEnv, GangEnvError } from './env-contract';
+export type { GangTaskEnv, GangMember, JobIds, MpiOptions } from './env-contract';
+export { renderHostfile, checkHosts, hostOfRank, HostfileError } from './hostfile';
+export { findMpiAbort, AbortScanner } from './abort-scanner';
+export type { MpiAbort } from './abort-scanner';
+export type { HostSlots } from './hostfile';
+export { buildLaunchCommand } from './launch-command';
+export type { LaunchPlan, LaunchCommand } from './launch-command';
+export { tokenizeCommand, CommandSyntaxError } from './command-tokenizer';
+export { parseRelayArgs, RelayUsageError } from './relay-args';
+export { isMpiDaemon, MPI_DAEMONS } from './daemon-allowlist';
+export { rankIdentityOf, applicationEnv, jobVariables } from './rank-env';
+export type { RankIdentity } from './rank-env';
+export { parseMemberRecord, parseDaemonRequest, parseDaemonExit, parseRankExit, RecordError } from './records';
+export type { MemberRecord, DaemonRequest, DaemonExit, RankExit } from './records';
+export { taggedPids, endTagged } from './io/proc-tag';
+export { readGangResult, removeJobRendezvous } from './io/rendezvous';

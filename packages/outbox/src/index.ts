@@ -1,1 +1,4 @@
-export {};
+export * from './backoff';
+export * from './publisher';
+export * from './listener';
+export * from './relay';

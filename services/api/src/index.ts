@@ -1,2 +1,15 @@
-// The api service entry point arrives with its issue.
-export {};
+export * from './errors';
+export * from './events';
+export * from './auth/token';
+export * from './auth/authorizer';
+export * from './validation/policy';
+export * from './validation/validate';
+export * from './launch/ids';
+export * from './launch/plan';
+export * from './terminate/decide';
+export * from './handler/handler';
+export * from './server/thrift-server';
+export * from './app';
+export * from './handler/to-thrift-error';
+export * from './status/to-thrift';
+export { runApiService } from './service';
