@@ -27,4 +27,5 @@ export type { RankIdentity } from './rank-env';
 export { parseMemberRecord, parseDaemonRequest, parseDaemonExit, parseRankExit, RecordError } from './records';
 export type { MemberRecord, DaemonRequest, DaemonExit, RankExit } from './records';
 export { taggedPids, endTagged } from './io/proc-tag';
+export { createScratch, scratchPath, sweepOrphanedScratch } from './io/scratch';
 export { readGangResult, removeJobRendezvous } from './io/rendezvous';

@@ -1,0 +1,79 @@
+import { DaemonHost } from '../io/daemon-host';
+import { missingIndices, readRankExits, RendezvousTimeout, waitForMembers } from '../io/rendezvous';
+import { onTermination } from '../io/signals';
+import { hostOfRank } from '../hostfile';
+import type { MemberRecord } from '../records';
+import { decideResult, gangFailure } from '../result';
+import { AbortLatch } from './abort-latch';
+import { conclude } from './conclude';
+import { daemonEnv, joinGang, resultContext, StdinError, type TaskContext } from './context';
+import { PlacementError, prepareLaunch } from './launch-plan';
+import { describeMembers, runMpi } from './mpi-run';
+
+/** Members gone from ZooKeeper now, described for the verdict; empty when ZooKeeper cannot tell. */
+async function missingNow(ctx: TaskContext, members: readonly MemberRecord[]): Promise<string[]> {
+  try {
+    return describeMembers(missingIndices(await ctx.zk.getChildren(ctx.paths.members), ctx.gang.member.count), members);
+  } catch (e) {
+    ctx.logger.warn(`could not check the gang after MPI ended: ${(e as Error).message}`);
+    return [];
+  }
+}
+
+/**
+ * Task 0 of an MPI gang: waits for every task, writes the hostfile, runs mpirun/mpiexec with our
+ * relay in place of ssh, keeps the gang's fate one while MPI runs, and publishes the job's verdict.
+ */
+export async function runLauncher(ctx: TaskContext): Promise<number> {
+  const { gang, zk, logger, paths } = ctx;
+  const latch = new AbortLatch();
+  const unhook = onTermination((signal) => latch.trigger({ reason: 'killed', message: `the launcher task received ${signal}` }));
+  const wallTimer = gang.wallTimeSeconds > 0
+    ? setTimeout(() => latch.trigger({ reason: 'walltime', message: `the job exceeded its wall time of ${gang.wallTimeSeconds} s` }), gang.wallTimeSeconds * 1000)
+    : undefined;
+  zk.onSessionExpired(() => latch.trigger({ reason: 'member_lost', message: 'the launcher lost its ZooKeeper session' }));
+  const daemons = new DaemonHost({ zk, paths, index: gang.member.index, env: daemonEnv(ctx), cwd: gang.sandbox, logger });
+  const aborted = () => conclude(ctx, decideResult({ abort: latch.reason, rankExits: [], missingMembers: [] }, resultContext(ctx)));
+  const fail = (reason: Parameters<typeof gangFailure>[1], message: string) => conclude(ctx, gangFailure(resultContext(ctx), reason, message));
+  try {
+    await joinGang(ctx);
+    daemons.start();
+    let members: MemberRecord[];
+    try {
+      members = await waitForMembers(zk, paths, gang.member.count, gang.rendezvousTimeoutMs, latch.aborted);
+    } catch (e) {
+      if (latch.reason) return await aborted();
+      if (e instanceof RendezvousTimeout) return await fail('rendezvous_timeout', e.message);
+      throw e;
+    }
+    logger.info(`all ${members.length} task(s) registered: ${members.map((m) => `${m.hostname}:${m.slots}`).join(',')}`);
+    let launch: ReturnType<typeof prepareLaunch>;
+    try {
+      launch = prepareLaunch(ctx, members);
+    } catch (e) {
+      if (e instanceof PlacementError) return await fail('config', e.message);
+      throw e;
+    }
+    if (latch.reason) return await aborted();
+    let run: Awaited<ReturnType<typeof runMpi>>;
+    try {
+      run = await runMpi(ctx, launch, members, latch);
+    } catch (e) {
+      if (e instanceof StdinError) return await fail('cannot_start', e.message);
+      throw e;
+    }
+    const abort = run.mpiAbort;
+    return await conclude(ctx, decideResult({
+      launcher: run.ended.error ? undefined : run.ended,
+      startError: run.ended.error,
+      abort: latch.reason,
+      rankExits: await readRankExits(zk, paths),
+      missingMembers: await missingNow(ctx, members),
+      mpiAbort: abort && { ...abort, host: abort.rank === undefined ? undefined : hostOfRank(launch.hosts, abort.rank) },
+    }, resultContext(ctx)));
+  } finally {
+    unhook();
+    if (wallTimer) clearTimeout(wallTimer);
+    daemons.stop();
+  }
+}
