@@ -6,7 +6,7 @@ import { startApi, RunningApi } from '@msched/api';
 import type { Config } from '@msched/config';
 import { createLogger, Logger } from '@msched/logging';
 import { parseCatalogue } from '@msched/provisioner';
-import { freshDatabase, ensureRunTopics, testConfig } from './stack';
+import { dbUrlFor, freshDatabase, ensureRunTopics, RUN_ID, testConfig } from './stack';
 
 export const TOKEN = new AuthzToken({ accessToken: '' });
 
@@ -31,9 +31,12 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-/** The API in this process (with its outbox relay) over this run's database and topics. */
-export async function startApiHarness(env: Record<string, string> = {}): Promise<ApiHarness> {
-  const cfg = testConfig(env);
+/**
+ * The API in this process (with its outbox relay) over a database and topics of its own (`scope`
+ * names them), so workers other test files leave running in this mocha process never touch them.
+ */
+export async function startApiHarness(scope: string, env: Record<string, string> = {}): Promise<ApiHarness> {
+  const cfg = testConfig({ MSCHED_DATABASE_URL: dbUrlFor(`msched_${RUN_ID}_${scope}`), MSCHED_KAFKA_TOPIC_PREFIX: `msched.${RUN_ID}.${scope}.`, MSCHED_ZK_ROOT: `/msched-test/${RUN_ID}/${scope}`, ...env });
   await ensureRunTopics(cfg);
   const ds = await freshDatabase(cfg);
   const api = await startApi({ config: cfg, ds, logger: testLogger('api'), port: 0, relay: true });

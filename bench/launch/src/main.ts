@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     for (;;) {
       const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL');
       if (n === 0) break;
+      if (Date.now() - lastAck > 60_000) throw new Error(`${n} outbox rows still unsent a minute after the last launch: is the relay running (MSCHED_API_RUN_RELAY) and Kafka up?`);
       await new Promise((r) => setTimeout(r, 20));
     }
     const drainMs = Date.now() - lastAck;

@@ -86,6 +86,7 @@ export const schema = {
     maxMemoryMb: int('MSCHED_API_MAX_MEMORY_MB', 'Largest totalPhysicalMemory (MB) a launch may ask for.', 1048576, 1, 2147483647),
     maxCpuCount: int('MSCHED_API_MAX_CPU_COUNT', 'Largest totalCPUCount a launch may ask for.', 4096, 1, 1000000),
     maxWallTimeMinutes: int('MSCHED_API_MAX_WALLTIME_MINUTES', 'Largest wallTimeLimit (minutes) a launch may ask for.', 10080, 1, 5256000),
+    runRelay: bool('MSCHED_API_RUN_RELAY', 'Run an outbox relay inside the API process; turn off when relays run elsewhere (the API then wakes them with NOTIFY).', true),
     healthPort: int('MSCHED_API_HEALTH_PORT', 'Port of the API\'s /healthz, /readyz and /metrics (0: not served).', 9931, 0, 65535),
   },
   outbox: {
@@ -142,8 +143,7 @@ export const schema = {
     tickMs: int('MSCHED_DISPATCHER_TICK_MS', 'How often the leader re-evaluates held offers (hold limit) and re-sends kills that went unanswered.', 1000, 50, 60000),
     pollIntervalMs: int('MSCHED_DISPATCHER_POLL_INTERVAL_MS', 'How often the leader re-reads waiting and canceled gangs from the database when no notification woke it; also how often "why is my gang waiting" is saved.', 5000, 100, 600000),
     clusterStateIntervalSeconds: int('MSCHED_DISPATCHER_CLUSTER_STATE_SECONDS', 'How often the leader reads /master/state to learn the cluster\'s capacity (a gang that can never fit fails at once).', 30, 1, 3600),
-    healthHost: str('MSCHED_DISPATCHER_HEALTH_HOST', 'Address the dispatcher\'s /healthz, /readyz and /metrics bind to.', '127.0.0.1'),
-    healthPort: int('MSCHED_DISPATCHER_HEALTH_PORT', 'Port of the dispatcher\'s /healthz, /readyz and /metrics (0: any free port, as tests use).', 9932, 0, 65535),
+    healthPort: int('MSCHED_DISPATCHER_HEALTH_PORT', 'Port of the dispatcher\'s /healthz, /readyz and /metrics, on MSCHED_API_HOST like every service (0: any free port, as tests use).', 9932, 0, 65535),
   },
 } as const;
 

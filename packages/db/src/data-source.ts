@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { Client } from 'pg';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { migrations } from '@msched/migrations';
 import { entities } from './entities';
 
@@ -42,16 +44,17 @@ export async function openDatabase(settings: DbSettings, opts: { migrate?: boole
 const MIGRATION_LOCK = 727_411_001;
 
 export async function migrate(ds: DataSource): Promise<string[]> {
-  const runner = ds.createQueryRunner();
-  await runner.connect();
+  // The lock lives on a connection of its own: one taken from the pool would leave a pool of size
+  // 1 without the connection the migrations need (a deadlock).
+  const lock = new Client({ connectionString: (ds.options as PostgresConnectionOptions).url, application_name: 'msched-migrate-lock' });
+  await lock.connect();
   try {
     // Several replicas may start at once; only one applies migrations, the others wait and find none left.
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await ds.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await runner.release();
+    await lock.end().catch(() => undefined);
   }
 }
 

@@ -1,2 +1,45 @@
-// The dispatcher service entry point arrives with its issue.
-export {};
+/**
+ * @msched/dispatcher: the Mesos dispatch worker.
+ *
+ * - intake/     Kafka (dispatch, cancel) → database, on every replica; wakes the leader
+ * - election/   the dispatcher election in ZooKeeper
+ * - framework/  the Mesos framework run by the leader (Leader), its settings and event queue
+ * - launch/     placed gang → task rows → one ACCEPT per agent
+ * - status/     one gang event in one transaction: task update, gang state machine, job/process
+ *               states, next attempt, JobEnded
+ * - policy/     job rows ↔ the offer policy's waiting and running gangs
+ * - reconcile/  explicit (with backoff, until answered) and implicit reconciliation
+ * - timers/     wall-time deadlines, kill retries, periodic work
+ * - sandbox/    where the tasks' sandboxes are (for the job's stdout and the provisioner)
+ * - store/      one function per query
+ * - service/    startDispatcher: one replica with its relay, intake, election and health server
+ */
+export { startDispatcher } from './service/start-dispatcher';
+export type { DispatcherHandle, DispatcherOptions } from './service/start-dispatcher';
+export { Leader } from './framework/leader';
+export { electionPath, Leadership } from './election/leadership';
+export { frameworkRoles, frameworkSettings } from './framework/framework-settings';
+export { actionForFrameworkError } from './framework/framework-error';
+export { judgeUpdate, progressOf, isTerminalState } from './status/task-order';
+export type { UpdateVerdict } from './status/task-order';
+export { refineOutcome } from './status/refine-outcome';
+export type { RecordedOutcome } from './status/refine-outcome';
+export { exitCodeFromMessage } from './status/exit-code';
+export { nextJobId } from './status/next-job-id';
+export { jobEndedMessage, launcherOf } from './status/job-ended';
+export { outcomeOfJob, restoreLifecycle } from './status/restore-lifecycle';
+export { buildGangTasks, taskIdOf } from './launch/build-gang-tasks';
+export { queueSyncEvents } from './policy/queue-sync';
+export { waitingGangOf, runningGangOf } from './policy/gangs-from-rows';
+export { ReconcileTracker } from './reconcile/reconcile-tracker';
+export { KillRetry } from './timers/kill-retry';
+export { parseTaskSandboxes } from './sandbox/parse-sandboxes';
+export { parseGangReady, parseCancelRequest, CANCEL_REQUESTED_TYPE, InvalidMessageError } from './intake/messages';
+export type { CancelRequest } from './intake/messages';
+export { DISPATCHER_CHANNEL } from './intake/wake';
+export type { JobRow, TaskRow } from './store/rows';
+export { runGangTransaction } from './status/gang-transaction';
+export type { GangInput, GangTxResult } from './status/gang-transaction';
+export { SerialQueue } from './framework/serial-queue';
+export { handleGangReady } from './intake/gang-ready';
+export { handleCancel } from './intake/cancel';

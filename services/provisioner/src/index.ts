@@ -9,3 +9,4 @@ export * from './pipeline/stage-store';
 export { resolveGang } from './stages/resolve-gang';
 export { experimentDataDir } from './stages/collect-outputs';
 export { checkInput } from './stages/check-input';
+export * from './service';

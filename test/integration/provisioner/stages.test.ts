@@ -11,6 +11,18 @@ import { requireStack } from '../../helpers/stack';
 
 const REPO = join(__dirname, '../../../..');
 
+/** Runs the msched binary as an operator would. */
+function msched(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((ok) => {
+    const child = spawn(process.execPath, [join(REPO, 'packages/cli/dist/main.js'), ...args], { env: { ...process.env, MSCHED_LOG_LEVEL: 'warn', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => ok({ code, out, err }));
+  });
+}
+
 describe('provisioning worker: stages, retries, dead letters, crash (integration)', function () {
   this.timeout(120000);
   let cluster: LocalCluster;
@@ -25,7 +37,7 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
   before(async () => {
     await requireStack('postgres', 'kafka', 'zookeeper');
     cluster = await startLocalCluster({ agents: 2, cpus: 2, mem: 1024, port: 0, workDir: mkdtempSync(join(tmpdir(), 'prov-cluster-')), logger: testLogger('mesos-local') });
-    h = await startApiHarness(env());
+    h = await startApiHarness('prov', env());
   });
   after(async () => {
     await prov?.stop();
@@ -79,14 +91,28 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
       assert.equal(dlq[0].p.stage, 'stage-inputs');
       assert.equal(await dispatched(l.jobId), 0);
 
+      // The operator's path: msched dlq list shows it, msched dlq replay brings it back once fixed.
+      const cliEnv = { MSCHED_DATABASE_URL: h.cfg.database.url, MSCHED_KAFKA_TOPIC_PREFIX: h.cfg.kafka.topicPrefix };
+      const listed = await msched(['dlq', 'list', '--json'], cliEnv);
+      assert.equal(listed.code, 0, listed.err);
+      const dead = (JSON.parse(listed.out) as Array<{ id: string; jobId: string; stage: string; attempts: number; lastError: string }>).find((r) => r.jobId === l.jobId);
+      assert.ok(dead, listed.out);
+      assert.deepEqual([dead.stage, dead.attempts], ['stage-inputs', 3]);
+      assert.match(dead.lastError, /answered HTTP 503$/);
+      const table = await msched(['dlq', 'list'], cliEnv);
+      assert.match(table.out, /^ID\s+STAGE\s+TRIES\s+DEAD SINCE\s+EXPERIMENT\s+JOB\s+LAST ERROR\n/);
       healthy = true;
-      const [dead] = await h.ds.query(`SELECT id::text AS id FROM stage_runs WHERE job_id = $1 AND state = 'dead'`, [l.jobId]);
-      await replayDeadStage(h.ds, dead.id, 'test operator');
+      const replayed = await msched(['dlq', 'replay', dead.id], cliEnv);
+      assert.equal(replayed.code, 0, replayed.err);
+      assert.match(replayed.out, /^replaying stage-inputs of job /);
       await eventually(async () => (await dispatched(l.jobId)) === 1, 'the replayed gang handed off');
       assert.equal(await processState(l.processId), 'EXECUTING');
       const hist = await processHistory(l.processId);
       assert.deepEqual(hist.slice(hist.indexOf('FAILED')), ['FAILED', 'REQUEUED', 'INPUT_DATA_STAGING', 'EXECUTING']);
       await assert.rejects(replayDeadStage(h.ds, dead.id, 'test operator'), /no dead-lettered stage run with id/);
+      const again = await msched(['dlq', 'replay', dead.id], cliEnv);
+      assert.equal(again.code, 1);
+      assert.match(again.err, /no dead-lettered stage run with id/);
     } finally {
       await input.close();
     }

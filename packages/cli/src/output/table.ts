@@ -1,0 +1,36 @@
+/** A column of a table for people: its header and how to show one row's cell. */
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => string | number | null | undefined;
+  /** Longer cells are cut with an ellipsis. */
+  max?: number;
+}
+
+function show(v: string | number | null | undefined, max?: number): string {
+  const s = v === null || v === undefined || v === '' ? '-' : String(v).replace(/\s+/g, ' ');
+  return max && s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Left-aligned columns separated by two spaces, a header line first. */
+export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+  const cells = rows.map((r) => columns.map((c) => show(c.cell(r), c.max)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
+  const line = (parts: string[]) => parts.map((p, i) => (i === parts.length - 1 ? p : p.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n';
+}
+
+/** "key: value" lines, keys aligned. */
+export function renderFields(fields: ReadonlyArray<[string, string | number | null | undefined]>): string {
+  const w = Math.max(...fields.map(([k]) => k.length));
+  return fields.map(([k, v]) => `${`${k}:`.padEnd(w + 1)} ${show(v)}`).join('\n') + '\n';
+}
+
+/** Time as people read it in a table: ISO without milliseconds, UTC. */
+export function when(d: Date | string | null | undefined): string | undefined {
+  if (!d) return undefined;
+  return new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function json(v: unknown): string {
+  return `${JSON.stringify(v, null, 2)}\n`;
+}

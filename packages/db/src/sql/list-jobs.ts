@@ -1,0 +1,48 @@
+import { Db, queryRows } from './db';
+
+/** One row of the job_overview view (docs/operators.md). */
+export interface JobOverview {
+  jobId: string;
+  experimentId: string;
+  processId: string;
+  taskId: string;
+  attempt: number;
+  state: string;
+  reason: string | null;
+  exitCode: number | null;
+  failedRank: number | null;
+  gatewayId: string;
+  userName: string;
+  experimentName: string;
+  experimentState: string;
+  processState: string;
+  computeResourceId: string;
+  queueName: string | null;
+  totalCpuCount: number | null;
+  taskCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The job_overview columns under their TypeScript names; the view must be aliased `o`. */
+export const JOB_OVERVIEW_COLUMNS = `o.job_id AS "jobId", o.experiment_id AS "experimentId", o.process_id AS "processId",
+  o.task_id AS "taskId", o.attempt, o.state, o.reason, o.exit_code AS "exitCode", o.failed_rank AS "failedRank",
+  o.gateway_id AS "gatewayId", o.user_name AS "userName", o.experiment_name AS "experimentName",
+  o.experiment_state AS "experimentState", o.process_state AS "processState", o.compute_resource_id AS "computeResourceId",
+  o.queue_name AS "queueName", o.total_cpu_count AS "totalCpuCount", o.task_count AS "taskCount",
+  o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
+
+export interface ListJobsFilter {
+  /** JobState name. */
+  state?: string;
+  limit?: number;
+}
+
+/** Jobs, newest first, optionally of one state. */
+export async function listJobs(db: Db, f: ListJobsFilter = {}): Promise<JobOverview[]> {
+  return queryRows<JobOverview>(db, `
+    SELECT ${JOB_OVERVIEW_COLUMNS} FROM job_overview o
+    WHERE ($1::text IS NULL OR o.state = $1)
+    ORDER BY o.created_at DESC, o.job_id
+    LIMIT $2`, [f.state ?? null, f.limit ?? 100]);
+}

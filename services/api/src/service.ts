@@ -1,0 +1,47 @@
+import { countUnsentOutbox, openDatabase, redactUrl } from '@msched/db';
+import { loadConfig } from '@msched/config';
+import { createLogger } from '@msched/logging';
+import { createMetrics, startHealthServer } from '@msched/observability';
+import { startApi } from './app';
+
+/**
+ * The API service as a process: migrations, Thrift server, outbox relay, health and metrics
+ * endpoints; stops cleanly on SIGTERM/SIGINT. Used by dist/main.js and `msched api serve`.
+ */
+export async function runApiService(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const cfg = loadConfig(env);
+  const logger = createLogger({ service: 'api', level: cfg.log.level, format: cfg.log.format, environment: cfg.environment });
+  // A bug must not take the service down with a half-written answer: log it and keep serving.
+  process.on('unhandledRejection', (e) => logger.error(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
+
+  logger.info(`opening the job database ${redactUrl(cfg.database.url)}`);
+  const ds = await openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-api' });
+  const metrics = createMetrics('api');
+  const api = await startApi({ config: cfg, ds, logger, metrics });
+
+  const gauge = setInterval(() => {
+    countUnsentOutbox(ds).then((n) => metrics.outboxPending.set(n), () => undefined);
+  }, 5000);
+  gauge.unref();
+  const health = cfg.api.healthPort > 0
+    ? await startHealthServer({
+      host: cfg.api.host, port: cfg.api.healthPort, registry: metrics.registry,
+      checks: [{ name: 'database', check: async () => { await ds.query('SELECT 1'); return true; } }],
+    })
+    : undefined;
+  logger.info(`API ready on port ${api.port}${health ? `, health and metrics on port ${health.port}` : ''}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    clearInterval(gauge);
+    await api.close().catch((e) => logger.error(`closing the API: ${(e as Error).message}`));
+    await health?.close();
+    await ds.destroy().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

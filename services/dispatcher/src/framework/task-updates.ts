@@ -1,0 +1,96 @@
+import type { FailureEvent, SchedulerClient, TaskStatus } from '@msched/mesos';
+import { readGangResult, rendezvousPath, type GangResult } from '@msched/mpi';
+import type { Reconciler } from '../reconcile/reconciler';
+import { fetchTaskSandboxes } from '../sandbox/fetch-sandboxes';
+import type { GangInput } from '../status/gang-transaction';
+import { isTerminalState } from '../status/task-order';
+import { jobOfTask } from '../store/job-of-task';
+import type { Gangs } from './gangs';
+import type { LeaderContext } from './leader-context';
+
+/**
+ * Task updates and agent failures from Mesos. An update is written (with its consequences for the
+ * gang) in one transaction, the resulting KILLs are sent, and only then is it acknowledged; an
+ * update that could not be written is not acknowledged, so Mesos sends it again.
+ */
+export class TaskUpdates {
+  /** Tasks whose sandbox directory is recorded. */
+  private readonly sandboxKnown = new Set<string>();
+  /** Tasks the master gave no directory for once they ran (real masters do not list them): not asked again. */
+  private readonly sandboxUnlisted = new Set<string>();
+
+  constructor(private readonly ctx: LeaderContext, private readonly gangs: Gangs, private readonly reconciler: Reconciler) {}
+
+  async update(client: SchedulerClient, status: TaskStatus): Promise<void> {
+    const taskId = status.task_id.value;
+    this.ctx.metrics.taskStates.inc({ state: status.state });
+    this.reconciler.answered(taskId);
+    const owner = await jobOfTask(this.ctx.ds, taskId);
+    if (!owner) {
+      // Not ours (never launched by this installation): it must not run on our resources.
+      if (!isTerminalState(status.state)) {
+        this.ctx.log.warn(`update ${status.state} for unknown task ${taskId}: killing it`);
+        await client.kill(taskId, status.agent_id?.value).catch(() => undefined);
+      }
+      await this.acknowledge(client, status);
+      return;
+    }
+    if (isTerminalState(status.state)) this.gangs.taskEnded(taskId);
+    if (owner.sandboxKnown) this.sandboxKnown.add(taskId);
+    const input: GangInput = {
+      type: 'update',
+      status,
+      result: isTerminalState(status.state) ? await this.gangResult(owner.jobId, owner.attempt) : undefined,
+      sandboxes: this.sandboxKnown.has(taskId) ? undefined : await this.sandboxes(status),
+    };
+    try {
+      const r = await this.gangs.apply(owner.jobId, input);
+      if (r.verdict && r.verdict.kind !== 'record') this.ctx.log.debug(`update ${status.state} of ${taskId} not recorded: ${r.verdict.why}`);
+    } catch (e) {
+      // Not written, so not acknowledged: the agent sends it again; a master-made one we ask for again.
+      this.ctx.log.error(`recording ${status.state} of ${taskId} failed: ${(e as Error).message}`);
+      this.reconciler.add([{ taskId, ...(status.agent_id ? { agentId: status.agent_id.value } : {}) }]);
+      return;
+    }
+    await this.acknowledge(client, status);
+  }
+
+  /** FAILURE without an executor id: the agent itself is lost. (With one, an executor ended: not ours to judge.) */
+  async failure(f: FailureEvent['failure']): Promise<void> {
+    if (f.executor_id || !f.agent_id) return;
+    this.ctx.log.warn(`agent ${f.agent_id.value} was lost`);
+    await this.gangs.agentLost(f.agent_id.value);
+  }
+
+  private async acknowledge(client: SchedulerClient, status: TaskStatus): Promise<void> {
+    await client.acknowledge(status).catch((e: Error) => this.ctx.log.warn(`ACKNOWLEDGE of ${status.task_id.value} (${status.state}) failed; Mesos will send it again: ${e.message}`));
+  }
+
+  /** The launcher's verdict (exit code, failed rank, cause), if it published one. */
+  private async gangResult(jobId: string, attempt: number): Promise<GangResult | undefined> {
+    const zk = this.ctx.zk();
+    if (!zk) return undefined;
+    return readGangResult(zk, rendezvousPath(this.ctx.cfg.zookeeper.root, jobId, attempt)).catch((e: Error) => {
+      this.ctx.log.warn(`reading the result of ${jobId} failed: ${e.message}`);
+      return undefined;
+    });
+  }
+
+  /** Sandbox directories from the master, asked once a task runs (or ended) and until known. */
+  private async sandboxes(status: TaskStatus): Promise<Map<string, string> | undefined> {
+    const taskId = status.task_id.value;
+    if ((status.state !== 'TASK_RUNNING' && !isTerminalState(status.state)) || this.sandboxUnlisted.has(taskId)) return undefined;
+    const masterUrl = this.ctx.client()?.masterUrl;
+    const frameworkId = this.ctx.frameworkId();
+    if (!masterUrl || !frameworkId) return undefined;
+    try {
+      const found = await fetchTaskSandboxes(masterUrl, frameworkId, this.ctx.cfg.dispatcher.callTimeoutMs);
+      for (const id of found.keys()) this.sandboxKnown.add(id);
+      if (!found.has(taskId)) this.sandboxUnlisted.add(taskId);
+      return found;
+    } catch (e) {
+      this.ctx.log.debug(`sandbox lookup failed: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+}

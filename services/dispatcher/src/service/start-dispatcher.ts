@@ -1,0 +1,133 @@
+import { hostname } from 'node:os';
+import type { Consumer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { createKafka } from '@msched/bus';
+import type { Config } from '@msched/config';
+import { countUnsentOutbox, openDatabase, redactUrl } from '@msched/db';
+import { createLogger, type Logger } from '@msched/logging';
+import { createMetrics, startHealthServer, type HealthServer, type Metrics } from '@msched/observability';
+import { OutboxRelay } from '@msched/outbox';
+import { Leadership } from '../election/leadership';
+import { Leader } from '../framework/leader';
+import { startIntake } from '../intake/intake-consumer';
+import { notifyDispatchers } from '../intake/wake';
+import { every } from '../timers/every';
+
+export interface DispatcherOptions {
+  readonly logger?: Logger;
+  /** Shown in the election node (default host:pid). */
+  readonly identity?: string;
+}
+
+export interface DispatcherHandle {
+  readonly identity: string;
+  /** Port of /healthz, /readyz and /metrics. */
+  readonly healthPort: number;
+  readonly ds: DataSource;
+  isLeader(): boolean;
+  /** The running framework while this replica leads. */
+  leader(): Leader | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * One dispatcher replica: the intake (Kafka → database, on every replica), an outbox relay, the
+ * election, and, while elected, the Mesos framework (Leader). Losing the election stops the framework
+ * at once and the replica queues up as a standby again (no process restart needed).
+ */
+export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {}): Promise<DispatcherHandle> {
+  const identity = opts.identity ?? `${hostname()}:${process.pid}`;
+  const logger = (opts.logger ?? createLogger({ service: 'dispatcher', level: cfg.log.level, format: cfg.log.format, environment: cfg.environment })).child({ replica: identity });
+  const metrics: Metrics = createMetrics('dispatcher');
+  logger.info(`opening the job database ${redactUrl(cfg.database.url)}`);
+  const ds = await openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-dispatcher' });
+  const cleanups: Array<() => Promise<void>> = [async () => void (await ds.destroy().catch(() => undefined))];
+  const cleanUp = async () => {
+    for (const c of cleanups.reverse()) await c().catch((e: Error) => logger.warn(`shutting down: ${e.message}`));
+  };
+  try {
+    const relay = new OutboxRelay({
+      ds, logger, topicPrefix: cfg.kafka.topicPrefix, listenUrl: cfg.database.url,
+      kafka: createKafka(cfg.kafka, logger, { retries: 2 }),
+      batchSize: cfg.outbox.batchSize, pollIntervalMs: cfg.outbox.pollIntervalMs,
+      backoff: { maxMs: cfg.outbox.maxBackoffMs }, retentionHours: cfg.outbox.retentionHours,
+    });
+    await relay.start();
+    cleanups.push(() => relay.stop());
+
+    let leader: Leader | undefined;
+    const leadership = new Leadership(cfg.zookeeper, identity, logger);
+    let leaderChange: Promise<void> = Promise.resolve();
+    const becomeLeader = async () => {
+      metrics.isLeader.set(1);
+      const l = new Leader({
+        cfg, ds, logger, metrics, zk: () => leadership.zk, afterCommit: () => relay.notify(),
+        stepDown: (reason) => void leadership.stepDown(reason),
+      });
+      leader = l;
+      try {
+        await l.start();
+      } catch (e) {
+        logger.error(`starting the framework failed: ${(e as Error).message}`);
+        await leadership.stepDown(`the framework could not start: ${(e as Error).message}`, 2000);
+      }
+    };
+    const stopLeading = async (reason: string) => {
+      metrics.isLeader.set(0);
+      const l = leader;
+      leader = undefined;
+      await l?.stop(reason);
+    };
+    // Elections and depositions are applied one after the other, never interleaved.
+    leadership.on('elected', () => { leaderChange = leaderChange.then(becomeLeader); });
+    leadership.on('deposed', (reason) => { leaderChange = leaderChange.then(() => stopLeading(`no longer the leader: ${reason}`)); });
+
+    const kafka = createKafka(cfg.kafka, logger);
+    const wake = () => {
+      leader?.wake();
+      notifyDispatchers(ds).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
+    };
+    const consumer: Consumer = await startIntake({ kafka, ds, topicPrefix: cfg.kafka.topicPrefix, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 });
+    cleanups.push(() => consumer.disconnect());
+
+    await leadership.start();
+    cleanups.push(async () => {
+      // The framework stops before the candidacy goes, so a standby never subscribes beside us.
+      await leaderChange;
+      await stopLeading('the dispatcher stops');
+      await leadership.stop();
+      await leaderChange;
+    });
+
+    const stopGauge = every(5000, () => {
+      countUnsentOutbox(ds).then((n) => metrics.outboxPending.set(n), () => undefined);
+    });
+    cleanups.push(async () => stopGauge());
+
+    const health: HealthServer = await startHealthServer({
+      // Every service binds its health endpoints where the API binds (MSCHED_API_HOST, 0.0.0.0 in deployments).
+      host: cfg.api.host, port: cfg.dispatcher.healthPort, registry: metrics.registry,
+      checks: [
+        { name: 'database', check: async () => { await ds.query('SELECT 1'); return true; } },
+        { name: 'zookeeper', check: async () => leadership.zk !== undefined },
+        // A standby is ready; a leader is ready once subscribed to Mesos.
+        { name: 'mesos', check: async () => !leader || leader.isSubscribed },
+      ],
+    });
+    cleanups.push(() => health.close());
+    logger.info(`dispatcher ${identity} running; health and metrics on port ${health.port}`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      identity,
+      healthPort: health.port,
+      ds,
+      isLeader: () => leader !== undefined,
+      leader: () => leader,
+      stop: () => (stopping ??= cleanUp()),
+    };
+  } catch (e) {
+    await cleanUp();
+    throw e;
+  }
+}

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { exampleExperiment } from '@msched/airavata-thrift';
+import { IdSource, planLaunch, policyFromConfig, verifyToken } from '@msched/api';
+import type { Config } from '@msched/config';
+import { appendStatus, insertLaunch, setState, withTransaction } from '@msched/db';
+import { dbUrlFor, RUN_ID, requireStack } from '../../helpers/stack';
+import { ownDatabase } from '../db/own-database';
+
+const BIN = resolve(__dirname, '../../../../packages/cli/dist/main.js');
+
+/** Runs the msched binary as an operator would, with the given database. */
+function msched(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((ok) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MSCHED_LOG_LEVEL: 'warn', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => ok({ code, out, err }));
+  });
+}
+
+describe('msched CLI (integration, real binary)', function () {
+  let cfg: Config;
+  let ds: DataSource;
+  let env: Record<string, string>;
+  let active: { experimentId: string; jobId: string; processId: string };
+  let waiting: { experimentId: string; jobId: string };
+
+  async function seed(state?: string) {
+    let n = 0;
+    const ids: IdSource = { processId: () => `P-${randomUUID()}`, jobId: () => `JOB_cli_${n++}_${randomUUID()}`, taskId: () => `T-${randomUUID()}` };
+    const plan = planLaunch(exampleExperiment(), policyFromConfig(cfg.api), ids, new Date());
+    await insertLaunch(ds, plan.launch);
+    if (state) {
+      await withTransaction(ds, async (tx) => {
+        await setState(tx, 'job', plan.ids.jobId, state);
+        await appendStatus(tx, { entityType: 'job', entityId: plan.ids.jobId, experimentId: plan.ids.experimentId, state, reason: 'gang placed on 2 agents', source: 'dispatcher' });
+      });
+      await ds.query(`INSERT INTO tasks (id, job_id, agent_id, hostname, ranks, state) VALUES ($1, $2, 'S1', 'agent-1', '{0,1}', 'TASK_RUNNING'), ($3, $2, 'S2', 'agent-2', '{2,3}', 'TASK_RUNNING')`,
+        [`${plan.ids.jobId}-0`, plan.ids.jobId, `${plan.ids.jobId}-1`]);
+    }
+    return plan.ids;
+  }
+
+  before(async () => {
+    await requireStack('postgres');
+    ({ cfg, ds } = await ownDatabase('cli'));
+    env = { MSCHED_DATABASE_URL: cfg.database.url };
+    active = await seed('ACTIVE');
+    waiting = await seed();
+  });
+  after(async () => { await ds?.destroy(); });
+
+  it('lists jobs as a table for people and as JSON for scripts', async () => {
+    const table = await msched(['jobs', 'list'], env);
+    assert.equal(table.code, 0, table.err);
+    const lines = table.out.trim().split('\n');
+    assert.match(lines[0], /^JOB\s+STATE\s+TRY\s+EXPERIMENT\s+GATEWAY\s+USER\s+QUEUE\s+CPUS\s+TASKS\s+UPDATED\s+REASON$/);
+    assert.ok(lines.some((l) => l.startsWith(active.jobId) && /\bACTIVE\b/.test(l) && /\bnormal\b/.test(l)));
+    assert.ok(lines.some((l) => l.startsWith(waiting.jobId) && /\bSUBMITTED\b/.test(l)));
+
+    const json = await msched(['jobs', 'list', '--json'], env);
+    assert.equal(json.code, 0, json.err);
+    const jobs = JSON.parse(json.out) as Array<{ jobId: string; state: string; taskCount: number }>;
+    assert.deepEqual(jobs.find((j) => j.jobId === active.jobId)?.taskCount, 2);
+  });
+
+  it('filters jobs by state', async () => {
+    const r = await msched(['jobs', 'list', '--state', 'active', '--json'], env);
+    assert.equal(r.code, 0, r.err);
+    const jobs = JSON.parse(r.out) as Array<{ jobId: string; state: string }>;
+    assert.ok(jobs.length >= 1);
+    assert.ok(jobs.every((j) => j.state === 'ACTIVE'));
+    assert.ok(!jobs.some((j) => j.jobId === waiting.jobId));
+    const none = await msched(['jobs', 'list', '--state', 'SUSPENDED'], env);
+    assert.deepEqual([none.code, none.out], [0, 'no SUSPENDED jobs\n']);
+  });
+
+  it('shows one job with its tasks and history', async () => {
+    const r = await msched(['jobs', 'show', active.jobId], env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, new RegExp(`^job:\\s+${active.jobId}$`, 'm'));
+    assert.match(r.out, /^state:\s+ACTIVE$/m);
+    assert.match(r.out, /^queue:\s+normal$/m);
+    assert.match(r.out, /^Tasks \(2\)$/m);
+    assert.match(r.out, /-0\s+TASK_RUNNING\s+S1\s+agent-1\s+0,1/);
+    assert.match(r.out, /^History \(5\)$/m);
+    assert.match(r.out, /job\s+\S+\s+ACTIVE\s+dispatcher\s+gang placed on 2 agents/);
+
+    const j = await msched(['jobs', 'show', active.jobId, '--json'], env);
+    const detail = JSON.parse(j.out);
+    assert.equal(detail.job.jobId, active.jobId);
+    assert.deepEqual(detail.tasks.map((t: { ranks: number[] }) => t.ranks), [[0, 1], [2, 3]]);
+    assert.deepEqual(detail.history.map((h: { state: string }) => h.state), ['CREATED', 'LAUNCHED', 'CREATED', 'SUBMITTED', 'ACTIVE']);
+  });
+
+  it('says what is wrong: unknown job (1), bad arguments and unknown commands (2)', async () => {
+    const missing = await msched(['jobs', 'show', 'JOB_nope'], env);
+    assert.deepEqual([missing.code, missing.err], [1, 'msched jobs show: no job JOB_nope\n']);
+    const badState = await msched(['jobs', 'list', '--state', 'RUNNING'], env);
+    assert.equal(badState.code, 2);
+    assert.match(badState.err, /--state RUNNING is not a job state \(one of SUBMITTED, QUEUED, ACTIVE/);
+    assert.match(badState.err, /usage: msched jobs list \[--state STATE\]/);
+    const badFlag = await msched(['jobs', 'list', '--colour'], env);
+    assert.equal(badFlag.code, 2);
+    assert.match(badFlag.err, /Unknown option '--colour'/);
+    const unknown = await msched(['frobnicate'], env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown command "frobnicate"[\s\S]*msched jobs list/);
+    const help = await msched(['--help'], env);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /msched db migrate/);
+  });
+
+  it('fails with the reason when the database cannot be reached, hiding its password', async () => {
+    const r = await msched(['jobs', 'list'], { MSCHED_DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/x' });
+    assert.equal(r.code, 1);
+    assert.match(r.err, /cannot connect to PostgreSQL \(postgres:\/\/postgres:<redacted>@127\.0\.0\.1:1\/x\)/);
+    assert.doesNotMatch(r.err, /hunter2/);
+  });
+
+  it('migrates an empty database, then finds nothing to do', async () => {
+    const name = `msched_${RUN_ID}_cli_migrate`;
+    const admin = new Client({ connectionString: dbUrlFor('postgres') });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const first = await msched(['db', 'migrate'], { MSCHED_DATABASE_URL: dbUrlFor(name) });
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /^applied \d+ migration\(s\):\n  JobDatabase1763780400000\n  OperatorViews1763780400001\n/);
+    const again = await msched(['db', 'migrate'], { MSCHED_DATABASE_URL: dbUrlFor(name) });
+    assert.deepEqual([again.code, again.out], [0, 'the schema is up to date\n']);
+  });
+
+  it('mints an access token the API verifies', async () => {
+    const r = await msched(['api', 'token', '--gateway', 'gw-1', '--user', 'ops', '--ttl', '60'], { MSCHED_API_AUTH_SECRET: 'k' });
+    assert.equal(r.code, 0, r.err);
+    const claims = verifyToken('k', r.out.trim());
+    assert.equal(claims.gateway, 'gw-1');
+    assert.equal(claims.sub, 'ops');
+  });
+});

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import type { LocalCluster } from '@msched/mesos-local';
+import { electionPath } from '@msched/dispatcher';
+import { Zk } from '@msched/zk';
+import { requireStack } from '../../helpers/stack';
+import {
+  eventually, frameworkConnected, historyOf, jobReaches, jobsOfProcess, masterTasks, noProcessLeft, prepareSuite, removeZkRoot, seedJob,
+  shellApp, startCluster, suiteConfig, suiteEnv, tasksOf,
+} from './support';
+
+const MAIN = resolve(__dirname, '../../../../services/dispatcher/dist/main.js');
+
+interface Replica {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  log: string;
+}
+
+/**
+ * Done when: killing the leading dispatcher mid-run, a standby takes over, re-subscribes, reconciles,
+ * and the job finishes with correct status and no duplicate tasks. The replicas are real processes
+ * (the CLI), the leader dies by SIGKILL: no clean-up of any kind runs.
+ */
+describe('dispatcher: the leading replica dies mid-run', function () {
+  this.timeout(120_000);
+  const suite = 'dfailover';
+  const cfg = suiteConfig(suite);
+  const env = { ...process.env, MSCHED_ENV: 'test', MSCHED_KAFKA_PARTITIONS: '2', MSCHED_LOG_LEVEL: 'info', MSCHED_LOG_FORMAT: 'json', ...suiteEnv(suite) };
+  let ds: DataSource;
+  let cluster: LocalCluster;
+  let zk: Zk;
+  const replicas: Replica[] = [];
+
+  function startReplica(): Replica {
+    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const r: Replica = { child, log: '', exited: new Promise((res) => child.once('exit', (code) => res(code))) };
+    child.stderr!.on('data', (d: Buffer) => { r.log += d.toString(); });
+    replicas.push(r);
+    return r;
+  }
+
+  /** The pid of the replica whose candidate node is lowest (the leader), as ZooKeeper says. */
+  async function leaderPid(): Promise<number | undefined> {
+    const path = electionPath(cfg.zookeeper.root);
+    const children = (await zk.getChildren(path).catch(() => [] as string[])).filter((c) => c.startsWith('candidate_')).sort();
+    if (!children.length) return undefined;
+    const data = await zk.getData(`${path}/${children[0]}`);
+    const identity = data ? (JSON.parse(data.toString()) as { identity: string }).identity : '';
+    return identity.startsWith(`${hostname()}:`) ? Number(identity.split(':')[1]) : undefined;
+  }
+
+  before(async () => {
+    await requireStack('postgres', 'kafka', 'zookeeper');
+    ds = await prepareSuite(cfg);
+    zk = await Zk.connect(cfg.zookeeper.connect);
+    cluster = await startCluster(cfg, { agents: 2, cpus: 2 });
+  });
+
+  after(async () => {
+    for (const r of replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGTERM');
+    await Promise.all(replicas.map((r) => r.exited));
+    await cluster?.stop();
+    await ds?.destroy();
+    zk?.close();
+    await removeZkRoot(cfg).catch(() => undefined);
+  });
+
+  it('a standby takes over, re-subscribes as the same framework, reconciles, and the job completes once', async () => {
+    const first = startReplica();
+    await eventually('the first replica to lead', async () => ((await leaderPid()) === first.child.pid ? true : undefined));
+    const standby = startReplica();
+    await eventually('the standby to join the election', async () => /joined election/.test(standby.log) ? true : undefined);
+    const frameworkId = await eventually('the framework to be registered', async () => (await ds.query('SELECT framework_id FROM framework'))[0]?.framework_id as string | undefined);
+
+    const job = await seedJob(ds, { ranks: 4, mpi: 'openmpi', argv: shellApp('sleep 6; echo "rank $MSCHED_RANK done"') });
+    await jobReaches(ds, job.jobId, 'ACTIVE');
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await eventually('the standby to lead', async () => ((await leaderPid()) === standby.child.pid ? true : undefined));
+    await eventually('the standby to subscribe', async () => (await frameworkConnected(cluster.masterUrl, frameworkId) ? true : undefined));
+    assert.match(standby.log, new RegExp(`leading: re-subscribing as framework ${frameworkId}`));
+    await eventually('the standby to reconcile both tasks with the master', () => (/reconciling 2 task\(s\) not known to have ended/.test(standby.log)
+      && /reconciliation complete: the master answered for every task/.test(standby.log) ? true : undefined));
+
+    const done = await jobReaches(ds, job.jobId, 'COMPLETE');
+    assert.equal(done.exit_code, 0);
+    assert.deepEqual((await jobsOfProcess(ds, job.processId)).map((j) => [j.attempt, j.state]), [[1, 'COMPLETE']]);
+    const tasks = await tasksOf(ds, job.jobId);
+    assert.equal(tasks.length, 2);
+    for (const t of tasks) assert.deepEqual(await historyOf(ds, 'task', t.id), ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
+    assert.deepEqual(await historyOf(ds, 'job', job.jobId), ['QUEUED', 'ACTIVE', 'COMPLETE']);
+
+    // One framework, two tasks, both finished and acknowledged: nothing was launched twice.
+    const m = await eventually('the master to hold our two finished tasks', async () => {
+      const seen = await masterTasks(cluster.masterUrl, frameworkId);
+      return seen.completed.length === 2 && seen.live.length === 0 ? seen : undefined;
+    });
+    assert.deepEqual(m.completed.map((t) => t.id).sort(), tasks.map((t) => t.id).sort());
+    const state = (await (await fetch(`${cluster.masterUrl}/master/state`)).json()) as { frameworks: Array<{ id: string; name: string }> };
+    assert.deepEqual(state.frameworks.map((f) => f.id), [frameworkId]);
+    await noProcessLeft(job.jobId);
+
+    // The survivor stops cleanly on SIGTERM.
+    standby.child.kill('SIGTERM');
+    assert.equal(await standby.exited, 0);
+  });
+});
