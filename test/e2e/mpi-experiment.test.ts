@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ComputationalResourceSchedulingModel, DataType, ExperimentModel, ExperimentType, InputDataObjectType, OutputDataObjectType, UserConfigurationDataModel,
+} from '@msched/airavata-thrift';
+import { startDispatcher, DispatcherHandle } from '@msched/dispatcher';
+import { startLocalCluster, LocalCluster } from '@msched/mesos-local';
+import { parseCatalogue, startProvisioner, ProvisionerHandle } from '@msched/provisioner';
+import { eventually, startApiHarness, ApiHarness, testLogger, TOKEN } from '../helpers/pipeline';
+import { requireStack } from '../helpers/stack';
+
+const REPO = join(__dirname, '../../..');
+
+/**
+ * The demo's path with assertions, on the real stack: an experiment launched over Thrift as
+ * Airavata's orchestrator would, through the provisioner and the dispatcher onto the local Mesos
+ * cluster, run as real MPI across agents, outputs collected, sandboxes garbage-collected.
+ */
+describe('end to end: MPI and serial experiments from Thrift to results (real stack)', function () {
+  this.timeout(180000);
+  let cluster: LocalCluster;
+  let h: ApiHarness;
+  let prov: ProvisionerHandle;
+  let disp: DispatcherHandle;
+  let dataRoot: string;
+
+  before(async () => {
+    await requireStack('postgres', 'kafka', 'zookeeper');
+    const dir = mkdtempSync(join(tmpdir(), 'msched-e2e-'));
+    dataRoot = join(dir, 'data');
+    const src = join(REPO, 'deploy/local/demo/mpi_pi.c');
+    execFileSync('mpicc.openmpi', ['-O1', '-o', join(dir, 'pi-openmpi'), src]);
+    execFileSync('mpicc.mpich', ['-O1', '-o', join(dir, 'pi-mpich'), src]);
+    cluster = await startLocalCluster({ agents: 3, cpus: 2, mem: 2048, port: 0, workDir: join(dir, 'cluster'), sandboxGcDelayMs: 1500, logger: testLogger('mesos-local') });
+    h = await startApiHarness('e2e', {
+      MSCHED_MESOS_MASTER: cluster.masterUrl, MSCHED_DATA_ROOT: dataRoot, MSCHED_PROVISIONER_HEALTH_PORT: '0', MSCHED_DISPATCHER_HEALTH_PORT: '0',
+      MSCHED_MPI_NETWORK_INTERFACES: 'lo', MSCHED_MPI_OPENMPI_BTL: 'tcp,self', MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
+      MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_PUBLISHERS: 'airavata-kafka', MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '3',
+    });
+    const catalogue = parseCatalogue({
+      applications: {
+        'pi-openmpi': { executable: join(dir, 'pi-openmpi'), mpi: 'openmpi', memMbPerRank: 128 },
+        'pi-mpich': { executable: join(dir, 'pi-mpich'), mpi: 'mpich', memMbPerRank: 128 },
+        echo: { executable: '/bin/echo', mpi: 'none', memMbPerRank: 32 },
+        sleep: { executable: '/bin/sleep', mpi: 'none', memMbPerRank: 32 },
+      },
+    });
+    prov = await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue });
+    disp = await startDispatcher(h.cfg, { logger: testLogger('dispatcher') });
+    await eventually(async () => disp.leader()?.isSubscribed, 'the dispatcher to lead and subscribe');
+  });
+
+  after(async () => {
+    await disp?.stop();
+    await prov?.stop();
+    await h?.close();
+    await cluster?.stop();
+  });
+
+  function experiment(app: string, sched: { cpus: number; nodes: number }, inputs: InputDataObjectType[], outputs: OutputDataObjectType[]): ExperimentModel {
+    return new ExperimentModel({
+      experimentId: `E2E_${app}_${Date.now().toString(36)}`, projectId: 'p', gatewayId: 'e2e-gw', experimentType: ExperimentType.SINGLE_APPLICATION,
+      userName: 'e2e', experimentName: `e2e ${app}`, executionId: app,
+      userConfigurationData: new UserConfigurationDataModel({
+        airavataAutoSchedule: false, overrideManualScheduledParams: false,
+        computationalResourceScheduling: new ComputationalResourceSchedulingModel({
+          resourceHostId: 'mesos-local', totalCPUCount: sched.cpus, nodeCount: sched.nodes, numberOfThreads: 1, queueName: 'normal', wallTimeLimit: 5,
+        }),
+      }),
+      experimentInputs: inputs, experimentOutputs: outputs,
+    });
+  }
+
+  const piInputs = () => [
+    new InputDataObjectType({ name: 'steps', value: '200000', type: DataType.INTEGER, inputOrder: 1, requiredToAddedToCommandLine: true }),
+    new InputDataObjectType({ name: 'label', value: 'x; rm -rf / $(touch /tmp/msched-pwned)', type: DataType.STRING, inputOrder: 2, requiredToAddedToCommandLine: true }),
+  ];
+  const piOutputs = () => [new OutputDataObjectType({ name: 'console', type: DataType.STDOUT }), new OutputDataObjectType({ name: 'result', type: DataType.URI, value: 'result.txt' })];
+
+  const processState = async (id: string) => (await h.ds.query('SELECT state FROM processes WHERE id = $1', [id]))[0]?.state as string;
+  const history = async (experimentId: string, entity: string): Promise<string[]> => (await h.ds.query(
+    'SELECT state FROM status_history WHERE experiment_id = $1 AND entity_type = $2 ORDER BY id', [experimentId, entity])).map((r: { state: string }) => r.state);
+  const ended = (id: string) => eventually(async () => { const s = await processState(id); return ['COMPLETED', 'FAILED', 'CANCELED'].includes(s) ? s : undefined; }, `process ${id} to end`, 120000);
+
+  for (const flavour of ['openmpi', 'mpich'] as const) {
+    it(`${flavour}: 4 ranks over 2 agents, launched over Thrift, COMPLETED with every rank's output collected`, async () => {
+      const e = experiment(`pi-${flavour}`, { cpus: 4, nodes: 2 }, piInputs(), piOutputs());
+      const ids = await h.client.client.launchExperiment(TOKEN, e);
+      assert.equal(await ended(ids.processId), 'COMPLETED');
+
+      const dir = join(dataRoot, 'e2e-gw', e.experimentId!);
+      const stdout = readFileSync(join(dir, 'stdout'), 'utf8');
+      const ranks = [...stdout.matchAll(/^rank (\d) of 4 on agent (agent\d): integrated 200000 steps$/gm)];
+      assert.deepEqual(ranks.map((m) => m[1]).sort(), ['0', '1', '2', '3'], stdout);
+      assert.equal(new Set(ranks.map((m) => m[2])).size, 2, `ranks on two agents: ${stdout}`);
+      assert.match(stdout, /pi ~= 3\.1415926\d+ .* label argument: "x; rm -rf \/ \$\(touch \/tmp\/msched-pwned\)"/);
+      assert.match(readFileSync(join(dir, 'result.txt'), 'utf8'), /^pi=3\.14159\d+ ranks=4 steps=200000\n$/);
+      assert.equal(existsSync('/tmp/msched-pwned'), false, 'the input was never run by a shell');
+
+      assert.deepEqual((await history(e.experimentId!, 'experiment')).slice(-1), ['COMPLETED']);
+      const proc = await history(e.experimentId!, 'process');
+      for (const s of ['PRE_PROCESSING', 'INPUT_DATA_STAGING', 'EXECUTING', 'MONITORING', 'OUTPUT_DATA_STAGING', 'POST_PROCESSING', 'COMPLETED']) assert.ok(proc.includes(s), `${s} in ${proc}`);
+      assert.deepEqual((await history(e.experimentId!, 'job')).filter((s) => s !== 'QUEUED'), ['SUBMITTED', 'ACTIVE', 'COMPLETE']);
+
+      const [job] = await h.ds.query('SELECT std_out, working_dir FROM jobs WHERE id = $1', [ids.jobId]);
+      assert.deepEqual(job, { std_out: join(dir, 'stdout'), working_dir: dir });
+      // Airavata's view over Thrift: the job with its status history.
+      const jobs = await h.client.client.getJobs(TOKEN, e.experimentId!);
+      assert.equal(jobs.length, 1);
+      assert.equal(jobs[0].jobId, ids.jobId);
+
+      // The agents garbage-collect the sandboxes once the outputs are out.
+      const sandboxes = (await h.ds.query('SELECT sandbox_path FROM tasks WHERE job_id = $1', [ids.jobId])).map((r: { sandbox_path: string }) => r.sandbox_path);
+      assert.equal(sandboxes.length, 2);
+      await eventually(async () => sandboxes.every((p: string) => !existsSync(p)), 'the sandboxes to be garbage-collected', 20000);
+    });
+  }
+
+  it('serial: one plain task, no mpirun, COMPLETED with its output', async () => {
+    const e = experiment('echo', { cpus: 1, nodes: 1 }, [
+      new InputDataObjectType({ name: 'words', value: 'hello $(whoami) ; ls', type: DataType.STRING, inputOrder: 1, requiredToAddedToCommandLine: true }),
+    ], [new OutputDataObjectType({ name: 'console', type: DataType.STDOUT })]);
+    const ids = await h.client.client.launchExperiment(TOKEN, e);
+    assert.equal(await ended(ids.processId), 'COMPLETED');
+    assert.equal(readFileSync(join(dataRoot, 'e2e-gw', e.experimentId!, 'stdout'), 'utf8'), 'hello $(whoami) ; ls\n');
+  });
+
+  it('terminate: a running experiment ends CANCELED, its tasks killed', async () => {
+    const e = experiment('sleep', { cpus: 1, nodes: 1 }, [
+      new InputDataObjectType({ name: 'seconds', value: '120', type: DataType.INTEGER, inputOrder: 1, requiredToAddedToCommandLine: true }),
+    ], []);
+    const ids = await h.client.client.launchExperiment(TOKEN, e);
+    await eventually(async () => (await processState(ids.processId)) === 'MONITORING', 'the job to run', 60000);
+    await h.client.client.terminateExperiment(TOKEN, e.experimentId!, 'e2e-gw');
+    assert.equal(await ended(ids.processId), 'CANCELED');
+    assert.deepEqual((await history(e.experimentId!, 'experiment')).slice(-2), ['CANCELING', 'CANCELED']);
+    const [task] = await h.ds.query('SELECT state FROM tasks WHERE job_id = $1', [ids.jobId]);
+    assert.equal(task.state, 'TASK_KILLED');
+  });
+});
