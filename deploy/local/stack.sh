@@ -177,10 +177,15 @@ CFG
 mesos_up() {
   local dir="$STATE/mesos-local"
   mkdir -p "$dir/work"
-  if pid_alive "$dir/pid"; then say "  local Mesos cluster already running (pid $(cat "$dir/pid"))"; else
-    port_in_use "$MESOS_PORT" && die "port $MESOS_PORT is in use by another program: stop it or set MSCHED_STACK_MESOS_PORT."
+  if pid_alive "$dir/pid"; then say "  local Mesos cluster already running (pid $(cat "$dir/pid"))"
+  elif port_in_use "$MESOS_PORT" && $MESOS_CLI probe "http://127.0.0.1:$MESOS_PORT"; then
+    say "  a Mesos master already answers on 127.0.0.1:$MESOS_PORT (not started by this checkout)"
+  else
+    port_in_use "$MESOS_PORT" && die "port $MESOS_PORT is in use by a program that is not a Mesos master: stop it or set MSCHED_STACK_MESOS_PORT."
+    # Sandboxes are garbage-collected 10 minutes after a task ended (Mesos' --gc_delay), after the
+    # provisioner collected the outputs.
     nohup $MESOS_CLI --agents "$MESOS_AGENTS" --host 127.0.0.1 --port "$MESOS_PORT" \
-      --zk "zk://127.0.0.1:$ZK_PORT/mesos" --work-dir "$dir/work" \
+      --zk "zk://127.0.0.1:$ZK_PORT/mesos" --work-dir "$dir/work" --sandbox-gc-delay-ms "${MSCHED_STACK_SANDBOX_GC_DELAY_MS:-600000}" \
       >"$dir/stdout.log" 2>"$dir/cluster.log" &
     echo $! > "$dir/pid"
   fi
