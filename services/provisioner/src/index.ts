@@ -10,3 +10,4 @@ export { resolveGang } from './stages/resolve-gang';
 export { experimentDataDir } from './stages/collect-outputs';
 export { checkInput } from './stages/check-input';
 export * from './service';
+export * from './capacity/local-provider';

@@ -11,6 +11,8 @@ import { OutboxRelay, wakeOutboxRelays } from '@msched/outbox';
 import { Publishers, startPublishers } from '@msched/publishers';
 import { Zk } from '@msched/zk';
 import { Catalogue, loadCatalogue } from './catalogue';
+import { join } from 'node:path';
+import { LocalCapacityProvider } from './capacity/local-provider';
 import { CapacityProvider, StaticCapacityProvider } from './capacity/provider';
 import { startIntake } from './intake/consumers';
 import type { StageName } from './messages/stage-work';
@@ -62,7 +64,15 @@ export async function startProvisioner(cfg: Config, o: ProvisionerOptions): Prom
     zk ??= await Zk.connect(cfg.zookeeper.connect, { sessionTimeoutMs: cfg.zookeeper.sessionTimeoutMs, logger });
     await zk.removeRecursive(rendezvousPath(cfg.zookeeper.root, jobId, 1).replace(/\/1$/, ''));
   };
-  const provider = o.provider ?? new StaticCapacityProvider();
+  const provider = o.provider ?? (cfg.provisioner.capacityProvider === 'local'
+    ? new LocalCapacityProvider({
+      master: cfg.mesos.master, stateDir: cfg.stateDir, clusterState, logger,
+      // The local cluster's CLI of this installation (a development tool: real clusters use static or a cloud provider).
+      cli: join(__dirname, '../../../packages/mesos-local/dist/cli.js'),
+      shape: { cpus: cfg.provisioner.capacityAgentCpus, memMb: cfg.provisioner.capacityAgentMemMb },
+      maxAgents: cfg.provisioner.capacityMaxAgents, waitSeconds: cfg.provisioner.capacityWaitSeconds,
+    })
+    : new StaticCapacityProvider());
   const resolveOpts = {
     queueRoles: cfg.api.queueRoles, defaultRole: cfg.mesos.role, defaultMemMbPerRank: cfg.api.defaultMemoryMbPerRank,
     defaultWallTimeMinutes: cfg.dispatcher.defaultWallTimeMinutes, maxWallTimeMinutes: cfg.api.maxWallTimeMinutes,

@@ -108,6 +108,7 @@ export class Leader {
     });
     if (this.stopped) return;
     this.detector = await detectLeader(cfg.mesos.master, { logger: this.log, sessionTimeoutMs: cfg.zookeeper.sessionTimeoutMs });
+    this.offers.detector = this.detector;
     if (this.stopped) return void (await this.detector.close());
     this.startClient();
     this.listener = new WakeListener(cfg.database.url, () => this.wake(), this.log);

@@ -24,6 +24,8 @@ export class Offers {
   private waiting = new Map<string, WaitingGang>();
   /** Roles whose REVIVE failed: gangs would wait for offers that never come, so it is sent again. */
   private readonly reviveOwed = new Set<string>();
+  /** Finds the leading master for /master/state (set by the leader once it has one). */
+  detector?: LeaderDetector;
 
   constructor(private readonly ctx: LeaderContext, private readonly gangs: Gangs) {
     const c = ctx.cfg.dispatcher;
@@ -64,7 +66,12 @@ export class Offers {
       }
     }
     this.waiting = new Map(gangs.map((g) => [g.gangId, g]));
-    await this.handle(queueSyncEvents(this.policy.waiting(), gangs));
+    const events = queueSyncEvents(this.policy.waiting(), gangs);
+    // A new gang is judged against the cluster as it is now: agents may have joined since the last
+    // read (a capacity provider adds them for this very gang), and a gang must never be failed as
+    // "can never fit" on a stale view.
+    if (events.some((e) => e.type === 'gangQueued')) await this.refreshClusterState(this.detector);
+    await this.handle(events);
   }
 
   async saveWaitReasons(): Promise<void> {

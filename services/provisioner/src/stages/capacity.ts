@@ -5,6 +5,23 @@ import type { Stage } from '../pipeline/stage';
 import { StageError } from '../pipeline/stage-error';
 import { loadGangSpec } from './load-launch';
 
+/**
+ * The fewest agents of the provider's shape that make the gang fit, found by trying 1, 2, ... more
+ * (so room already in the cluster counts), or undefined when even `max` more would not do.
+ */
+export function agentsLacking(state: ClusterState, role: string, request: ReturnType<typeof gangRequestFromSpec>, shape: { cpus: number; memMb: number }, max: number): number | undefined {
+  const none = { cpus: 0, mem: 0, disk: 0, gpus: 0, ports: [] };
+  for (let k = 1; k <= max; k++) {
+    const extra = Array.from({ length: k }, (_, i) => ({
+      id: `hypothetical-${i}`, hostname: `hypothetical-${i}`, active: true, attributes: {},
+      total: { cpus: shape.cpus, mem: shape.memMb, disk: Number.MAX_SAFE_INTEGER, gpus: 0, ports: [{ begin: 1, end: 65535 }] },
+      used: none, offered: none, reservedByRole: {},
+    }));
+    if (fitsCluster(request, capacityFromClusterState({ ...state, agents: [...state.agents, ...extra] }, role)).fits) return k;
+  }
+  return undefined;
+}
+
 export interface CapacityStageDeps {
   clusterState: () => Promise<ClusterState>;
   provider: CapacityProvider;
@@ -22,14 +39,13 @@ export function capacityStage(deps: CapacityStageDeps, portsPerAgent: number): S
     run: async (ctx) => {
       const spec = await loadGangSpec(ctx.ds, ctx.work.jobId);
       const request = gangRequestFromSpec(spec, portsPerAgent);
-      const fit = fitsCluster(request, capacityFromClusterState(await deps.clusterState(), spec.role));
+      const state = await deps.clusterState();
+      const fit = fitsCluster(request, capacityFromClusterState(state, spec.role));
       if (fit.fits) return;
       const shape = deps.provider.agentShape;
       if (!shape || deps.provider.maxAgents === 0) throw new StageError(`the gang can never fit this cluster: ${fit.reasons.join('; ')}`, { permanent: true });
-      const ranksPerAgent = Math.min(Math.floor(shape.cpus / spec.cpusPerRank), Math.floor(shape.memMb / spec.memMbPerRank));
-      if (ranksPerAgent < 1) throw new StageError(`one rank (${spec.cpusPerRank} cpus, ${spec.memMbPerRank} MB) is larger than any agent the ${deps.provider.name} provider can add (${shape.cpus} cpus, ${shape.memMb} MB)`, { permanent: true });
-      const agents = spec.nodeCount ?? Math.ceil(spec.ranks / ranksPerAgent);
-      if (agents > deps.provider.maxAgents) throw new StageError(`the gang needs ${agents} more agents; the ${deps.provider.name} provider may add ${deps.provider.maxAgents} (${fit.reasons.join('; ')})`, { permanent: true });
+      const agents = agentsLacking(state, spec.role, request, shape, deps.provider.maxAgents);
+      if (agents === undefined) throw new StageError(`the gang needs more agents than the ${deps.provider.name} provider may add (${deps.provider.maxAgents} of ${shape.cpus} cpus, ${shape.memMb} MB): ${fit.reasons.join('; ')}`, { permanent: true });
       ctx.logger.info(`cluster lacks room (${fit.reasons.join('; ')}): asking the ${deps.provider.name} provider for ${agents} agent(s)`);
       const lease = await deps.provider.acquire({ leaseId: ctx.work.jobId, agents, perRank: { cpus: spec.cpusPerRank, memMb: spec.memMbPerRank }, role: spec.role });
       const again = fitsCluster(request, capacityFromClusterState(await deps.clusterState(), spec.role));
