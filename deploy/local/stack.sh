@@ -124,6 +124,8 @@ kafka_up() {
   if pid_alive "$dir/pid"; then say "  Kafka already running (pid $(cat "$dir/pid"))"
   elif port_in_use "$KAFKA_PORT" && $PROBE kafka-wait "127.0.0.1:$KAFKA_PORT"; then
     say "  Kafka already answering on 127.0.0.1:$KAFKA_PORT (not started by this checkout)"
+    # Tests start throwaway brokers from the same artifacts: have the classpath ready anyway.
+    kafka_classpath
   else
     port_in_use "$KAFKA_PORT" && die "port $KAFKA_PORT is in use by a program that is not Kafka: stop it or set MSCHED_STACK_KAFKA_PORT."
     port_in_use "$KAFKA_CTRL_PORT" && die "port $KAFKA_CTRL_PORT is in use by another program: stop it or set MSCHED_STACK_KAFKA_CONTROLLER_PORT."

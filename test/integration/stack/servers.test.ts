@@ -76,13 +76,18 @@ describe('local stack servers (integration)', function () {
     try {
       const dir = `${cfg.zookeeper.root}/probe`;
       await zk.mkdirp(dir);
-      const seen = new Promise<ZkEvent>((resolve) => { void watcher.getChildren(dir, resolve); });
+      // Each watch is registered (awaited) before the change it waits for, or the change could win the race.
+      let childrenChanged!: (e: ZkEvent) => void;
+      const seen = new Promise<ZkEvent>((resolve) => { childrenChanged = resolve; });
+      await watcher.getChildren(dir, childrenChanged);
       const created = await zk.create(`${dir}/n_`, 'payload', 'ephemeral_sequential');
       assert.match(created, /\/n_\d{10}$/);
       assert.deepEqual(await seen, { type: 'children_changed', path: dir });
       assert.equal((await watcher.getData(created))?.toString(), 'payload');
       // Ephemeral: closing the owner's session removes it.
-      const gone = new Promise<ZkEvent>((resolve) => { void watcher.exists(created, resolve); });
+      let deleted!: (e: ZkEvent) => void;
+      const gone = new Promise<ZkEvent>((resolve) => { deleted = resolve; });
+      assert.equal(await watcher.exists(created, deleted), true);
       zk.close();
       assert.deepEqual(await gone, { type: 'deleted', path: created });
       assert.equal(await watcher.getData(created), null);
