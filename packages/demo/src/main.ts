@@ -124,13 +124,16 @@ async function follow(dbUrl: string, experimentId: string, services: RunningServ
   try {
     for (;;) {
       const { rows } = await db.query<{ id: string; entity_type: string; entity_id: string; state: string; reason: string | null; at: Date }>(
-        'SELECT id::text AS id, entity_type, entity_id, state, reason, at FROM status_history WHERE experiment_id = $1 AND id > $2::bigint ORDER BY id', [experimentId, lastId]);
+        'SELECT id::text AS id, entity_type, entity_id, state, reason, at FROM status_history WHERE experiment_id = $1 AND status_history.id > $2::bigint ORDER BY status_history.id', [experimentId, lastId]);
+      let outcome: string | undefined;
       for (const r of rows) {
         lastId = r.id;
         const t = ((r.at.getTime() - started) / 1000).toFixed(1).padStart(6);
         info(`${c('2', `+${t}s`)}  ${r.entity_type.padEnd(10)} ${r.state.padEnd(22)}${r.reason ? c('2', ` ${r.reason}`) : ''}`);
-        if (r.entity_type === 'process' && ['COMPLETED', 'FAILED', 'CANCELED'].includes(r.state)) return r.state;
+        if (r.entity_type === 'process' && ['COMPLETED', 'FAILED', 'CANCELED'].includes(r.state)) outcome = r.state;
       }
+      // The experiment's own final state comes in the same transaction: print the batch, then stop.
+      if (outcome) return outcome;
       if (!placementShown) {
         const { rows: tasks } = await db.query<{ id: string; hostname: string; ranks: number[]; state: string }>(
           `SELECT t.id, t.hostname, t.ranks, t.state FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.experiment_id = $1 ORDER BY t.id`, [experimentId]);
