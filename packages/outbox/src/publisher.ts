@@ -1,4 +1,4 @@
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import { IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
 
 export interface OutgoingMessage {
   topic: string;
@@ -35,7 +35,8 @@ export class KafkaPublisher implements Publisher {
 
   private async connected(): Promise<Producer> {
     if (!this.producer) {
-      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      // The default (murmur2, Java-compatible) partitioner, named so kafkajs does not warn about it.
+      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       this.producer = p;
       try {
         await p.connect();

@@ -13,3 +13,4 @@ export * from './app';
 export * from './handler/to-thrift-error';
 export * from './status/to-thrift';
 export { runApiService } from './service';
+export * from './server/message-scanner';

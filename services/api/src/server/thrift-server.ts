@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import thrift, { TBinaryProtocol, TProtocol, TTransport } from 'thrift';
 import { BoundedBinaryProtocol } from '@msched/airavata-thrift';
 import type { Logger } from '@msched/logging';
+import { MessageStream } from './message-scanner';
 
 /** A generated Thrift processor: reads one call from `input`, answers on `output` (maybe later). */
 export interface ThriftProcessor {
@@ -66,7 +67,8 @@ export async function startThriftServer(processor: ThriftProcessor, opts: Thrift
     socket.on('close', () => { closed = true; sockets.delete(socket); });
 
     const write = (buf: Buffer) => { if (!closed) socket.write(buf); };
-    const onData = Transport.receiver((trans) => {
+    /** Runs every call of one frame. */
+    const processAll = (trans: TTransport) => {
       const input = new BoundedBinaryProtocol(trans, opts.maxMessageBytes);
       const output = new TBinaryProtocol(new Transport(undefined, write));
       for (;;) {
@@ -74,16 +76,24 @@ export async function startThriftServer(processor: ThriftProcessor, opts: Thrift
           processor.process(input, output);
           trans.commitPosition();
         } catch (e) {
-          // Underrun: the rest of the message has not arrived yet (or the buffer is used up).
-          if (e instanceof InputBufferUnderrunError) {
-            trans.rollbackPosition();
-          } else {
-            drop(`unreadable request: ${(e as Error)?.message ?? String(e)}`);
-          }
+          // Underrun: the frame is used up.
+          if (!(e instanceof InputBufferUnderrunError)) drop(`unreadable request: ${(e as Error)?.message ?? String(e)}`);
           return;
         }
       }
-    }, undefined, opts.maxMessageBytes);
+    };
+    // Framed: the runtime's receiver collects each frame (linear). Buffered: our scanner finds where
+    // each message ends, so each is decoded once (the runtime's would decode it again per chunk).
+    const onData: Receiver = opts.transport === 'framed'
+      ? Transport.receiver(processAll, undefined, opts.maxMessageBytes)
+      : ((stream) => (chunk: Buffer) => {
+        for (const message of stream.push(chunk)) {
+          if (closed) return;
+          const input = new BoundedBinaryProtocol(new thrift.TFramedTransport(message), opts.maxMessageBytes);
+          // A complete message: running short of bytes would be a fault like any other.
+          processor.process(input, new TBinaryProtocol(new Transport(undefined, write)));
+        }
+      })(new MessageStream(opts.maxMessageBytes));
 
     socket.on('data', (chunk: Buffer) => {
       if (closed) return;
