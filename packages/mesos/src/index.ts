@@ -6,10 +6,8 @@
  * - master/     master URLs and leader detection (ZooKeeper json.info_ nodes or a static address)
  * - scheduler/  SchedulerClient: subscription, heartbeat watchdog, reconnects, calls
  * - operator/   read-only operator endpoints (/master/state)
- * - retry/      capped exponential backoff with jitter
  */
 export * from './errors';
-export * from './retry/backoff';
 export * from './recordio';
 export * from './protocol';
 export * from './http';

@@ -1,4 +1,3 @@
-export * from './backoff';
 export * from './publisher';
 export * from './listener';
 export * from './relay';

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { Kafka } from 'kafkajs';
 import { topicName, TOPICS, TopicKey } from '@msched/bus';
-import { claimOutboxBatch, ClaimedMessage, markOutboxFailed, markOutboxSent, purgeSentOutbox, withTransaction } from '@msched/db';
+import { ChannelListener, claimOutboxBatch, ClaimedMessage, markOutboxFailed, markOutboxSent, purgeSentOutbox, withTransaction } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import { backoffDelay, BackoffPolicy } from './backoff';
-import { OutboxListener } from './listener';
+import { backoffDelay, BackoffPolicy } from '@msched/retry';
+import { outboxListener } from './listener';
 import { KafkaPublisher, OutgoingMessage, Publisher } from './publisher';
 
 export interface OutboxRelayOptions {
@@ -62,7 +62,7 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   private readonly backoff: BackoffPolicy;
   private readonly stats: RelayStats = { published: 0, failedAttempts: 0 };
-  private listener?: OutboxListener;
+  private listener?: ChannelListener;
   private running?: Promise<void>;
   private stopping = false;
   private woken = false;
@@ -74,13 +74,13 @@ export class OutboxRelay {
     this.publisher = opts.publisher ?? new KafkaPublisher(opts.kafka as Kafka);
     this.batchSize = opts.batchSize ?? 200;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
-    this.backoff = { initialMs: 200, maxMs: 10000, jitter: 0.2, ...opts.backoff };
+    this.backoff = { initialMs: 200, maxMs: 10000, multiplier: 2, jitter: 0.2, ...opts.backoff };
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     if (this.opts.listenUrl) {
-      this.listener = new OutboxListener(this.opts.listenUrl, () => this.notify(), this.opts.logger);
+      this.listener = outboxListener(this.opts.listenUrl, () => this.notify(), this.opts.logger);
       await this.listener.start();
     }
     if (this.opts.retentionHours) this.schedulePurge(this.opts.retentionHours);
@@ -127,7 +127,7 @@ export class OutboxRelay {
         failures++;
         this.stats.failedAttempts++;
         this.stats.lastError = r.failure.message;
-        const delay = backoffDelay(failures, this.backoff);
+        const delay = backoffDelay(failures - 1, this.backoff);
         this.opts.logger.warn(`outbox relay: ${r.failure.message}; next attempt in ${delay} ms`);
         await this.sleep(delay, false);
         continue;

@@ -5,7 +5,7 @@ import type { Sink } from './channels/sink';
 import { PublishedEvent, readPublishedEvent } from './encode/event';
 import type { OutboundMessage } from './encode/outbound';
 import { ChannelUnavailableError, EncodeError, PublisherStoppedError } from './errors';
-import { backoffDelay, DEFAULT_RETRY, RetryPolicy, sleep } from './retry';
+import { DEFAULT_RETRY, retryDelay, RetryPolicy, sleep } from './retry';
 
 /** What a channel did with one event, for metrics and for tests that wait on an outage. */
 export type PublisherEvent =
@@ -97,7 +97,7 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
         outage.failures++;
         // Past the window the consumer takes over: it redelivers this message, heartbeats meanwhile.
         if (Date.now() - started >= policy.windowMs) throw error;
-        await sleep(backoffDelay(attempt, policy), stopping.signal);
+        await sleep(retryDelay(attempt, policy), stopping.signal);
       }
     }
   };

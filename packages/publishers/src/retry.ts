@@ -1,3 +1,5 @@
+import { backoffDelay } from '@msched/retry';
+
 /**
  * How a channel retries the message its broker did not confirm. Pure, except `sleep`.
  *
@@ -13,9 +15,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { initialMs: 200, maxMs: 2000, windowMs: 15_000 };
 
-/** Delay before attempt `attempt + 1` (attempt counts from 1): doubling from initialMs, capped at maxMs. */
-export function backoffDelay(attempt: number, policy: RetryPolicy): number {
-  return Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, attempt - 1));
+/** Delay before attempt `attempt + 1` (attempt counts from 1): doubling from initialMs, capped at maxMs, no jitter. */
+export function retryDelay(attempt: number, policy: RetryPolicy): number {
+  return backoffDelay(attempt - 1, { initialMs: policy.initialMs, maxMs: policy.maxMs, multiplier: 2, jitter: 0 });
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts (the caller then checks why it woke). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Partitioners, PartitionerArgs } from 'kafkajs';
 import { loadConfig } from '@msched/config';
-import { amqpTarget, backoffDelay, channelGroupId, experimentPartitioner, planPublishers } from '@msched/publishers';
+import { amqpTarget, channelGroupId, retryDelay, experimentPartitioner, planPublishers } from '@msched/publishers';
 
 describe('publishers: configuration, partitioning, retry policy (pure)', () => {
   it('runs the configured channels; RabbitMQ only with a URL', () => {
@@ -50,6 +50,6 @@ describe('publishers: configuration, partitioning, retry policy (pure)', () => {
 
   it('backs off by doubling up to a cap', () => {
     const policy = { initialMs: 100, maxMs: 1000, windowMs: 5000 };
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, policy)), [100, 200, 400, 800, 1000, 1000]);
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map((a) => retryDelay(a, policy)), [100, 200, 400, 800, 1000, 1000]);
   });
 });

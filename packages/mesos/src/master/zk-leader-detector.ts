@@ -1,6 +1,6 @@
 import type { Logger } from '@msched/logging';
 import { Zk } from '@msched/zk';
-import { Backoff, type BackoffPolicy } from '../retry/backoff';
+import { Backoff, type BackoffPolicy } from '@msched/retry';
 import { LeaderWatch } from './leader-detector';
 import { parseMasterInfo, type MasterInfoOptions } from './master-info';
 import { pickLeaderNode } from './leader-node';

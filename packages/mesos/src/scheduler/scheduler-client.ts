@@ -15,7 +15,7 @@ import { encodeCall } from '../protocol/codec';
 import type { FailureEvent, MessageEvent, SchedulerEvent } from '../protocol/events';
 import type { MasterInfo, Offer } from '../protocol/messages';
 import { needsAcknowledgement, type TaskStatus } from '../protocol/task-status';
-import { Backoff, type BackoffPolicy } from '../retry/backoff';
+import { Backoff, type BackoffPolicy } from '@msched/retry';
 import { HeartbeatWatchdog } from './heartbeat-watchdog';
 import { SCHEDULER_PATH, SubscriptionStream } from './subscription-stream';
 

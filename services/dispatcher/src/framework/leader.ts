@@ -5,7 +5,8 @@ import type { Logger } from '@msched/logging';
 import { detectLeader, SchedulerClient, type FrameworkErrorEvent, type LeaderDetector, type SubscribedInfo } from '@msched/mesos';
 import type { Metrics } from '@msched/observability';
 import type { Zk } from '@msched/zk';
-import { WakeListener } from '../intake/wake';
+import type { ChannelListener } from '@msched/db';
+import { wakeListener } from '../intake/wake';
 import { Reconciler } from '../reconcile/reconciler';
 import { liveTasks } from '../store/live-tasks';
 import { every } from '../timers/every';
@@ -50,7 +51,7 @@ export class Leader {
   private readonly log: Logger;
   private client?: SchedulerClient;
   private detector?: LeaderDetector;
-  private listener?: WakeListener;
+  private listener?: ChannelListener;
   private frameworkIdNow: string | undefined;
   private wakeQueued = false;
   private stopped = false;
@@ -111,7 +112,7 @@ export class Leader {
     this.offers.detector = this.detector;
     if (this.stopped) return void (await this.detector.close());
     this.startClient();
-    this.listener = new WakeListener(cfg.database.url, () => this.wake(), this.log);
+    this.listener = wakeListener(cfg.database.url, () => this.wake(), this.log);
     await this.listener.start();
     const c = cfg.dispatcher;
     this.stops.push(

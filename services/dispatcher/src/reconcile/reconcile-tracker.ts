@@ -1,4 +1,5 @@
-import { backoffDelay, type BackoffPolicy, type ReconcileTarget } from '@msched/mesos';
+import type { ReconcileTarget } from '@msched/mesos';
+import { backoffDelay, type BackoffPolicy } from '@msched/retry';
 
 /**
  * Explicit reconciliation bookkeeping (pure): which tasks still wait for an answer since the last

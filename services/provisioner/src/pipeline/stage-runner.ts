@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { enqueueOutbox, queryOne, withTransaction } from '@msched/db';
 import { forJob, Logger } from '@msched/logging';
-import { backoffDelay, BackoffPolicy } from '@msched/mesos';
+import { backoffDelay, BackoffPolicy } from '@msched/retry';
 import type { Metrics } from '@msched/observability';
 import { recordTransition, Subject } from '@msched/transitions';
 import { nextStage, StageName, StageWork, STAGE_WORK_TYPE } from '../messages/stage-work';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Backoff, backoffDelay, validateBackoffPolicy, type BackoffPolicy } from '@msched/mesos';
+import { Backoff, backoffDelay, validateBackoffPolicy, type BackoffPolicy } from '@msched/retry';
 
 const policy: BackoffPolicy = { initialMs: 500, maxMs: 30_000, multiplier: 2, jitter: 0.2 };
 
