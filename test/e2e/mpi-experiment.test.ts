@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ComputationalResourceSchedulingModel, DataType, ExperimentModel, ExperimentType, InputDataObjectType, OutputDataObjectType, UserConfigurationDataModel,
 } from '@msched/airavata-thrift';
-import { startDispatcher, DispatcherHandle } from '@msched/dispatcher';
-import { startLocalCluster, LocalCluster } from '@msched/mesos-local';
-import { parseCatalogue, startProvisioner, ProvisionerHandle } from '@msched/provisioner';
-import { eventually, startApiHarness, ApiHarness, testLogger, TOKEN } from '../helpers/pipeline';
+import { eventually, TOKEN } from '../helpers/pipeline';
 import { requireStack } from '../helpers/stack';
-
-const REPO = join(__dirname, '../../..');
+import { compileDemoPi, startWholePipeline, WholePipeline } from '../helpers/whole-pipeline';
 
 /**
  * The demo's path with assertions, on the real stack: an experiment launched over Thrift as
@@ -21,44 +15,25 @@ const REPO = join(__dirname, '../../..');
  */
 describe('end to end: MPI and serial experiments from Thrift to results (real stack)', function () {
   this.timeout(180000);
-  let cluster: LocalCluster;
-  let h: ApiHarness;
-  let prov: ProvisionerHandle;
-  let disp: DispatcherHandle;
+  let h: WholePipeline;
   let dataRoot: string;
 
   before(async () => {
     await requireStack('postgres', 'kafka', 'zookeeper');
-    const dir = mkdtempSync(join(tmpdir(), 'msched-e2e-'));
-    dataRoot = join(dir, 'data');
-    const src = join(REPO, 'deploy/local/demo/mpi_pi.c');
-    execFileSync('mpicc.openmpi', ['-O1', '-o', join(dir, 'pi-openmpi'), src]);
-    execFileSync('mpicc.mpich', ['-O1', '-o', join(dir, 'pi-mpich'), src]);
-    cluster = await startLocalCluster({ agents: 3, cpus: 2, mem: 2048, port: 0, workDir: join(dir, 'cluster'), sandboxGcDelayMs: 1500, logger: testLogger('mesos-local') });
-    h = await startApiHarness('e2e', {
-      MSCHED_MESOS_MASTER: cluster.masterUrl, MSCHED_DATA_ROOT: dataRoot, MSCHED_PROVISIONER_HEALTH_PORT: '0', MSCHED_DISPATCHER_HEALTH_PORT: '0',
-      MSCHED_MPI_NETWORK_INTERFACES: 'lo', MSCHED_MPI_OPENMPI_BTL: 'tcp,self', MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
-      MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_PUBLISHERS: 'airavata-kafka', MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '3',
-    });
-    const catalogue = parseCatalogue({
-      applications: {
-        'pi-openmpi': { executable: join(dir, 'pi-openmpi'), mpi: 'openmpi', memMbPerRank: 128 },
-        'pi-mpich': { executable: join(dir, 'pi-mpich'), mpi: 'mpich', memMbPerRank: 128 },
+    h = await startWholePipeline('e2e', {
+      cluster: { agents: 3, cpus: 2, mem: 2048, sandboxGcDelayMs: 1500 },
+      applications: (dir) => ({
+        'pi-openmpi': { executable: compileDemoPi(dir, 'openmpi'), mpi: 'openmpi', memMbPerRank: 128 },
+        'pi-mpich': { executable: compileDemoPi(dir, 'mpich'), mpi: 'mpich', memMbPerRank: 128 },
         echo: { executable: '/bin/echo', mpi: 'none', memMbPerRank: 32 },
         sleep: { executable: '/bin/sleep', mpi: 'none', memMbPerRank: 32 },
-      },
+      }),
+      env: { MSCHED_PROVISIONER_RUN_PUBLISHERS: 'true', MSCHED_PUBLISHERS: 'airavata-kafka' },
     });
-    prov = await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue });
-    disp = await startDispatcher(h.cfg, { logger: testLogger('dispatcher') });
-    await eventually(async () => disp.leader()?.isSubscribed, 'the dispatcher to lead and subscribe');
+    dataRoot = h.dataRoot;
   });
 
-  after(async () => {
-    await disp?.stop();
-    await prov?.stop();
-    await h?.close();
-    await cluster?.stop();
-  });
+  after(() => h?.stop());
 
   function experiment(app: string, sched: { cpus: number; nodes: number }, inputs: InputDataObjectType[], outputs: OutputDataObjectType[]): ExperimentModel {
     return new ExperimentModel({

@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDispatcher, DispatcherHandle } from '@msched/dispatcher';
+import { startLocalCluster, LocalCluster, LocalClusterOptions } from '@msched/mesos-local';
+import { parseCatalogue, startProvisioner, ProvisionerHandle } from '@msched/provisioner';
+import { eventually, startApiHarness, ApiHarness, testLogger } from './pipeline';
+
+const REPO = join(__dirname, '../../..');
+
+export interface WholePipeline extends ApiHarness {
+  cluster: LocalCluster;
+  prov: ProvisionerHandle;
+  disp: DispatcherHandle;
+  /** Scratch folder of this pipeline (compiled programs, data root, cluster work dir). */
+  dir: string;
+  dataRoot: string;
+  stop(): Promise<void>;
+}
+
+/** Compiles the demo's MPI program (deploy/local/demo/mpi_pi.c) with a flavour's mpicc into `dir`. */
+export function compileDemoPi(dir: string, flavour: 'openmpi' | 'mpich'): string {
+  const out = join(dir, `pi-${flavour}`);
+  execFileSync(`mpicc.${flavour}`, ['-O1', '-o', out, join(REPO, 'deploy/local/demo/mpi_pi.c')]);
+  return out;
+}
+
+/**
+ * The whole system in this process, as the demo runs it: a local Mesos cluster, the API (own
+ * database and topics per `scope`), the provisioner and a dispatcher that leads and is subscribed.
+ * `applications` is the catalogue; `env` adds settings.
+ */
+export async function startWholePipeline(scope: string, o: {
+  cluster: LocalClusterOptions;
+  applications: (dir: string) => Record<string, unknown>;
+  env?: Record<string, string>;
+}): Promise<WholePipeline> {
+  const dir = mkdtempSync(join(tmpdir(), `msched-${scope}-`));
+  const dataRoot = join(dir, 'data');
+  const cluster = await startLocalCluster({ port: 0, workDir: join(dir, 'cluster'), logger: testLogger('mesos-local'), ...o.cluster });
+  const h = await startApiHarness(scope, {
+    MSCHED_MESOS_MASTER: cluster.masterUrl, MSCHED_STATE_DIR: dir, MSCHED_DATA_ROOT: dataRoot,
+    MSCHED_PROVISIONER_HEALTH_PORT: '0', MSCHED_DISPATCHER_HEALTH_PORT: '0', MSCHED_PROVISIONER_RUN_PUBLISHERS: 'false',
+    // The local cluster's agents share this machine and have names that do not resolve.
+    MSCHED_MPI_NETWORK_INTERFACES: 'lo', MSCHED_MPI_OPENMPI_BTL: 'tcp,self', MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
+    MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '3',
+    ...o.env,
+  });
+  const prov = await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue: parseCatalogue({ applications: o.applications(dir) }) });
+  const disp = await startDispatcher(h.cfg, { logger: testLogger('dispatcher') });
+  await eventually(async () => disp.leader()?.isSubscribed, 'the dispatcher to lead and subscribe');
+  return {
+    ...h, cluster, prov, disp, dir, dataRoot,
+    async stop() {
+      await disp.stop();
+      await prov.stop();
+      await h.close();
+      await cluster.stop();
+    },
+  };
+}
