@@ -10,7 +10,7 @@ import { OutboxRelay } from '@msched/outbox';
 import { requireStack } from '../../helpers/stack';
 import { ownDatabase } from '../db/own-database';
 import { eventually, readTopic } from './kafka-reader';
-import { throwawayKafka, ThrowawayKafka } from './throwaway-kafka';
+import { startThrowawayKafka, ThrowawayKafka } from '../../helpers/throwaway-kafka';
 
 /**
  * Stops and restarts a Kafka broker under a running relay. The broker is our own throwaway one (free
@@ -27,21 +27,20 @@ describe('outbox relay through a Kafka outage (integration, own broker)', functi
   before(async () => {
     await requireStack('postgres');
     ({ cfg, ds } = await ownDatabase('outage'));
-    kafka = await throwawayKafka();
-    await kafka.start();
-    const admin = createKafka({ ...cfg.kafka, brokers: [kafka.broker] }).admin();
+    kafka = await startThrowawayKafka();
+    const admin = createKafka({ ...cfg.kafka, brokers: [...kafka.brokers] }).admin();
     await admin.connect();
     await ensureTopics(admin, [topicName(cfg.kafka.topicPrefix, 'launch')], { partitions: 2, replicationFactor: 1 });
     await admin.disconnect();
   });
   after(async () => {
     await relay?.stop();
-    await kafka?.dispose();
+    await kafka?.destroy();
     await ds?.destroy();
   });
 
   it('keeps rows while Kafka is down, then delivers every one of them, in order per key', async () => {
-    const brokerCfg = { ...cfg.kafka, brokers: [kafka.broker] };
+    const brokerCfg = { ...cfg.kafka, brokers: [...kafka.brokers] };
     const logger = createLogger({ service: 'relay-test', level: 'warn', format: 'json', stream: new Writable({ write(c, _e, cb) { logLines.push(String(c)); cb(); } }) });
     relay = new OutboxRelay({
       ds, logger, topicPrefix: cfg.kafka.topicPrefix, listenUrl: cfg.database.url,
