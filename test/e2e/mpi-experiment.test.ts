@@ -7,6 +7,8 @@ import {
 import { eventually, TOKEN } from '../helpers/pipeline';
 import { requireStack } from '../helpers/stack';
 import { compileDemoPi, startWholePipeline, WholePipeline } from '../helpers/whole-pipeline';
+import { AMQP_URL, bindQueues, decodeAiravata, deleteAmqp, drainQueue, requireRabbitMQ } from '../integration/publishers/support';
+import { RUN_ID } from '../helpers/stack';
 
 /**
  * The demo's path with assertions, on the real stack: an experiment launched over Thrift as
@@ -18,8 +20,16 @@ describe('end to end: MPI and serial experiments from Thrift to results (real st
   let h: WholePipeline;
   let dataRoot: string;
 
+  // Airavata's status exchange of this run, with a queue seeing everything and one bound as
+  // Airavata's orchestrator binds (process events only).
+  const exchange = `e2e_status_${RUN_ID}`;
+  const everything = `${exchange}.all`;
+  const orchestrator = `${exchange}.orchestrator`;
+
   before(async () => {
     await requireStack('postgres', 'kafka', 'zookeeper');
+    await requireRabbitMQ();
+    await bindQueues(exchange, { [everything]: '#', [orchestrator]: '*.*.*' });
     h = await startWholePipeline('e2e', {
       cluster: { agents: 3, cpus: 2, mem: 2048, sandboxGcDelayMs: 1500 },
       applications: (dir) => ({
@@ -28,12 +38,18 @@ describe('end to end: MPI and serial experiments from Thrift to results (real st
         echo: { executable: '/bin/echo', mpi: 'none', memMbPerRank: 32 },
         sleep: { executable: '/bin/sleep', mpi: 'none', memMbPerRank: 32 },
       }),
-      env: { MSCHED_PROVISIONER_RUN_PUBLISHERS: 'true', MSCHED_PUBLISHERS: 'airavata-kafka' },
+      env: {
+        MSCHED_PROVISIONER_RUN_PUBLISHERS: 'true', MSCHED_PUBLISHERS: 'airavata-kafka,airavata-amqp',
+        MSCHED_PUBLISHERS_AMQP_URL: AMQP_URL, MSCHED_PUBLISHERS_AMQP_EXCHANGE: exchange,
+      },
     });
     dataRoot = h.dataRoot;
   });
 
-  after(() => h?.stop());
+  after(async () => {
+    await h?.stop();
+    await deleteAmqp(exchange, [everything, orchestrator]).catch(() => undefined);
+  });
 
   function experiment(app: string, sched: { cpus: number; nodes: number }, inputs: InputDataObjectType[], outputs: OutputDataObjectType[]): ExperimentModel {
     return new ExperimentModel({
@@ -87,11 +103,34 @@ describe('end to end: MPI and serial experiments from Thrift to results (real st
       assert.equal(jobs.length, 1);
       assert.equal(jobs[0].jobId, ids.jobId);
 
+      if (flavour === 'openmpi') await airavataSeesTheChain(e.experimentId!, ids.processId, ids.jobId);
+
       // The agents garbage-collect the sandboxes once the outputs are out.
       const sandboxes = (await h.ds.query('SELECT sandbox_path FROM tasks WHERE job_id = $1', [ids.jobId])).map((r: { sandbox_path: string }) => r.sandbox_path);
       assert.equal(sandboxes.length, 2);
       await eventually(async () => sandboxes.every((p: string) => !existsSync(p)), 'the sandboxes to be garbage-collected', 20000);
     });
+  }
+
+  /**
+   * What Airavata sees on RabbitMQ for this experiment (decoded with the types generated from our
+   * IDL): the whole chain in order, with Airavata's routing keys; its orchestrator's `*.*.*` binding
+   * gets the process events only.
+   */
+  async function airavataSeesTheChain(experimentId: string, processId: string, jobId: string): Promise<void> {
+    const mine = (m: { body: Buffer }) => decodeAiravata(m.body).experimentId === experimentId;
+    const all = (await drainQueue(everything, (got) => got.some((m) => mine(m) && decodeAiravata(m.body).summary.startsWith('EXPERIMENT') && decodeAiravata(m.body).summary.endsWith(' COMPLETED')), 60000)).filter(mine);
+    const decoded = all.map((m) => ({ ...decodeAiravata(m.body), routingKey: m.routingKey }));
+    for (const d of decoded) assert.equal(d.summary.split(' ')[1], d.routingKey, 'the routing key is the event\'s own identifiers');
+    const states = (type: string) => decoded.filter((d) => d.summary.startsWith(`${type} `)).map((d) => d.summary.split(' ')[2]);
+    assert.deepEqual(states('EXPERIMENT'), ['CREATED', 'LAUNCHED', 'EXECUTING', 'SCHEDULED', 'EXECUTING', 'COMPLETED']);
+    assert.deepEqual(states('JOB'), ['SUBMITTED', 'QUEUED', 'ACTIVE', 'COMPLETE']);
+    const proc = states('PROCESS');
+    assert.deepEqual(proc, ['CREATED', 'PRE_PROCESSING', 'CONFIGURING_WORKSPACE', 'INPUT_DATA_STAGING', 'EXECUTING', 'QUEUED', 'MONITORING', 'OUTPUT_DATA_STAGING', 'POST_PROCESSING', 'COMPLETED']);
+    assert.ok(decoded.some((d) => d.summary.startsWith('JOB ') && d.routingKey.endsWith(`.${processId}.${d.routingKey.split('.')[3]}.${jobId}`)));
+    assert.equal(new Set(decoded.map((d) => d.messageId)).size, decoded.length, 'every message has its own id');
+    const orch = (await drainQueue(orchestrator, (got) => got.filter(mine).length >= proc.length, 30000)).filter(mine);
+    assert.deepEqual(orch.map((m) => decodeAiravata(m.body).summary.split(' ')[0]), proc.map(() => 'PROCESS'));
   }
 
   it('serial: one plain task, no mpirun, COMPLETED with its output', async () => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataType } from '@msched/airavata-thrift';
-import { startLocalCluster, LocalCluster } from '@msched/mesos-local';
-import { replayDeadStage, startProvisioner, ProvisionerHandle } from '@msched/provisioner';
-import { eventually, scriptedServer, serialExperiment, startApiHarness, ApiHarness, TEST_CATALOGUE, testLogger, TOKEN } from '../../helpers/pipeline';
+import { replayDeadStage } from '@msched/provisioner';
+import { eventually, scriptedServer, serialExperiment, TOKEN } from '../../helpers/pipeline';
+import { startWholePipeline, WholePipeline } from '../../helpers/whole-pipeline';
 import { requireStack } from '../../helpers/stack';
 
 const REPO = join(__dirname, '../../../..');
@@ -25,25 +25,17 @@ function msched(args: string[], env: Record<string, string>): Promise<{ code: nu
 
 describe('provisioning worker: stages, retries, dead letters, crash (integration)', function () {
   this.timeout(120000);
-  let cluster: LocalCluster;
-  let h: ApiHarness;
-  let prov: ProvisionerHandle | undefined;
+  let h: WholePipeline;
   const env = (): Record<string, string> => ({
-    MSCHED_MESOS_MASTER: cluster.masterUrl, MSCHED_STAGE_BACKOFF_INITIAL_MS: '100', MSCHED_STAGE_BACKOFF_MAX_MS: '300',
-    MSCHED_STAGE_RETRY_POLL_MS: '100', MSCHED_STAGE_MAX_ATTEMPTS: '3', MSCHED_PROVISIONER_RUN_PUBLISHERS: 'false',
-    MSCHED_PROVISIONER_HEALTH_PORT: '0', MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_STAGE_TIMEOUT_MS: '20000',
+    MSCHED_STAGE_BACKOFF_INITIAL_MS: '100', MSCHED_STAGE_BACKOFF_MAX_MS: '300', MSCHED_STAGE_RETRY_POLL_MS: '100',
+    MSCHED_STAGE_MAX_ATTEMPTS: '3', MSCHED_STAGE_TIMEOUT_MS: '20000',
   });
 
   before(async () => {
     await requireStack('postgres', 'kafka', 'zookeeper');
-    cluster = await startLocalCluster({ agents: 2, cpus: 2, mem: 1024, port: 0, workDir: mkdtempSync(join(tmpdir(), 'prov-cluster-')), logger: testLogger('mesos-local') });
-    h = await startApiHarness('prov', env());
+    h = await startWholePipeline('prov', { cluster: { agents: 2, cpus: 2, mem: 1024 }, applications: () => ({ cat: { executable: '/bin/cat', mpi: 'none', memMbPerRank: 32 } }), env: env() });
   });
-  after(async () => {
-    await prov?.stop();
-    await h?.close();
-    await cluster?.stop();
-  });
+  after(() => h?.stop());
 
   const stageRuns = async (jobId: string) => Object.fromEntries(
     (await h.ds.query('SELECT stage, state, attempts FROM stage_runs WHERE job_id = $1', [jobId])).map((r: { stage: string; state: string; attempts: number }) => [r.stage, `${r.state}/${r.attempts}`]));
@@ -51,33 +43,38 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
   const processState = async (processId: string) => (await h.ds.query('SELECT state FROM processes WHERE id = $1', [processId]))[0]?.state as string;
   const processHistory = async (processId: string) => (await h.ds.query(`SELECT state FROM status_history WHERE entity_type = 'process' AND entity_id = $1 ORDER BY id`, [processId])).map((r: { state: string }) => r.state);
 
+  /** The job ran to the end: the process COMPLETED and the program's output was collected. */
+  async function completes(l: { experimentId: string; processId: string }): Promise<void> {
+    await eventually(async () => (await processState(l.processId)) === 'COMPLETED', 'the process to complete', 60000);
+    assert.equal(readFileSync(join(h.dataRoot, 'test-gateway', l.experimentId, 'stdout'), 'utf8'), 'input data\n');
+  }
+
   async function launch(inputUrl: string) {
     const e = serialExperiment('cat', [{ name: 'data', value: inputUrl, type: DataType.URI }]);
     const ids = await h.client.client.launchExperiment(TOKEN, e);
-    return { experimentId: e.experimentId, processId: ids.processId, jobId: ids.jobId };
+    return { experimentId: e.experimentId!, processId: ids.processId, jobId: ids.jobId };
   }
 
-  it('retries a stage that fails twice, then hands the gang off once; the other stages ran once', async () => {
-    prov = await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue: TEST_CATALOGUE });
+  it('retries a stage that fails twice, then the job completes; every other stage ran once', async () => {
     const input = await scriptedServer((n) => (n <= 2 ? 503 : 200));
     try {
       const l = await launch(input.url);
       await eventually(async () => (await dispatched(l.jobId)) === 1, 'the gang handed to the dispatcher');
       assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'done/3', handoff: 'done/1' });
       assert.equal(input.hits(), 3);
-      assert.equal(await processState(l.processId), 'EXECUTING');
       const hist = await processHistory(l.processId);
-      for (const s of ['PRE_PROCESSING', 'CONFIGURING_WORKSPACE', 'INPUT_DATA_STAGING', 'EXECUTING']) assert.ok(hist.includes(s), `${s} in ${hist}`);
-      assert.deepEqual(hist.slice(hist.indexOf('PRE_PROCESSING')), ['PRE_PROCESSING', 'CONFIGURING_WORKSPACE', 'INPUT_DATA_STAGING', 'EXECUTING']);
-      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(hist.slice(hist.indexOf('PRE_PROCESSING'), hist.indexOf('PRE_PROCESSING') + 4), ['PRE_PROCESSING', 'CONFIGURING_WORKSPACE', 'INPUT_DATA_STAGING', 'EXECUTING'],
+        'each stage once, in order, in the status history');
+      await completes(l);
       assert.equal(await dispatched(l.jobId), 1, 'handed off exactly once');
+      assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'done/3', handoff: 'done/1', 'collect-outputs': 'done/1', cleanup: 'done/1' });
+      assert.equal(input.hits(), 4, 'three checks by stage-inputs, then the agent\'s one fetch into the sandbox');
     } finally {
       await input.close();
     }
   });
 
-  it('dead-letters a stage that always fails, FAILS the process with the error, and replays it once fixed', async () => {
-    prov ??= await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue: TEST_CATALOGUE });
+  it('dead-letters a stage that always fails, FAILS the process with the error, and msched dlq replay completes it once fixed', async () => {
     let healthy = false;
     const input = await scriptedServer(() => (healthy ? 200 : 503));
     try {
@@ -106,9 +103,10 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
       assert.equal(replayed.code, 0, replayed.err);
       assert.match(replayed.out, /^replaying stage-inputs of job /);
       await eventually(async () => (await dispatched(l.jobId)) === 1, 'the replayed gang handed off');
-      assert.equal(await processState(l.processId), 'EXECUTING');
+      await completes(l);
       const hist = await processHistory(l.processId);
-      assert.deepEqual(hist.slice(hist.indexOf('FAILED')), ['FAILED', 'REQUEUED', 'INPUT_DATA_STAGING', 'EXECUTING']);
+      assert.deepEqual(hist.slice(hist.indexOf('FAILED'), hist.indexOf('FAILED') + 4), ['FAILED', 'REQUEUED', 'INPUT_DATA_STAGING', 'EXECUTING']);
+      assert.equal(hist[hist.length - 1], 'COMPLETED');
       await assert.rejects(replayDeadStage(h.ds, dead.id, 'test operator'), /no dead-lettered stage run with id/);
       const again = await msched(['dlq', 'replay', dead.id], cliEnv);
       assert.equal(again.code, 1);
@@ -119,7 +117,6 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
   });
 
   it('fails at once, naming the input, when an input does not exist', async () => {
-    prov ??= await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue: TEST_CATALOGUE });
     const l = await launch('file:///nonexistent/msched-input.dat');
     await eventually(async () => (await processState(l.processId)) === 'FAILED', 'the process FAILED');
     assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'failed/1' });
@@ -127,15 +124,16 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
     assert.equal(fail.reason, 'stage-inputs: input data: file:///nonexistent/msched-input.dat does not exist');
   });
 
-  it('resumes after the provisioner process is killed mid-stage, running no effect twice', async () => {
-    await prov?.stop();
-    prov = undefined;
+  it('resumes after the provisioner process is killed mid-stage: the job completes, no effect ran twice', async () => {
+    await h.prov.stop();
     const dir = mkdtempSync(join(tmpdir(), 'prov-kill-'));
     const catalogue = join(dir, 'apps.json');
     writeFileSync(catalogue, JSON.stringify({ applications: { cat: { executable: '/bin/cat', mpi: 'none', memMbPerRank: 32 } } }));
     const childEnv = {
       ...process.env, ...env(), MSCHED_ENV: 'test', MSCHED_DATABASE_URL: h.cfg.database.url, MSCHED_KAFKA_TOPIC_PREFIX: h.cfg.kafka.topicPrefix,
-      MSCHED_ZK_ROOT: h.cfg.zookeeper.root, MSCHED_APP_CATALOGUE: catalogue, MSCHED_LOG_LEVEL: 'warn', MSCHED_KAFKA_SESSION_TIMEOUT_MS: '6000',
+      MSCHED_ZK_ROOT: h.cfg.zookeeper.root, MSCHED_APP_CATALOGUE: catalogue, MSCHED_MESOS_MASTER: h.cluster.masterUrl,
+      MSCHED_DATA_ROOT: h.dataRoot, MSCHED_STATE_DIR: h.dir, MSCHED_PROVISIONER_RUN_PUBLISHERS: 'false', MSCHED_PROVISIONER_HEALTH_PORT: '0',
+      MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_LOG_LEVEL: 'warn', MSCHED_KAFKA_SESSION_TIMEOUT_MS: '6000',
     };
     const start = (): ChildProcess => spawn(process.execPath, [join(REPO, 'services/provisioner/dist/main.js')], { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] });
     const input = await scriptedServer((n) => (n === 1 ? 'hang' : 200));
@@ -148,9 +146,9 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
       assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'running/1' });
       child = start();
       await eventually(async () => (await dispatched(l.jobId)) === 1, 'the gang handed off after the restart', 60000);
-      assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'done/2', handoff: 'done/1' });
-      await new Promise((r) => setTimeout(r, 500));
-      assert.equal(await dispatched(l.jobId), 1);
+      await completes(l);
+      assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'done/2', handoff: 'done/1', 'collect-outputs': 'done/1', cleanup: 'done/1' });
+      assert.equal(await dispatched(l.jobId), 1, 'handed off once although stage-inputs ran twice');
     } finally {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
