@@ -43,3 +43,5 @@ export type { GangInput, GangTxResult } from './status/gang-transaction';
 export { SerialQueue } from './framework/serial-queue';
 export { handleGangReady } from './intake/gang-ready';
 export { handleCancel } from './intake/cancel';
+export { parseAgentSandboxes, agentAddress } from './sandbox/parse-agent-sandboxes';
+export { fetchTaskSandboxes } from './sandbox/fetch-sandboxes';

@@ -84,7 +84,7 @@ export class TaskUpdates {
     const frameworkId = this.ctx.frameworkId();
     if (!masterUrl || !frameworkId) return undefined;
     try {
-      const found = await fetchTaskSandboxes(masterUrl, frameworkId, this.ctx.cfg.dispatcher.callTimeoutMs);
+      const found = await fetchTaskSandboxes(masterUrl, frameworkId, this.ctx.cfg.dispatcher.callTimeoutMs, { taskId, agentId: status.agent_id?.value });
       for (const id of found.keys()) this.sandboxKnown.add(id);
       if (!found.has(taskId)) this.sandboxUnlisted.add(taskId);
       return found;
