@@ -42,6 +42,11 @@ export interface CommandGroup {
   readonly name: string;
   readonly summary: string;
   readonly commands: readonly Command[];
+  /**
+   * The command run when the group is followed by options or nothing, e.g. `msched local-cluster
+   * --agents 4` runs `local-cluster run --agents 4`.
+   */
+  readonly defaultCommand?: string;
 }
 
 /** Wrong arguments: the message is shown with the command's usage, exit code 2. */

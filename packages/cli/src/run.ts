@@ -14,12 +14,18 @@ export async function runCli(groups: readonly CommandGroup[], argv: readonly str
   const out = o.out ?? process.stdout;
   const err = o.err ?? process.stderr;
   const env = o.env ?? process.env;
-  const [groupName, commandName, ...rest] = argv;
+  const [groupName, commandName, ...given] = argv;
   if (!groupName || groupName === '--help' || groupName === 'help') {
     out.write(renderHelp(groups));
     return groupName ? 0 : 2;
   }
-  const { group, command } = findCommand(groups, groupName, commandName);
+  let { group, command } = findCommand(groups, groupName, commandName);
+  let rest = given;
+  // `msched local-cluster --agents 4`: options (or nothing) right after a group with a default command.
+  if (group && !command && group.defaultCommand && (commandName === undefined || (commandName.startsWith('-') && commandName !== '--help'))) {
+    command = group.commands.find((c) => c.name === group!.defaultCommand);
+    rest = commandName === undefined ? [] : [commandName, ...given];
+  }
   if (!group) {
     err.write(`msched: unknown command "${groupName}"\n\n${renderHelp(groups)}`);
     return 2;

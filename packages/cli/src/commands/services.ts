@@ -36,6 +36,7 @@ export const dispatcherCommands: CommandGroup = {
 export const localClusterCommands: CommandGroup = {
   name: 'local-cluster',
   summary: 'The local Mesos-compatible cluster (development, tests, the demo).',
+  defaultCommand: 'run',
   commands: [{
     name: 'run',
     summary: 'Run a master and agents in the foreground (e.g. --agents 4 --port 25050 --zk zk://127.0.0.1:22181/mesos); --help lists every option.',
