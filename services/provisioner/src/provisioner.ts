@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Consumer } from 'kafkajs';
-import { createKafka } from '@msched/bus';
+import { consumerLag, createKafka, topicName } from '@msched/bus';
 import type { Config } from '@msched/config';
 import { openDatabase } from '@msched/db';
 import type { Logger } from '@msched/logging';
@@ -95,10 +95,20 @@ export async function startProvisioner(cfg: Config, o: ProvisionerOptions): Prom
   const consumers: Consumer[] = await startIntake({ ds, kafka, logger, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, runner, wake: wakeOutboxRelays });
   const publishers: Publishers | undefined = cfg.provisioner.runPublishers ? await startPublishers(cfg, logger) : undefined;
 
+  const admin = kafka.admin();
+  await admin.connect();
+  const groups: Array<[string, string]> = [
+    [`${cfg.kafka.topicPrefix}provisioner.launch`, topicName(cfg.kafka.topicPrefix, 'launch')],
+    [`${cfg.kafka.topicPrefix}provisioner.stages`, topicName(cfg.kafka.topicPrefix, 'provision')],
+    [`${cfg.kafka.topicPrefix}provisioner.job-ended`, topicName(cfg.kafka.topicPrefix, 'jobEnded')],
+  ];
   const gauge = setInterval(() => {
     stageQueueDepth(ds).then((rows) => {
       metrics.stageQueueDepth.reset();
       for (const r of rows) metrics.stageQueueDepth.set({ stage: r.stage }, r.n);
+    }, () => undefined);
+    Promise.all(groups.map(([g, t]) => consumerLag(admin, g, [t]))).then((lags) => {
+      for (const l of lags.flat()) metrics.consumerLag.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
     }, () => undefined);
   }, 5000);
   gauge.unref();
@@ -119,6 +129,7 @@ export async function startProvisioner(cfg: Config, o: ProvisionerOptions): Prom
       await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
       await publishers?.stop().catch(() => undefined);
       await relay.stop().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
       await health?.close();
       await detector?.close().catch(() => undefined);
       zk?.close();

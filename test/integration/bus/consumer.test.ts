@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Consumer } from 'kafkajs';
-import { createKafka, encodeEnvelope, ensureTopics, Envelope, makeEnvelope, startEnvelopeConsumer } from '@msched/bus';
+import { consumerLag, createKafka, encodeEnvelope, ensureTopics, Envelope, makeEnvelope, startEnvelopeConsumer } from '@msched/bus';
 import { createLogger } from '@msched/logging';
 import { requireStack, testConfig } from '../../helpers/stack';
 
@@ -55,5 +55,30 @@ describe('envelope consumer over real Kafka (integration)', () => {
     await done;
     assert.deepEqual(seen, ['m1', 'm2', 'm3']);
     assert.deepEqual(poison, ['message is not JSON']);
+  });
+});
+
+describe('consumer lag (integration, real Kafka)', () => {
+  const cfg = testConfig();
+  const kafka = createKafka(cfg.kafka);
+  const topic = `${cfg.kafka.topicPrefix}lag-${randomUUID().slice(0, 8)}`;
+
+  it('is what the group has not committed yet, per partition', async () => {
+    await requireStack('kafka');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [topic], { partitions: 1, replicationFactor: 1 });
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic, messages: [1, 2, 3, 4, 5].map((n) => ({ value: encodeEnvelope(makeEnvelope('t', { n })) })) });
+      await producer.disconnect();
+      const groupId = `lag-${randomUUID()}`;
+      assert.deepEqual(await consumerLag(admin, groupId, [topic]), [{ topic, partition: 0, lag: 5 }], 'a group that never committed is behind by everything');
+      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '3' }] });
+      assert.deepEqual(await consumerLag(admin, groupId, [topic]), [{ topic, partition: 0, lag: 2 }]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Consumer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { createKafka } from '@msched/bus';
+import { consumerLag, createKafka, topicName } from '@msched/bus';
 import type { Config } from '@msched/config';
 import { countUnsentOutbox, openDatabase, redactUrl } from '@msched/db';
 import { createLogger, type Logger } from '@msched/logging';
@@ -99,8 +99,15 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
       await leaderChange;
     });
 
+    const lagAdmin = kafka.admin();
+    await lagAdmin.connect();
+    cleanups.push(() => lagAdmin.disconnect().catch(() => undefined));
+    const intakeTopics = [topicName(cfg.kafka.topicPrefix, 'dispatch'), topicName(cfg.kafka.topicPrefix, 'cancel')];
     const stopGauge = every(5000, () => {
       countUnsentOutbox(ds).then((n) => metrics.outboxPending.set(n), () => undefined);
+      consumerLag(lagAdmin, `${cfg.kafka.topicPrefix}dispatcher.intake`, intakeTopics).then((lags) => {
+        for (const l of lags) metrics.consumerLag.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+      }, () => undefined);
     });
     cleanups.push(async () => stopGauge());
 
