@@ -29,7 +29,9 @@ function need(cmd: string, pkg: string): void {
 async function main(): Promise<number> {
   console.log(c('1', 'Airavata meta-scheduler demo: an MPI experiment on a Mesos cluster, launched over Thrift'));
 
-  step('Checking the tools the demo needs');
+  step('Installing what the demo needs (Debian packages the machine lacks)');
+  const deps = spawnSync('bash', [join(REPO, 'deploy/local/install-deps.sh')], { stdio: 'inherit' });
+  if (deps.status !== 0) throw new Error('could not install the packages the demo needs (see above)');
   need('java', 'openjdk-17-jre-headless');
   need('mvn', 'maven');
   need('mpicc.openmpi', 'libopenmpi-dev');
