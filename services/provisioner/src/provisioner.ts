@@ -5,7 +5,7 @@ import type { Config } from '@msched/config';
 import { openDatabase } from '@msched/db';
 import type { Logger } from '@msched/logging';
 import { detectLeader, fetchClusterState, LeaderDetector } from '@msched/mesos';
-import { rendezvousPath } from '@msched/mpi';
+import { removeJobRendezvous } from '@msched/mpi';
 import { createMetrics, HealthServer, startHealthServer } from '@msched/observability';
 import { OutboxRelay, wakeOutboxRelays } from '@msched/outbox';
 import { Publishers, startPublishers } from '@msched/publishers';
@@ -62,7 +62,7 @@ export async function startProvisioner(cfg: Config, o: ProvisionerOptions): Prom
   let zk: Zk | undefined;
   const removeRendezvous = async (jobId: string) => {
     zk ??= await Zk.connect(cfg.zookeeper.connect, { sessionTimeoutMs: cfg.zookeeper.sessionTimeoutMs, logger });
-    await zk.removeRecursive(rendezvousPath(cfg.zookeeper.root, jobId, 1).replace(/\/1$/, ''));
+    await removeJobRendezvous(zk, cfg.zookeeper.root, jobId);
   };
   const provider = o.provider ?? (cfg.provisioner.capacityProvider === 'local'
     ? new LocalCapacityProvider({
