@@ -6,7 +6,7 @@ import {
 } from '@msched/airavata-thrift';
 import { eventually, TOKEN } from '../helpers/pipeline';
 import { requireStack } from '../helpers/stack';
-import { compileDemoPi, startWholePipeline, WholePipeline } from '../helpers/whole-pipeline';
+import { compileDemoPi, processEnds, startWholePipeline, WholePipeline } from '../helpers/whole-pipeline';
 import { AMQP_URL, bindQueues, decodeAiravata, deleteAmqp, drainQueue, requireRabbitMQ } from '../integration/publishers/support';
 import { RUN_ID } from '../helpers/stack';
 
@@ -74,7 +74,7 @@ describe('end to end: MPI and serial experiments from Thrift to results (real st
   const processState = async (id: string) => (await h.ds.query('SELECT state FROM processes WHERE id = $1', [id]))[0]?.state as string;
   const history = async (experimentId: string, entity: string): Promise<string[]> => (await h.ds.query(
     'SELECT state FROM status_history WHERE experiment_id = $1 AND entity_type = $2 ORDER BY id', [experimentId, entity])).map((r: { state: string }) => r.state);
-  const ended = (id: string) => eventually(async () => { const s = await processState(id); return ['COMPLETED', 'FAILED', 'CANCELED'].includes(s) ? s : undefined; }, `process ${id} to end`, 120000);
+  const ended = (id: string) => processEnds(h, id);
 
   for (const flavour of ['openmpi', 'mpich'] as const) {
     it(`${flavour}: 4 ranks over 2 agents, launched over Thrift, COMPLETED with every rank's output collected`, async () => {
@@ -108,7 +108,7 @@ describe('end to end: MPI and serial experiments from Thrift to results (real st
       // The agents garbage-collect the sandboxes once the outputs are out.
       const sandboxes = (await h.ds.query('SELECT sandbox_path FROM tasks WHERE job_id = $1', [ids.jobId])).map((r: { sandbox_path: string }) => r.sandbox_path);
       assert.equal(sandboxes.length, 2);
-      await eventually(async () => sandboxes.every((p: string) => !existsSync(p)), 'the sandboxes to be garbage-collected', 20000);
+      await eventually('the sandboxes to be garbage-collected', () => sandboxes.every((p: string) => !existsSync(p)) || undefined, 20000);
     });
   }
 
@@ -147,7 +147,7 @@ describe('end to end: MPI and serial experiments from Thrift to results (real st
       new InputDataObjectType({ name: 'seconds', value: '120', type: DataType.INTEGER, inputOrder: 1, requiredToAddedToCommandLine: true }),
     ], []);
     const ids = await h.client.client.launchExperiment(TOKEN, e);
-    await eventually(async () => (await processState(ids.processId)) === 'MONITORING', 'the job to run', 60000);
+    await eventually('the job to run', async () => (await processState(ids.processId)) === 'MONITORING' || undefined, 60000);
     await h.client.client.terminateExperiment(TOKEN, e.experimentId!, 'e2e-gw');
     assert.equal(await ended(ids.processId), 'CANCELED');
     assert.deepEqual((await history(e.experimentId!, 'experiment')).slice(-2), ['CANCELING', 'CANCELED']);

@@ -80,18 +80,4 @@ export async function scriptedServer(answer: (n: number) => number | 'hang'): Pr
   };
 }
 
-/** Polls `fn` until it returns a truthy value (or fails after `ms` with `what`). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, what: string, ms = 30000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { eventually } from './eventually';

@@ -49,7 +49,7 @@ export async function startWholePipeline(scope: string, o: {
   });
   const prov = await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue: parseCatalogue({ applications: o.applications(dir) }) });
   const disp = await startDispatcher(h.cfg, { logger: testLogger('dispatcher') });
-  await eventually(async () => disp.leader()?.isSubscribed, 'the dispatcher to lead and subscribe');
+  await eventually('the dispatcher to lead and subscribe', () => disp.leader()?.isSubscribed || undefined);
   return {
     ...h, cluster, prov, disp, dir, dataRoot,
     async stop() {
@@ -57,4 +57,12 @@ export async function startWholePipeline(scope: string, o: {
       for (const part of [() => disp.stop(), () => prov.stop(), () => h.close(), () => cluster.stop()]) await part().catch(() => undefined);
     },
   };
+}
+
+/** Waits until the process reaches COMPLETED, FAILED or CANCELED and returns which. */
+export function processEnds(h: { ds: WholePipeline['ds'] }, processId: string, timeoutMs = 120_000): Promise<string> {
+  return eventually(`process ${processId} to end`, async () => {
+    const [r] = await h.ds.query('SELECT state FROM processes WHERE id = $1', [processId]);
+    return ['COMPLETED', 'FAILED', 'CANCELED'].includes(r?.state) ? (r.state as string) : undefined;
+  }, timeoutMs);
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { Config } from '@msched/config';
 import { enqueueOutbox, withTransaction } from '@msched/db';
@@ -141,21 +140,9 @@ export async function requestCancel(ds: DataSource, job: SeededJob, reason = 'te
   }));
 }
 
-/** Polls until `check` returns a value (not undefined); fails naming `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
-    await sleep(100);
-  }
-}
+import { eventually } from '../../helpers/eventually';
+
+export { eventually };
 
 export interface JobView {
   id: string;

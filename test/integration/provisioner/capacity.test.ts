@@ -5,7 +5,7 @@ import {
 import { fetchClusterState } from '@msched/mesos';
 import { eventually, TOKEN } from '../../helpers/pipeline';
 import { requireStack } from '../../helpers/stack';
-import { compileDemoPi, startWholePipeline, WholePipeline } from '../../helpers/whole-pipeline';
+import { compileDemoPi, processEnds, startWholePipeline, WholePipeline } from '../../helpers/whole-pipeline';
 
 /**
  * Capacity: with the local provider, a gang larger than the cluster gets agents added for it (each
@@ -36,10 +36,7 @@ describe('provisioner capacity: adding agents for a gang and releasing them (int
     }),
     experimentInputs: [new InputDataObjectType({ name: 'steps', value: '1000', type: DataType.INTEGER, inputOrder: 1, requiredToAddedToCommandLine: true })],
   }));
-  const ended = (processId: string) => eventually(async () => {
-    const [r] = await h.ds.query('SELECT state FROM processes WHERE id = $1', [processId]);
-    return ['COMPLETED', 'FAILED', 'CANCELED'].includes(r?.state) ? r.state as string : undefined;
-  }, 'the process to end', 120000);
+  const ended = (processId: string) => processEnds(h, processId);
   const activeAgents = async () => (await fetchClusterState(h.cluster.masterUrl)).agents.filter((a) => a.active).map((a) => a.hostname).sort();
 
   it('adds agents to run a gang larger than the cluster, then releases them', async () => {
@@ -49,7 +46,7 @@ describe('provisioner capacity: adding agents for a gang and releasing them (int
     const tasks = await h.ds.query('SELECT hostname FROM tasks WHERE job_id = $1 ORDER BY hostname', [ids.jobId]);
     assert.equal(tasks.length, 3, 'the gang ran over the cluster\'s agent and the two added ones');
     assert.ok(tasks.some((t: { hostname: string }) => t.hostname.startsWith('lease-')), JSON.stringify(tasks));
-    await eventually(async () => (await activeAgents()).length === 1, 'the added agents to leave the cluster', 30000);
+    await eventually('the added agents to leave the cluster', async () => (await activeAgents()).length === 1 || undefined, 30000);
     assert.deepEqual(await activeAgents(), ['agent1']);
   });
 

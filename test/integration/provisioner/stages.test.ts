@@ -45,7 +45,7 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
 
   /** The job ran to the end: the process COMPLETED and the program's output was collected. */
   async function completes(l: { experimentId: string; processId: string }): Promise<void> {
-    await eventually(async () => (await processState(l.processId)) === 'COMPLETED', 'the process to complete', 60000);
+    await eventually('the process to complete', async () => (await processState(l.processId)) === 'COMPLETED' || undefined, 60000);
     assert.equal(readFileSync(join(h.dataRoot, 'test-gateway', l.experimentId, 'stdout'), 'utf8'), 'input data\n');
   }
 
@@ -59,7 +59,7 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
     const input = await scriptedServer((n) => (n <= 2 ? 503 : 200));
     try {
       const l = await launch(input.url);
-      await eventually(async () => (await dispatched(l.jobId)) === 1, 'the gang handed to the dispatcher');
+      await eventually('the gang handed to the dispatcher', async () => (await dispatched(l.jobId)) === 1 || undefined);
       assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'done/3', handoff: 'done/1' });
       assert.equal(input.hits(), 3);
       const hist = await processHistory(l.processId);
@@ -79,7 +79,7 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
     const input = await scriptedServer(() => (healthy ? 200 : 503));
     try {
       const l = await launch(input.url);
-      await eventually(async () => (await processState(l.processId)) === 'FAILED', 'the process FAILED');
+      await eventually('the process FAILED', async () => (await processState(l.processId)) === 'FAILED' || undefined);
       assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'dead/3' });
       const [fail] = await h.ds.query(`SELECT reason FROM status_history WHERE entity_type = 'process' AND entity_id = $1 AND state = 'FAILED'`, [l.processId]);
       assert.match(fail.reason, /^stage-inputs failed after 3 attempts: input data: http:\/\/127\.0\.0\.1:\d+\/inputs\/data\.txt answered HTTP 503$/);
@@ -102,7 +102,7 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
       const replayed = await msched(['dlq', 'replay', dead.id], cliEnv);
       assert.equal(replayed.code, 0, replayed.err);
       assert.match(replayed.out, /^replaying stage-inputs of job /);
-      await eventually(async () => (await dispatched(l.jobId)) === 1, 'the replayed gang handed off');
+      await eventually('the replayed gang handed off', async () => (await dispatched(l.jobId)) === 1 || undefined);
       await completes(l);
       const hist = await processHistory(l.processId);
       assert.deepEqual(hist.slice(hist.indexOf('FAILED'), hist.indexOf('FAILED') + 4), ['FAILED', 'REQUEUED', 'INPUT_DATA_STAGING', 'EXECUTING']);
@@ -118,7 +118,7 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
 
   it('fails at once, naming the input, when an input does not exist', async () => {
     const l = await launch('file:///nonexistent/msched-input.dat');
-    await eventually(async () => (await processState(l.processId)) === 'FAILED', 'the process FAILED');
+    await eventually('the process FAILED', async () => (await processState(l.processId)) === 'FAILED' || undefined);
     assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'failed/1' });
     const [fail] = await h.ds.query(`SELECT reason FROM status_history WHERE entity_type = 'process' AND entity_id = $1 AND state = 'FAILED'`, [l.processId]);
     assert.equal(fail.reason, 'stage-inputs: input data: file:///nonexistent/msched-input.dat does not exist');
@@ -140,12 +140,12 @@ describe('provisioning worker: stages, retries, dead letters, crash (integration
     let child = start();
     try {
       const l = await launch(input.url);
-      await eventually(async () => input.hits() === 1, 'stage-inputs to be checking the input', 60000);
+      await eventually('stage-inputs to be checking the input', () => input.hits() === 1 || undefined, 60000);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'running/1' });
       child = start();
-      await eventually(async () => (await dispatched(l.jobId)) === 1, 'the gang handed off after the restart', 60000);
+      await eventually('the gang handed off after the restart', async () => (await dispatched(l.jobId)) === 1 || undefined, 60000);
       await completes(l);
       assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'done/2', handoff: 'done/1', 'collect-outputs': 'done/1', cleanup: 'done/1' });
       assert.equal(await dispatched(l.jobId), 1, 'handed off once although stage-inputs ran twice');
