@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { appendStatus, enqueueOutbox, lockExperiment, setState, withTransaction } from '@msched/db';
-import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
+import { enqueueOutbox, lockExperiment, withTransaction } from '@msched/db';
+import { recordTransition } from '@msched/transitions';
 import { Principal, requireGateway } from '../auth/authorizer';
 import { InvalidRequest, NotFound } from '../errors';
 import { CANCEL_EVENT_TYPE, CANCEL_EVENT_VERSION, CancelRequested } from '../events';
@@ -28,24 +28,15 @@ export async function terminateExperiment(ds: DataSource, who: Principal, experi
     if (decision.kind === 'finished') throw new InvalidRequest(`experiment "${experimentId}" is already ${decision.state}: there is nothing to terminate`);
 
     const reason = `terminated by ${who.userName ?? 'the gateway'}`;
-    const time = new Date().toISOString();
-    const changes = [
-      { entityType: 'experiment' as const, entityId: experimentId, state: 'CANCELING', previous: cur.state },
-      { entityType: 'process' as const, entityId: cur.processId, state: 'CANCELLING', previous: cur.processState },
-    ];
-    for (const c of changes) {
-      await setState(tx, c.entityType, c.entityId, c.state);
-      await appendStatus(tx, { entityType: c.entityType, entityId: c.entityId, experimentId, state: c.state, reason, source: API_SOURCE });
+    const subject = { gatewayId, experimentId, processId: cur.processId };
+    // Experiment first, so Airavata hears CANCELING before the process's CANCELLING (the process
+    // change then derives the same experiment state, a duplicate that is dropped).
+    for (const change of [{ entity: 'experiment' as const, id: experimentId, to: 'CANCELING' }, { entity: 'process' as const, id: cur.processId, to: 'CANCELLING' }]) {
+      const r = await recordTransition(tx, { ...change, reason, source: API_SOURCE, subject });
+      if (!r.applied && r.kind !== 'duplicate') throw new InvalidRequest(`experiment "${experimentId}" cannot be terminated now: ${r.reason}`);
     }
     const cancel: CancelRequested = { experimentId, processId: cur.processId, jobId: cur.jobId, gatewayId, reason };
     await enqueueOutbox(tx, { topic: 'cancel', key: experimentId, type: CANCEL_EVENT_TYPE, version: CANCEL_EVENT_VERSION, payload: cancel });
-    for (const c of changes) {
-      const event: StatusEvent = {
-        entity: c.entityType, state: c.state, previousState: c.previous, reason, gatewayId, experimentId,
-        ...(c.entityType === 'process' ? { processId: cur.processId } : {}), source: API_SOURCE, time,
-      };
-      await enqueueOutbox(tx, { topic: 'events', key: experimentId, type: STATUS_EVENT_TYPE, version: STATUS_EVENT_VERSION, payload: event });
-    }
     return { requested: true, state: 'CANCELING' };
   });
 }
