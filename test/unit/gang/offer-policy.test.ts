@@ -88,6 +88,25 @@ describe('offer policy', () => {
     assert.deepEqual(p.handle({ type: 'gangEnded', gangId: 'other' }, s(52)), []);
   });
 
+  it('revives every role with waiting gangs on a (re)subscription: filters an earlier leader left are unknown to this one (issue 14)', () => {
+    // A new leader: its policy never declined anything, but the old leader's idle declines (300 s
+    // filters) still hold the cluster's offers back at the master.
+    const p = new OfferPolicy(config);
+    p.handle({ type: 'gangQueued', gang: gang('g', { ranks: 2 }) }, T0);
+    assert.deepEqual(p.handle({ type: 'resubscribed' }, s(1)), [{ type: 'revive', roles: ['mpi'] }]);
+    // Once revived, time alone revives nothing more.
+    assert.deepEqual(p.handle({ type: 'tick' }, s(2)), []);
+  });
+
+  it('after a (re)subscription with nothing waiting, suppresses and revives when work arrives', () => {
+    const p = new OfferPolicy({ ...config, roles: ['mpi', 'serial'] });
+    p.handle({ type: 'gangQueued', gang: gang('g', { ranks: 2 }) }, T0);
+    const d = p.handle({ type: 'resubscribed' }, s(1));
+    assert.deepEqual(d.filter((x) => x.type === 'revive'), [{ type: 'revive', roles: ['mpi'] }]);
+    assert.deepEqual(p.suppressedRoles(), ['serial']);
+    assert.deepEqual(p.handle({ type: 'gangQueued', gang: gang('s', { ranks: 1, role: 'serial' }) }, s(2)), [{ type: 'revive', roles: ['serial'] }]);
+  });
+
   it('fails at once a gang that can never fit the cluster, with the reason', () => {
     const p = new OfferPolicy(config);
     p.handle({ type: 'clusterState', state: clusterOf([['S1', 16, 65536], ['S2', 16, 65536]]) }, T0);

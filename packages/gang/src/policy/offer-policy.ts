@@ -115,6 +115,14 @@ export class OfferPolicy {
         return;
       case 'resubscribed':
         this.held.clear();
+        // The master keeps a framework's decline filters across subscriptions, and this process
+        // cannot know which ones an earlier leader (or this one before a master failover) left:
+        // every role may be filtered, so a role with waiting gangs is revived now, the others
+        // when work arrives.
+        for (const role of this.config.roles) {
+          this.declinedSinceRevive.add(role);
+          this.reviveWanted.add(role);
+        }
         return;
       case 'tick':
         return;

@@ -44,7 +44,11 @@ export type PolicyEvent =
   | { readonly type: 'offerRescinded'; readonly offerId: string }
   /** Fresh `/master/state`: the cluster's capacity, to fail gangs that can never fit. */
   | { readonly type: 'clusterState'; readonly state: ClusterState }
-  /** A new subscription: the master discarded every outstanding offer. */
+  /**
+   * A new subscription (a new leader's first, or after a master failover): the master discarded
+   * every outstanding offer, and decline filters left by earlier subscriptions of the framework
+   * (possibly another process's) may still hold offers back.
+   */
   | { readonly type: 'resubscribed' }
   /** Time passes: held offers expire. */
   | { readonly type: 'tick' };
