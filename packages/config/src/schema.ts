@@ -49,7 +49,7 @@ export const schema = {
   zookeeper: {
     connect: hostPorts('MSCHED_ZK_CONNECT', 'ZooKeeper ensemble used for dispatcher election and MPI rendezvous.', '127.0.0.1:22181'),
     root: str('MSCHED_ZK_ROOT', 'Root znode of the meta-scheduler\'s own nodes.', '/msched'),
-    sessionTimeoutMs: int('MSCHED_ZK_SESSION_TIMEOUT_MS', 'ZooKeeper session timeout in milliseconds.', 10000, 1000, 120000),
+    sessionTimeoutMs: int('MSCHED_ZK_SESSION_TIMEOUT_MS', 'ZooKeeper session timeout in milliseconds, asked of the server by every client (dispatcher election, leading-master detection, gang rendezvous). It bounds failover: a dispatcher that dies without closing its session (kill -9, a lost host) keeps leading in ZooKeeper until its session expires, so a standby takes over this long (plus up to one server tickTime) after the death. Shorter fails over faster, but a client that cannot reach ZooKeeper for this long (a long GC or event-loop stall, a network blip) loses its session: a leader steps down and a gang rank\'s rendezvous nodes vanish. The server clamps the value to its [minSessionTimeout, maxSessionTimeout] (by default 2 and 20 times its tickTime); the services log the value granted when it differs.', 8000, 1000, 120000),
   },
   mpi: {
     rendezvousTimeoutSeconds: int('MSCHED_MPI_RENDEZVOUS_TIMEOUT_SECONDS', 'How long the tasks of a gang wait for each other in ZooKeeper before the job fails naming the missing members.', 120, 1, 3600),

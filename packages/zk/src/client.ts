@@ -80,7 +80,13 @@ export class Zk {
       }, opts.connectTimeoutMs ?? 10000);
       client.once('connected', () => {
         clearTimeout(timer);
-        resolve(new Zk(client, opts.logger));
+        const zk = new Zk(client, opts.logger);
+        // The server clamps the timeout to its own bounds; failover times follow the granted one.
+        const asked = opts.sessionTimeoutMs ?? 10000;
+        if (zk.negotiatedSessionTimeoutMs !== asked) {
+          opts.logger?.warn(`ZooKeeper granted a session timeout of ${zk.negotiatedSessionTimeoutMs} ms instead of the ${asked} ms asked (the server's minSessionTimeout/maxSessionTimeout)`);
+        }
+        resolve(zk);
       });
       client.connect();
     });
@@ -89,6 +95,11 @@ export class Zk {
   /** Called when the session expires; the caller must re-create its ephemeral nodes or step down. */
   onSessionExpired(handler: () => void): void {
     this.expiredHandlers.push(handler);
+  }
+
+  /** The session timeout the server granted (it clamps the one asked to its own bounds). */
+  get negotiatedSessionTimeoutMs(): number {
+    return this.client.getSessionTimeout();
   }
 
   /** Session id as hex, useful in logs to tell replicas apart. */

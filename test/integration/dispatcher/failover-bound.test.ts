@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import type { LocalCluster } from '@msched/mesos-local';
+import { electionPath } from '@msched/dispatcher';
+import { Zk } from '@msched/zk';
+import { requireStack } from '../../helpers/stack';
+import { eventually, frameworkConnected, prepareSuite, removeZkRoot, startCluster, suiteConfig, suiteEnv } from './support';
+
+const MAIN = resolve(__dirname, '../../../../services/dispatcher/dist/main.js');
+/** ZooKeeper expires sessions in buckets of its tickTime (2 s in deploy/local/stack.sh). */
+const ZK_TICK_MS = 2000;
+
+/**
+ * Issue 14: a restarted dispatcher became leader 21 s after the old leader's kill -9. What bounds
+ * it is the ZooKeeper session of the dead leader (its candidate node lives until the session
+ * expires). With MSCHED_ZK_SESSION_TIMEOUT_MS chosen, a standby leads within that timeout plus at
+ * most one server tick, and not before the session is gone.
+ */
+describe('dispatcher: failover time is bounded by the ZooKeeper session timeout', function () {
+  this.timeout(120_000);
+  const suite = 'dbound';
+  const sessionTimeoutMs = 6000;
+  const cfg = suiteConfig(suite, { MSCHED_ZK_SESSION_TIMEOUT_MS: String(sessionTimeoutMs) });
+  const env = { ...process.env, MSCHED_ENV: 'test', MSCHED_KAFKA_PARTITIONS: '2', MSCHED_LOG_LEVEL: 'info', MSCHED_LOG_FORMAT: 'json', ...suiteEnv(suite, { MSCHED_ZK_SESSION_TIMEOUT_MS: String(sessionTimeoutMs) }) };
+  let ds: DataSource;
+  let cluster: LocalCluster;
+  let zk: Zk;
+  const children: Array<{ child: ChildProcess; exited: Promise<unknown>; log: string }> = [];
+
+  function startReplica() {
+    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = { child, log: '', exited: new Promise((res) => child.once('exit', res)) };
+    child.stderr!.on('data', (d: Buffer) => { r.log += d.toString(); });
+    children.push(r);
+    return r;
+  }
+
+  async function leaderPid(): Promise<number | undefined> {
+    const path = electionPath(cfg.zookeeper.root);
+    const names = (await zk.getChildren(path).catch(() => [] as string[])).filter((c) => c.startsWith('candidate_')).sort();
+    if (!names.length) return undefined;
+    const data = await zk.getData(`${path}/${names[0]}`);
+    const identity = data ? (JSON.parse(data.toString()) as { identity: string }).identity : '';
+    return identity.startsWith(`${hostname()}:`) ? Number(identity.split(':')[1]) : undefined;
+  }
+
+  before(async () => {
+    await requireStack('postgres', 'kafka', 'zookeeper');
+    ds = await prepareSuite(cfg);
+    zk = await Zk.connect(cfg.zookeeper.connect);
+    cluster = await startCluster(cfg, { agents: 1, cpus: 1 });
+  });
+
+  after(async () => {
+    for (const r of children) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGTERM');
+    await Promise.all(children.map((r) => r.exited));
+    await cluster?.stop();
+    await ds?.destroy();
+    zk?.close();
+    await removeZkRoot(cfg).catch(() => undefined);
+  });
+
+  it('the client is granted the configured timeout', async () => {
+    const session = await Zk.connect(cfg.zookeeper.connect, { sessionTimeoutMs: cfg.zookeeper.sessionTimeoutMs });
+    try {
+      assert.equal(session.negotiatedSessionTimeoutMs, sessionTimeoutMs);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('a standby leads within the session timeout (plus one server tick) of the leader\'s kill -9, and not before', async () => {
+    const first = startReplica();
+    await eventually('the first replica to lead', async () => ((await leaderPid()) === first.child.pid ? true : undefined));
+    const standby = startReplica();
+    await eventually('the standby to join the election', async () => (/joined election/.test(standby.log) ? true : undefined));
+    const frameworkId = await eventually('the framework to be registered', async () => (await ds.query('SELECT framework_id FROM framework'))[0]?.framework_id as string | undefined);
+
+    const killedAt = Date.now();
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await eventually('the standby to lead', async () => ((await leaderPid()) === standby.child.pid ? true : undefined), 60_000);
+    const electedAfter = Date.now() - killedAt;
+    await eventually('the standby to subscribe', async () => ((await frameworkConnected(cluster.masterUrl, frameworkId)) ? true : undefined), 30_000);
+    const subscribedAfter = Date.now() - killedAt;
+    process.stdout.write(`      session timeout ${sessionTimeoutMs} ms: elected ${electedAfter} ms, subscribed ${subscribedAfter} ms after the kill -9\n`);
+    // The dead leader's candidate node lives exactly as long as its session.
+    assert.ok(electedAfter >= sessionTimeoutMs - 500, `elected after ${electedAfter} ms: before the session could expire?`);
+    // Slack for polling and a loaded machine.
+    assert.ok(electedAfter <= sessionTimeoutMs + ZK_TICK_MS + 3000, `elected after ${electedAfter} ms, over the bound of ${sessionTimeoutMs} + ${ZK_TICK_MS} ms`);
+  });
+});
