@@ -39,8 +39,14 @@ export async function startEnvelopeConsumer(opts: EnvelopeConsumerOptions): Prom
     sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: Math.min(3_000, Math.floor((opts.sessionTimeoutMs ?? 30_000) / 3)),
   });
-  await consumer.connect();
-  for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+  try {
+    await consumer.connect();
+    for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+  } catch (e) {
+    // Not started: leave no half-connected member behind (the caller may try again).
+    await consumer.disconnect().catch(() => undefined);
+    throw e;
+  }
   await consumer.run({
     autoCommit: true,
     eachMessage: async ({ topic, partition, message }) => {

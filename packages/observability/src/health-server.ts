@@ -6,6 +6,8 @@ import type { Registry } from 'prom-client';
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<boolean>;
+  /** While failing: why, in words (e.g. what start-up waits for). */
+  detail?: () => string | undefined;
 }
 
 export interface HealthServer {
@@ -28,10 +30,17 @@ export async function startHealthServer(opts: { host: string; port: number; regi
       } else if (path === '/healthz') {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
       } else if (path === '/readyz') {
-        const results = await Promise.all(opts.checks.map(async (c) => ({ name: c.name, ok: await c.check().catch(() => false) })));
+        const results = await Promise.all(opts.checks.map(async (c) => {
+          const ok = await c.check().catch(() => false);
+          return { name: c.name, ok, detail: ok ? undefined : c.detail?.() };
+        }));
         const ok = results.every((r) => r.ok);
-        res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' })
-          .end(JSON.stringify({ status: ok ? 'ready' : 'not ready', checks: Object.fromEntries(results.map((r) => [r.name, r.ok ? 'ok' : 'failing'])) }));
+        const details = results.filter((r) => r.detail);
+        res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' }).end(JSON.stringify({
+          status: ok ? 'ready' : 'not ready',
+          checks: Object.fromEntries(results.map((r) => [r.name, r.ok ? 'ok' : 'failing'])),
+          ...(details.length ? { details: Object.fromEntries(details.map((r) => [r.name, r.detail])) } : {}),
+        }));
       } else if (path === '/metrics') {
         res.writeHead(200, { 'Content-Type': opts.registry.contentType }).end(await opts.registry.metrics());
       } else {

@@ -1,7 +1,8 @@
 import { countUnsentOutbox, openDatabase, redactUrl } from '@msched/db';
 import { loadConfig } from '@msched/config';
 import { createLogger } from '@msched/logging';
-import { createMetrics, startHealthServer } from '@msched/observability';
+import type { DataSource } from 'typeorm';
+import { createMetrics, startHealthServer, Startup } from '@msched/observability';
 import { startApi } from './app';
 
 /**
@@ -14,21 +15,31 @@ export async function runApiService(env: NodeJS.ProcessEnv = process.env): Promi
   // A bug must not take the service down with a half-written answer: log it and keep serving.
   process.on('unhandledRejection', (e) => logger.error(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
 
-  logger.info(`opening the job database ${redactUrl(cfg.database.url)}`);
-  const ds = await openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-api' });
   const metrics = createMetrics('api');
-  const api = await startApi({ config: cfg, ds, logger, metrics });
-
-  const gauge = setInterval(() => {
-    countUnsentOutbox(ds).then((n) => metrics.outboxPending.set(n), () => undefined);
-  }, 5000);
-  gauge.unref();
+  const startup = new Startup(logger);
+  let ds: DataSource | undefined;
+  // Up before any server is: /readyz says what start-up waits for.
   const health = cfg.api.healthPort > 0
     ? await startHealthServer({
       host: cfg.api.host, port: cfg.api.healthPort, registry: metrics.registry,
-      checks: [{ name: 'database', check: async () => { await ds.query('SELECT 1'); return true; } }],
+      checks: [
+        startup.readiness(),
+        { name: 'database', check: async () => { if (!ds) return false; await ds.query('SELECT 1'); return true; } },
+      ],
     })
     : undefined;
+  logger.info(`opening the job database ${redactUrl(cfg.database.url)}`);
+  const db = await startup.waitFor(`PostgreSQL (${redactUrl(cfg.database.url)})`, () => openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-api' }));
+  ds = db;
+  // Its outbox relay reaches Kafka in its own retry loop: launches are accepted while Kafka is down.
+  // A wrong setting (TLS files, auth mode) or a taken port fails start-up at once.
+  const api = await startApi({ config: cfg, ds: db, logger, metrics });
+  startup.done();
+
+  const gauge = setInterval(() => {
+    countUnsentOutbox(db).then((n) => metrics.outboxPending.set(n), () => undefined);
+  }, 5000);
+  gauge.unref();
   logger.info(`API ready on port ${api.port}${health ? `, health and metrics on port ${health.port}` : ''}`);
 
   let stopping = false;
@@ -39,7 +50,7 @@ export async function runApiService(env: NodeJS.ProcessEnv = process.env): Promi
     clearInterval(gauge);
     await api.close().catch((e) => logger.error(`closing the API: ${(e as Error).message}`));
     await health?.close();
-    await ds.destroy().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

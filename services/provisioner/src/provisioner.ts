@@ -2,11 +2,11 @@ import type { DataSource } from 'typeorm';
 import type { Consumer } from 'kafkajs';
 import { consumerLag, createKafka, topicName } from '@msched/bus';
 import type { Config } from '@msched/config';
-import { openDatabase } from '@msched/db';
+import { openDatabase, redactUrl } from '@msched/db';
 import type { Logger } from '@msched/logging';
 import { detectLeader, fetchClusterState, LeaderDetector } from '@msched/mesos';
 import { removeJobRendezvous } from '@msched/mpi';
-import { createMetrics, HealthServer, startHealthServer } from '@msched/observability';
+import { createMetrics, HealthServer, startHealthServer, Startup } from '@msched/observability';
 import { OutboxRelay, wakeOutboxRelays } from '@msched/outbox';
 import { Publishers, startPublishers } from '@msched/publishers';
 import { Zk } from '@msched/zk';
@@ -48,11 +48,54 @@ export interface ProvisionerOptions {
 export async function startProvisioner(cfg: Config, o: ProvisionerOptions): Promise<ProvisionerHandle> {
   const logger = o.logger;
   const catalogue = o.catalogue ?? loadCatalogue(cfg.provisioner.appCatalogue);
-  const ds = await openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-provisioner' });
   const metrics = createMetrics('provisioner');
+  const startup = new Startup(logger);
+  let ds: DataSource | undefined;
+  // Up before any server is: /readyz says what start-up waits for.
+  const health = cfg.provisioner.healthPort > 0 || cfg.environment === 'test'
+    ? await startHealthServer({
+      host: cfg.api.host, port: cfg.provisioner.healthPort, registry: metrics.registry,
+      checks: [
+        startup.readiness(),
+        { name: 'database', check: async () => { if (!ds) return false; await ds.query('SELECT 1'); return true; } },
+      ],
+    })
+    : undefined;
+  if (health) logger.info(`provisioner starting; health and metrics on port ${health.port}`);
+  const cleanups: Array<() => Promise<unknown> | void> = [() => health?.close()];
+  const cleanUp = async () => {
+    for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => undefined);
+  };
+  try {
+    return await startWorker(cfg, o, { logger, catalogue, metrics, startup, health, cleanups, cleanUp, setDs: (d) => { ds = d; } });
+  } catch (e) {
+    startup.abort();
+    await cleanUp();
+    throw e;
+  }
+}
+
+interface StartContext {
+  logger: Logger;
+  catalogue: Catalogue;
+  metrics: ReturnType<typeof createMetrics>;
+  startup: Startup;
+  health?: HealthServer;
+  cleanups: Array<() => Promise<unknown> | void>;
+  cleanUp: () => Promise<void>;
+  setDs: (ds: DataSource) => void;
+}
+
+/** Connects to each server in turn (each retried until it answers), then starts the pipeline. */
+async function startWorker(cfg: Config, o: ProvisionerOptions, c: StartContext): Promise<ProvisionerHandle> {
+  const { logger, catalogue, metrics, startup, health, cleanups } = c;
+  const ds = await startup.waitFor(`PostgreSQL (${redactUrl(cfg.database.url)})`, () => openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-provisioner' }));
+  c.setDs(ds);
+  cleanups.push(() => ds.destroy());
   const kafka = createKafka({ ...cfg.kafka, clientId: `${cfg.kafka.clientId}-provisioner` }, logger);
   const relay = new OutboxRelay({ ds, logger, topicPrefix: cfg.kafka.topicPrefix, kafka, listenUrl: cfg.database.url, pollIntervalMs: cfg.outbox.pollIntervalMs, batchSize: cfg.outbox.batchSize, backoff: { maxMs: cfg.outbox.maxBackoffMs } });
-  await relay.start();
+  await startup.waitFor('PostgreSQL (LISTEN for the outbox)', () => relay.start());
+  cleanups.push(() => relay.stop());
 
   let detector: LeaderDetector | undefined;
   const clusterState = async () => {
@@ -92,11 +135,18 @@ export async function startProvisioner(cfg: Config, o: ProvisionerOptions): Prom
   });
   const retries = new RetryScheduler(ds, logger, cfg.provisioner.retryPollMs, wakeOutboxRelays);
   retries.start();
-  const consumers: Consumer[] = await startIntake({ ds, kafka, logger, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, runner, wake: wakeOutboxRelays });
-  const publishers: Publishers | undefined = cfg.provisioner.runPublishers ? await startPublishers(cfg, logger) : undefined;
+  cleanups.push(() => retries.stop());
+  const brokers = cfg.kafka.brokers.join(',');
+  const consumers: Consumer[] = await startup.waitFor(`Kafka (${brokers})`, () => startIntake({ ds, kafka, logger, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, runner, wake: wakeOutboxRelays }));
+  cleanups.push(() => Promise.all(consumers.map((x) => x.disconnect().catch(() => undefined))));
+  const publishers: Publishers | undefined = cfg.provisioner.runPublishers
+    ? await startup.waitFor('the status channels (Kafka, and RabbitMQ when configured)', () => startPublishers(cfg, logger))
+    : undefined;
+  if (publishers) cleanups.push(() => publishers.stop());
 
   const admin = kafka.admin();
-  await admin.connect();
+  await startup.waitFor(`Kafka (${brokers}, admin)`, () => admin.connect());
+  cleanups.push(() => admin.disconnect());
   const groups: Array<[string, string]> = [
     [`${cfg.kafka.topicPrefix}provisioner.launch`, topicName(cfg.kafka.topicPrefix, 'launch')],
     [`${cfg.kafka.topicPrefix}provisioner.stages`, topicName(cfg.kafka.topicPrefix, 'provision')],
@@ -112,28 +162,27 @@ export async function startProvisioner(cfg: Config, o: ProvisionerOptions): Prom
     }, () => undefined);
   }, 5000);
   gauge.unref();
-  const health = cfg.provisioner.healthPort > 0 || cfg.environment === 'test'
-    ? await startHealthServer({
-      host: cfg.api.host, port: cfg.provisioner.healthPort, registry: metrics.registry,
-      checks: [{ name: 'database', check: async () => { await ds.query('SELECT 1'); return true; } }],
-    })
-    : undefined;
+  startup.done();
   logger.info(`provisioner ready${health ? `, health and metrics on port ${health.port}` : ''}`);
 
+  let stopping: Promise<void> | undefined;
   return {
     ds,
     health,
-    async stop() {
-      clearInterval(gauge);
-      retries.stop();
-      await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)));
-      await publishers?.stop().catch(() => undefined);
-      await relay.stop().catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
-      await health?.close();
-      await detector?.close().catch(() => undefined);
-      zk?.close();
-      await ds.destroy().catch(() => undefined);
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(gauge);
+        retries.stop();
+        await Promise.all(consumers.map((x) => x.disconnect().catch(() => undefined)));
+        await publishers?.stop().catch(() => undefined);
+        await relay.stop().catch(() => undefined);
+        await admin.disconnect().catch(() => undefined);
+        await health?.close();
+        await detector?.close().catch(() => undefined);
+        zk?.close();
+        await ds.destroy().catch(() => undefined);
+      })();
+      return stopping;
     },
   };
 }

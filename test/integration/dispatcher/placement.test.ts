@@ -119,7 +119,7 @@ describe('dispatcher: gang placement against the local cluster', function () {
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     const ready = await fetch(`${base}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(((await ready.json()) as { checks: Record<string, string> }).checks, { database: 'ok', zookeeper: 'ok', mesos: 'ok' });
+    assert.deepEqual(((await ready.json()) as { checks: Record<string, string> }).checks, { startup: 'ok', database: 'ok', zookeeper: 'ok', mesos: 'ok' });
     assert.equal(await metricValue(dispatcher.healthPort, 'msched_leader', 'service="dispatcher"'), 1);
     assert.ok(await metricValue(dispatcher.healthPort, 'msched_task_updates_total', 'state="TASK_RUNNING"') >= 2);
   });

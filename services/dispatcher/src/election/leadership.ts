@@ -39,7 +39,13 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
   }
 
   async start(): Promise<void> {
-    await this.join();
+    try {
+      await this.join();
+    } catch (e) {
+      // Nothing half-joined stays behind (a session, a candidate node): start may be tried again.
+      await this.leave('joining the election failed');
+      throw e;
+    }
   }
 
   /** Who leads, as its candidate node says. */

@@ -5,7 +5,7 @@ import { consumerLag, createKafka, topicName } from '@msched/bus';
 import type { Config } from '@msched/config';
 import { countUnsentOutbox, openDatabase, redactUrl } from '@msched/db';
 import { createLogger, type Logger } from '@msched/logging';
-import { createMetrics, startHealthServer, type HealthServer, type Metrics } from '@msched/observability';
+import { createMetrics, startHealthServer, Startup, type HealthServer, type Metrics } from '@msched/observability';
 import { OutboxRelay } from '@msched/outbox';
 import { Leadership } from '../election/leadership';
 import { Leader } from '../framework/leader';
@@ -39,37 +39,56 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
   const identity = opts.identity ?? `${hostname()}:${process.pid}`;
   const logger = (opts.logger ?? createLogger({ service: 'dispatcher', level: cfg.log.level, format: cfg.log.format, environment: cfg.environment })).child({ replica: identity });
   const metrics: Metrics = createMetrics('dispatcher');
-  logger.info(`opening the job database ${redactUrl(cfg.database.url)}`);
-  const ds = await openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-dispatcher' });
-  const cleanups: Array<() => Promise<void>> = [async () => void (await ds.destroy().catch(() => undefined))];
+  const startup = new Startup(logger);
+  let ds: DataSource | undefined;
+  let leadership: Leadership | undefined;
+  let leader: Leader | undefined;
+  // Up before any server is: /readyz says what start-up waits for.
+  const health: HealthServer = await startHealthServer({
+    // Every service binds its health endpoints where the API binds (MSCHED_API_HOST, 0.0.0.0 in deployments).
+    host: cfg.api.host, port: cfg.dispatcher.healthPort, registry: metrics.registry,
+    checks: [
+      startup.readiness(),
+      { name: 'database', check: async () => { if (!ds) return false; await ds.query('SELECT 1'); return true; } },
+      { name: 'zookeeper', check: async () => leadership?.zk !== undefined },
+      // A standby is ready; a leader is ready once subscribed to Mesos.
+      { name: 'mesos', check: async () => !leader || leader.isSubscribed },
+    ],
+  });
+  const cleanups: Array<() => Promise<void>> = [() => health.close()];
   const cleanUp = async () => {
+    startup.abort();
     for (const c of cleanups.reverse()) await c().catch((e: Error) => logger.warn(`shutting down: ${e.message}`));
   };
   try {
+    logger.info(`opening the job database ${redactUrl(cfg.database.url)}`);
+    const db = await startup.waitFor(`PostgreSQL (${redactUrl(cfg.database.url)})`, () => openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-dispatcher' }));
+    ds = db;
+    cleanups.push(async () => void (await db.destroy().catch(() => undefined)));
     const relay = new OutboxRelay({
-      ds, logger, topicPrefix: cfg.kafka.topicPrefix, listenUrl: cfg.database.url,
+      ds: db, logger, topicPrefix: cfg.kafka.topicPrefix, listenUrl: cfg.database.url,
       kafka: createKafka(cfg.kafka, logger, { retries: 2 }),
       batchSize: cfg.outbox.batchSize, pollIntervalMs: cfg.outbox.pollIntervalMs,
       backoff: { maxMs: cfg.outbox.maxBackoffMs }, retentionHours: cfg.outbox.retentionHours,
     });
-    await relay.start();
+    await startup.waitFor('PostgreSQL (LISTEN for the outbox)', () => relay.start());
     cleanups.push(() => relay.stop());
 
-    let leader: Leader | undefined;
-    const leadership = new Leadership(cfg.zookeeper, identity, logger);
+    const election = new Leadership(cfg.zookeeper, identity, logger);
+    leadership = election;
     let leaderChange: Promise<void> = Promise.resolve();
     const becomeLeader = async () => {
       metrics.isLeader.set(1);
       const l = new Leader({
-        cfg, ds, logger, metrics, zk: () => leadership.zk, afterCommit: () => relay.notify(),
-        stepDown: (reason) => void leadership.stepDown(reason),
+        cfg, ds: db, logger, metrics, zk: () => election.zk, afterCommit: () => relay.notify(),
+        stepDown: (reason) => void election.stepDown(reason),
       });
       leader = l;
       try {
         await l.start();
       } catch (e) {
         logger.error(`starting the framework failed: ${(e as Error).message}`);
-        await leadership.stepDown(`the framework could not start: ${(e as Error).message}`, 2000);
+        await election.stepDown(`the framework could not start: ${(e as Error).message}`, 2000);
       }
     };
     const stopLeading = async (reason: string) => {
@@ -79,56 +98,46 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
       await l?.stop(reason);
     };
     // Elections and depositions are applied one after the other, never interleaved.
-    leadership.on('elected', () => { leaderChange = leaderChange.then(becomeLeader); });
-    leadership.on('deposed', (reason) => { leaderChange = leaderChange.then(() => stopLeading(`no longer the leader: ${reason}`)); });
+    election.on('elected', () => { leaderChange = leaderChange.then(becomeLeader); });
+    election.on('deposed', (reason) => { leaderChange = leaderChange.then(() => stopLeading(`no longer the leader: ${reason}`)); });
 
     const kafka = createKafka(cfg.kafka, logger);
     const wake = () => {
       leader?.wake();
-      notifyDispatchers(ds).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
+      notifyDispatchers(db).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
     };
-    const consumer: Consumer = await startIntake({ kafka, ds, topicPrefix: cfg.kafka.topicPrefix, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 });
+    const consumer: Consumer = await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')})`, () => startIntake({ kafka, ds: db, topicPrefix: cfg.kafka.topicPrefix, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 }));
     cleanups.push(() => consumer.disconnect());
 
-    await leadership.start();
+    await startup.waitFor(`ZooKeeper (${cfg.zookeeper.connect.join(',')})`, () => election.start());
     cleanups.push(async () => {
       // The framework stops before the candidacy goes, so a standby never subscribes beside us.
       await leaderChange;
       await stopLeading('the dispatcher stops');
-      await leadership.stop();
+      await election.stop();
       await leaderChange;
     });
 
     const lagAdmin = kafka.admin();
-    await lagAdmin.connect();
+    await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')}, admin)`, () => lagAdmin.connect());
     cleanups.push(() => lagAdmin.disconnect().catch(() => undefined));
     const intakeTopics = [topicName(cfg.kafka.topicPrefix, 'dispatch'), topicName(cfg.kafka.topicPrefix, 'cancel')];
     const stopGauge = every(5000, () => {
-      countUnsentOutbox(ds).then((n) => metrics.outboxPending.set(n), () => undefined);
+      countUnsentOutbox(db).then((n) => metrics.outboxPending.set(n), () => undefined);
       consumerLag(lagAdmin, `${cfg.kafka.topicPrefix}dispatcher.intake`, intakeTopics).then((lags) => {
         for (const l of lags) metrics.consumerLag.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
       }, () => undefined);
     });
     cleanups.push(async () => stopGauge());
 
-    const health: HealthServer = await startHealthServer({
-      // Every service binds its health endpoints where the API binds (MSCHED_API_HOST, 0.0.0.0 in deployments).
-      host: cfg.api.host, port: cfg.dispatcher.healthPort, registry: metrics.registry,
-      checks: [
-        { name: 'database', check: async () => { await ds.query('SELECT 1'); return true; } },
-        { name: 'zookeeper', check: async () => leadership.zk !== undefined },
-        // A standby is ready; a leader is ready once subscribed to Mesos.
-        { name: 'mesos', check: async () => !leader || leader.isSubscribed },
-      ],
-    });
-    cleanups.push(() => health.close());
+    startup.done();
     logger.info(`dispatcher ${identity} running; health and metrics on port ${health.port}`);
 
     let stopping: Promise<void> | undefined;
     return {
       identity,
       healthPort: health.port,
-      ds,
+      ds: db,
       isLeader: () => leader !== undefined,
       leader: () => leader,
       stop: () => (stopping ??= cleanUp()),

@@ -32,7 +32,24 @@ export async function startIntake(o: IntakeOptions): Promise<Consumer[]> {
     o.logger.error(`dropped an unreadable message on ${meta.topic} at offset ${meta.offset}: ${reason}`);
   };
 
-  const launch = await startEnvelopeConsumer({
+  const started: Consumer[] = [];
+  try {
+    started.push(await startLaunchConsumer(o, t, poison));
+    started.push(await startStagesConsumer(o, t, poison));
+    started.push(await startEndedConsumer(o, t, poison));
+  } catch (e) {
+    // All or none: a retried start-up must not leave members of the first try in their groups.
+    await Promise.all(started.map((c) => c.disconnect().catch(() => undefined)));
+    throw e;
+  }
+  return started;
+}
+
+type TopicOf = (k: Parameters<typeof topicName>[1]) => string;
+type Poison = (m: unknown, meta: { topic: string; offset: string }, reason: string) => Promise<void>;
+
+function startLaunchConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Promise<Consumer> {
+  return startEnvelopeConsumer({
     kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.launch`, topics: [t('launch')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
     handle: async (env: Envelope) => {
       if (env.type !== 'launch.accepted') return;
@@ -44,8 +61,10 @@ export async function startIntake(o: IntakeOptions): Promise<Consumer[]> {
       o.wake();
     },
   });
+}
 
-  const stages = await startEnvelopeConsumer({
+function startStagesConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Promise<Consumer> {
+  return startEnvelopeConsumer({
     kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.stages`, topics: [t('provision')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
     handle: async (env: Envelope) => {
       if (env.type !== STAGE_WORK_TYPE) return;
@@ -53,8 +72,10 @@ export async function startIntake(o: IntakeOptions): Promise<Consumer[]> {
       o.wake();
     },
   });
+}
 
-  const ended = await startEnvelopeConsumer({
+function startEndedConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Promise<Consumer> {
+  return startEnvelopeConsumer({
     kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.job-ended`, topics: [t('jobEnded')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
     handle: async (env: Envelope) => {
       if (env.type !== JOB_ENDED_TYPE) return;
@@ -68,5 +89,4 @@ export async function startIntake(o: IntakeOptions): Promise<Consumer[]> {
       o.wake();
     },
   });
-  return [launch, stages, ended];
 }
