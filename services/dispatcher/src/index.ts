@@ -10,7 +10,6 @@
  * - policy/     job rows ↔ the offer policy's waiting and running gangs
  * - reconcile/  explicit (with backoff, until answered) and implicit reconciliation
  * - timers/     wall-time deadlines, kill retries, periodic work
- * - sandbox/    where the tasks' sandboxes are (for the job's stdout and the provisioner)
  * - store/      one function per query
  * - service/    startDispatcher: one replica with its relay, intake, election and health server
  */
@@ -33,7 +32,7 @@ export { queueSyncEvents } from './policy/queue-sync';
 export { waitingGangOf, runningGangOf } from './policy/gangs-from-rows';
 export { ReconcileTracker } from './reconcile/reconcile-tracker';
 export { KillRetry } from './timers/kill-retry';
-export { parseTaskSandboxes } from './sandbox/parse-sandboxes';
+export { parseTaskSandboxes } from '@msched/mesos';
 export { parseGangReady, parseCancelRequest, CANCEL_REQUESTED_TYPE, InvalidMessageError } from './intake/messages';
 export type { CancelRequest } from './intake/messages';
 export { DISPATCHER_CHANNEL } from './intake/wake';
@@ -43,5 +42,4 @@ export type { GangInput, GangTxResult } from './status/gang-transaction';
 export { SerialQueue } from './framework/serial-queue';
 export { handleGangReady } from './intake/gang-ready';
 export { handleCancel } from './intake/cancel';
-export { parseAgentSandboxes, agentAddress } from './sandbox/parse-agent-sandboxes';
-export { fetchTaskSandboxes } from './sandbox/fetch-sandboxes';
+export { parseAgentSandboxes, agentAddress, fetchTaskSandboxes } from '@msched/mesos';

@@ -4,7 +4,7 @@ import { consumerLag, createKafka, topicName } from '@msched/bus';
 import type { Config } from '@msched/config';
 import { openDatabase, redactUrl } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import { detectLeader, fetchClusterState, LeaderDetector } from '@msched/mesos';
+import { detectLeader, fetchClusterState, fetchTaskSandboxes, LeaderDetector, type SandboxLookup } from '@msched/mesos';
 import { removeJobRendezvous } from '@msched/mpi';
 import { createMetrics, HealthServer, startHealthServer, Startup } from '@msched/observability';
 import { OutboxRelay, wakeOutboxRelays } from '@msched/outbox';
@@ -38,6 +38,8 @@ export interface ProvisionerOptions {
   /** Overrides the catalogue file (tests). */
   catalogue?: Catalogue;
   provider?: CapacityProvider;
+  /** Test seam: where collect-outputs looks up sandboxes the job's end report lacks. */
+  sandboxLookup?: SandboxLookup;
 }
 
 /**
@@ -125,7 +127,7 @@ async function startWorker(cfg: Config, o: ProvisionerOptions, c: StartContext):
     capacityStage({ clusterState, provider }, cfg.dispatcher.portsPerAgent),
     stageInputsStage(),
     handoffStage(),
-    collectOutputsStage({ clusterState, dataRoot: cfg.provisioner.dataRoot }),
+    collectOutputsStage({ clusterState, dataRoot: cfg.provisioner.dataRoot, lookupSandboxes: o.sandboxLookup ?? fetchTaskSandboxes, lookupTimeoutMs: cfg.dispatcher.callTimeoutMs }),
     cleanupStage({ provider, removeRendezvous }),
   ] as Array<Stage<never>>;
   const runner = new StageRunner({

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '@msched/config';
 import { clearFrameworkId, getFrameworkId, saveFrameworkId } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import { detectLeader, SchedulerClient, type FrameworkErrorEvent, type LeaderDetector, type SubscribedInfo } from '@msched/mesos';
+import { detectLeader, SchedulerClient, type FrameworkErrorEvent, type LeaderDetector, type SandboxLookup, type SubscribedInfo } from '@msched/mesos';
 import type { Metrics } from '@msched/observability';
 import type { Zk } from '@msched/zk';
 import type { ChannelListener } from '@msched/db';
@@ -29,6 +29,8 @@ export interface LeaderDeps {
   readonly afterCommit: () => void;
   /** This replica must stop leading (another scheduler took over our FrameworkID). */
   readonly stepDown: (reason: string) => void;
+  /** Where task sandboxes are looked up (default: the master's and agents' state; tests make it fail). */
+  readonly sandboxLookup?: SandboxLookup;
 }
 
 /**
@@ -76,7 +78,7 @@ export class Leader {
       retryQueued: () => this.offers.syncWaiting(),
     });
     this.offers = new Offers(this.ctx, this.gangs);
-    this.updates = new TaskUpdates(this.ctx, this.gangs, this.reconciler);
+    this.updates = new TaskUpdates(this.ctx, this.gangs, this.reconciler, d.sandboxLookup);
   }
 
   get isSubscribed(): boolean {

@@ -1,7 +1,7 @@
-import type { FailureEvent, SchedulerClient, TaskStatus } from '@msched/mesos';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fetchTaskSandboxes, type FailureEvent, type SandboxLookup, type SchedulerClient, type TaskStatus } from '@msched/mesos';
 import { readGangResult, rendezvousPath, type GangResult } from '@msched/mpi';
 import type { Reconciler } from '../reconcile/reconciler';
-import { fetchTaskSandboxes } from '../sandbox/fetch-sandboxes';
 import type { GangInput } from '../status/gang-transaction';
 import { isTerminalState } from '../status/task-order';
 import { jobOfTask } from '../store/job-of-task';
@@ -16,10 +16,13 @@ import type { LeaderContext } from './leader-context';
 export class TaskUpdates {
   /** Tasks whose sandbox directory is recorded. */
   private readonly sandboxKnown = new Set<string>();
-  /** Tasks the master gave no directory for once they ran (real masters do not list them): not asked again. */
+  /** Tasks neither the master nor their agent listed once they ran: asked again only when they end. */
   private readonly sandboxUnlisted = new Set<string>();
 
-  constructor(private readonly ctx: LeaderContext, private readonly gangs: Gangs, private readonly reconciler: Reconciler) {}
+  constructor(
+    private readonly ctx: LeaderContext, private readonly gangs: Gangs, private readonly reconciler: Reconciler,
+    private readonly lookupSandboxes: SandboxLookup = fetchTaskSandboxes,
+  ) {}
 
   async update(client: SchedulerClient, status: TaskStatus): Promise<void> {
     const taskId = status.task_id.value;
@@ -76,21 +79,40 @@ export class TaskUpdates {
     });
   }
 
-  /** Sandbox directories from the master, asked once a task runs (or ended) and until known. */
+  /**
+   * Sandbox directories from the master (or the task's agent), asked once a task runs and again when
+   * it ends, until known. A terminal update is worth a second try (a master failover, an agent that
+   * answers late). What stays unknown is looked up again by the provisioner when it collects the
+   * outputs, so a failure here delays nothing: it is logged and the update is recorded without it.
+   */
   private async sandboxes(status: TaskStatus): Promise<Map<string, string> | undefined> {
     const taskId = status.task_id.value;
-    if ((status.state !== 'TASK_RUNNING' && !isTerminalState(status.state)) || this.sandboxUnlisted.has(taskId)) return undefined;
+    const terminal = isTerminalState(status.state);
+    if (status.state !== 'TASK_RUNNING' && !terminal) return undefined;
+    if (!terminal && this.sandboxUnlisted.has(taskId)) return undefined;
     const masterUrl = this.ctx.client()?.masterUrl;
     const frameworkId = this.ctx.frameworkId();
-    if (!masterUrl || !frameworkId) return undefined;
-    try {
-      const found = await fetchTaskSandboxes(masterUrl, frameworkId, this.ctx.cfg.dispatcher.callTimeoutMs, { taskId, agentId: status.agent_id?.value });
-      for (const id of found.keys()) this.sandboxKnown.add(id);
-      if (!found.has(taskId)) this.sandboxUnlisted.add(taskId);
-      return found;
-    } catch (e) {
-      this.ctx.log.debug(`sandbox lookup failed: ${(e as Error).message}`);
+    if (!masterUrl || !frameworkId) {
+      if (terminal) this.ctx.log.warn(`sandbox of ${taskId} not looked up (${status.state}): no leading master known now; the provisioner looks it up when collecting outputs`);
       return undefined;
+    }
+    const tries = terminal ? 2 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const found = await this.lookupSandboxes(masterUrl, frameworkId, this.ctx.cfg.dispatcher.callTimeoutMs, { taskId, agentId: status.agent_id?.value });
+        for (const id of found.keys()) this.sandboxKnown.add(id);
+        if (!found.has(taskId)) {
+          this.sandboxUnlisted.add(taskId);
+          if (terminal) this.ctx.log.warn(`sandbox of ${taskId} (${status.state}) is listed by neither the master nor agent ${status.agent_id?.value ?? '(unknown)'}; the provisioner looks again when collecting outputs`);
+        }
+        return found;
+      } catch (e) {
+        if (attempt >= tries) {
+          this.ctx.log.warn(`sandbox lookup of ${taskId} (${status.state}) failed after ${attempt} tr${attempt === 1 ? 'y' : 'ies'}: ${(e as Error).message}; the provisioner looks again when collecting outputs`);
+          return undefined;
+        }
+        await sleep(500);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Consumer } from 'kafkajs';
+import type { SandboxLookup } from '@msched/mesos';
 import type { DataSource } from 'typeorm';
 import { consumerLag, createKafka, topicName } from '@msched/bus';
 import type { Config } from '@msched/config';
@@ -17,6 +18,8 @@ export interface DispatcherOptions {
   readonly logger?: Logger;
   /** Shown in the election node (default host:pid). */
   readonly identity?: string;
+  /** Test seam: where the leader looks task sandboxes up (default: the master's and agents' state). */
+  readonly sandboxLookup?: SandboxLookup;
 }
 
 export interface DispatcherHandle {
@@ -81,7 +84,7 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
       metrics.isLeader.set(1);
       const l = new Leader({
         cfg, ds: db, logger, metrics, zk: () => election.zk, afterCommit: () => relay.notify(),
-        stepDown: (reason) => void election.stepDown(reason),
+        stepDown: (reason) => void election.stepDown(reason), sandboxLookup: opts.sandboxLookup,
       });
       leader = l;
       try {

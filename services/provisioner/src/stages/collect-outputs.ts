@@ -1,10 +1,11 @@
 import { resolve as resolvePath, join, normalize, isAbsolute } from 'node:path';
 import { enqueueOutbox } from '@msched/db';
-import type { ClusterState } from '@msched/mesos';
+import type { ClusterState, SandboxLookup } from '@msched/mesos';
 import { CollectedOutput, EndedTask, OUTPUTS_EVENT_TYPE, OutputsEvent } from '@msched/model';
 import type { Stage } from '../pipeline/stage';
 import { StageError } from '../pipeline/stage-error';
 import { downloadSandboxFile } from '../sandbox/sandbox-files';
+import { resolveSandboxes, setTaskSandboxes } from '../sandbox/resolve-sandboxes';
 import { loadLaunch } from './load-launch';
 
 const URI = 3;
@@ -14,6 +15,9 @@ const STDERR = 6;
 export interface CollectDeps {
   clusterState: () => Promise<ClusterState>;
   dataRoot: string;
+  /** Finds sandboxes the job's end report lacks, from the master's and agents' state. */
+  lookupSandboxes: SandboxLookup;
+  lookupTimeoutMs: number;
 }
 
 export interface Collected {
@@ -21,6 +25,8 @@ export interface Collected {
   outputs: CollectedOutput[];
   stdout?: string;
   stderr?: string;
+  /** Sandboxes found here that the database did not have (recorded with the outputs). */
+  foundSandboxes: Array<[string, string]>;
 }
 
 /** Where an experiment's outputs go: its own experimentDataDir, else <dataRoot>/<gateway>/<experiment>. */
@@ -58,9 +64,21 @@ export function collectOutputsStage(deps: CollectDeps): Stage<Collected> {
         const agent = state.agents.find((a) => a.id === t.agentId);
         return [...(agent?.port ? [`http://${agent.hostname}:${agent.port}`] : []), state.masterUrl];
       };
-      const withSandbox = ended.tasks.filter((t) => t.sandboxPath);
+      // The end report may lack sandboxes the dispatcher could not look up (a master failover, an
+      // agent that answered late, a status learned through reconciliation): find them now.
+      const resolved = await resolveSandboxes(ctx.ds, ended, {
+        masterUrl: state.masterUrl, lookup: deps.lookupSandboxes, timeoutMs: deps.lookupTimeoutMs, logger: ctx.logger,
+      });
+      const missing = resolved.tasks.filter((t) => !t.sandboxPath);
+      if (missing.length && ended.state === 'COMPLETE') {
+        // Never COMPLETED with its outputs missing: retried with backoff, then dead-lettered with this reason.
+        throw new StageError(`the sandbox of ${missing.map((t) => `task ${t.taskId} on agent ${t.agentId || '(unknown)'}`).join(', ')} is unknown: `
+          + `the dispatcher did not record it and neither the master nor the agent lists it${resolved.lookupError ? ` (lookup failed: ${resolved.lookupError})` : ''}, so the job's outputs cannot be collected`, { permanent: false });
+      }
+      for (const t of missing) ctx.logger.warn(`task ${t.taskId} (${t.state}) of a job that ended ${ended.state}: its sandbox is unknown, its output is not collected`);
+      const withSandbox = resolved.tasks.filter((t) => t.sandboxPath);
       const launcher = withSandbox.find((t) => t.launcher) ?? withSandbox[0];
-      const out: Collected = { dataDir, outputs: [] };
+      const out: Collected = { dataDir, outputs: [], foundSandboxes: resolved.found };
       for (const t of withSandbox) {
         for (const stream of ['stdout', 'stderr'] as const) {
           await downloadSandboxFile(basesFor(t), `${t.sandboxPath}/${stream}`, join(dataDir, 'tasks', safeName(t.taskId), stream));
@@ -87,6 +105,7 @@ export function collectOutputsStage(deps: CollectDeps): Stage<Collected> {
       return out;
     },
     commit: async (tx, ctx, c) => {
+      await setTaskSandboxes(tx, c.foundSandboxes);
       await tx.query('UPDATE jobs SET working_dir = $2, std_out = coalesce($3, std_out), std_err = coalesce($4, std_err), updated_at = now() WHERE id = $1',
         [ctx.work.jobId, c.dataDir, c.stdout ?? null, c.stderr ?? null]);
       const event: OutputsEvent = {

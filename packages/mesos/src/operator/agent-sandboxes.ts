@@ -1,13 +1,13 @@
 /**
  * Sandbox directories of a framework's tasks from an agent's own `GET /state` (real Mesos agents
  * list them there, under each executor: a command task's executor runs in the task's sandbox and
- * carries the task in its `tasks` / `completed_tasks`).
+ * carries the task in its `tasks` / `completed_tasks`). Without a framework id, every framework's.
  */
-export function parseAgentSandboxes(state: unknown, frameworkId: string): Map<string, string> {
+export function parseAgentSandboxes(state: unknown, frameworkId: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   const s = state as { frameworks?: unknown; completed_frameworks?: unknown };
   const frameworks = [...(Array.isArray(s?.frameworks) ? s.frameworks : []), ...(Array.isArray(s?.completed_frameworks) ? s.completed_frameworks : [])] as Array<Record<string, unknown>>;
-  for (const fw of frameworks.filter((f) => f?.id === frameworkId)) {
+  for (const fw of frameworks.filter((f) => frameworkId === undefined || f?.id === frameworkId)) {
     for (const list of [fw.executors, fw.completed_executors]) {
       if (!Array.isArray(list)) continue;
       for (const ex of list as Array<Record<string, unknown>>) {
