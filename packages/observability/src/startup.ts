@@ -15,7 +15,8 @@ export class StartupAborted extends Error {
 interface Waiting {
   readonly dependency: string;
   readonly since: number;
-  attempts: number;
+  /** Tries that failed so far. */
+  failures: number;
   lastError?: string;
 }
 
@@ -35,21 +36,21 @@ export class Startup {
   /** Runs `connect` until it succeeds; each failure is logged (warn) and tried again after a backoff. */
   async waitFor<T>(dependency: string, connect: () => Promise<T>): Promise<T> {
     const backoff = new Backoff(this.backoff);
-    const w: Waiting = { dependency, since: Date.now(), attempts: 0 };
+    const w: Waiting = { dependency, since: Date.now(), failures: 0 };
     this.waiting = w;
     for (;;) {
       if (this.aborted) throw new StartupAborted(dependency);
-      w.attempts++;
       try {
         const v = await connect();
-        if (w.attempts > 1) this.logger.info(`${dependency} answers after ${w.attempts} tries (${Math.round((Date.now() - w.since) / 1000)} s)`);
+        if (w.failures > 0) this.logger.info(`${dependency} answers after ${w.failures + 1} tries (${Math.round((Date.now() - w.since) / 1000)} s)`);
         if (this.waiting === w) this.waiting = undefined;
         return v;
       } catch (e) {
         if (this.aborted) throw new StartupAborted(dependency);
+        w.failures++;
         w.lastError = (e as Error)?.message ?? String(e);
         const delay = backoff.next();
-        this.logger.warn(`waiting for ${dependency} at start-up (try ${w.attempts}, again in ${delay} ms): ${w.lastError}`);
+        this.logger.warn(`waiting for ${dependency} at start-up (try ${w.failures} failed, again in ${delay} ms): ${w.lastError}`);
         await new Promise<void>((resolve) => {
           const wake = () => { clearTimeout(timer); this.wakers.delete(wake); resolve(); };
           const timer = setTimeout(wake, delay);
@@ -81,7 +82,8 @@ export class Startup {
     const w = this.waiting;
     if (!w) return 'starting';
     const secs = Math.round((Date.now() - w.since) / 1000);
-    return `waiting for ${w.dependency} (${w.attempts} tr${w.attempts === 1 ? 'y' : 'ies'} in ${secs} s${w.lastError ? `; last error: ${w.lastError}` : ''})`;
+    if (w.failures === 0) return `waiting for ${w.dependency} (first try)`;
+    return `waiting for ${w.dependency} (${w.failures} failed tr${w.failures === 1 ? 'y' : 'ies'} in ${secs} s; last error: ${w.lastError})`;
   }
 
   /** The readiness check of start-up: failing, with what it waits for, until every server answered. */

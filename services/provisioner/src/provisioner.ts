@@ -69,7 +69,7 @@ export async function startProvisioner(cfg: Config, o: ProvisionerOptions): Prom
     for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch(() => undefined);
   };
   try {
-    return await startWorker(cfg, o, { logger, catalogue, metrics, startup, health, cleanups, cleanUp, setDs: (d) => { ds = d; } });
+    return await startWorker(cfg, o, { logger, catalogue, metrics, startup, health, cleanups, setDs: (d) => { ds = d; } });
   } catch (e) {
     startup.abort();
     await cleanUp();
@@ -83,8 +83,8 @@ interface StartContext {
   metrics: ReturnType<typeof createMetrics>;
   startup: Startup;
   health?: HealthServer;
+  /** Undone, last first, when start-up fails half-way. */
   cleanups: Array<() => Promise<unknown> | void>;
-  cleanUp: () => Promise<void>;
   setDs: (ds: DataSource) => void;
 }
 
