@@ -27,7 +27,7 @@ export type { RecordedOutcome } from './status/refine-outcome';
 export { exitCodeFromMessage } from './status/exit-code';
 export { nextJobId } from './status/next-job-id';
 export { jobEndedMessage, launcherOf } from './status/job-ended';
-export { outcomeOfJob, restoreLifecycle } from './status/restore-lifecycle';
+export { outcomeOfJob, restoreGangFate } from './status/restore-fate';
 export { buildGangTasks, taskIdOf } from './launch/build-gang-tasks';
 export { queueSyncEvents } from './policy/queue-sync';
 export { waitingGangOf, runningGangOf } from './policy/gangs-from-rows';

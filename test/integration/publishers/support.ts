@@ -8,7 +8,7 @@ import {
   TaskStatusChangeEvent,
 } from '@msched/airavata-thrift';
 import { encodeEnvelope, ensureTopics, Envelope, makeEnvelope } from '@msched/bus';
-import type { TaskType } from '@msched/lifecycle';
+import type { TaskType } from '@msched/state-model';
 import { OUTPUTS_EVENT_TYPE, STATUS_EVENT_TYPE, StatusEntity, StatusEvent } from '@msched/model';
 import type { PublisherEvent } from '@msched/publishers';
 

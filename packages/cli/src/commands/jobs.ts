@@ -1,5 +1,5 @@
 import type { JobHistoryEntry, JobOverview, JobTask } from '@msched/db';
-import { JOB_STATES } from '@msched/lifecycle';
+import { JOB_STATES } from '@msched/state-model';
 import { CommandFailed, CommandGroup, parseOptions, UsageError } from '../registry';
 import { json, renderFields, renderTable, when } from '../output/table';
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { enqueueOutbox, lockExperiment, withTransaction } from '@msched/db';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition } from '@msched/state-recorder';
 import { Principal, requireGateway } from '../auth/authorizer';
 import { InvalidRequest, NotFound } from '../errors';
 import { CANCEL_EVENT_TYPE, CANCEL_EVENT_VERSION, CancelRequested } from '../events';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { withTransaction } from '@msched/db';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition } from '@msched/state-recorder';
 import { queueStage, SOURCE, subjectOf } from './stage-runner';
 import { lockDeadStageRun, resetForReplay } from './stage-store';
 

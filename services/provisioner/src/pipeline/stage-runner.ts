@@ -3,7 +3,7 @@ import { enqueueOutbox, queryOne, withTransaction } from '@msched/db';
 import { forJob, Logger } from '@msched/logging';
 import { backoffDelay, BackoffPolicy } from '@msched/retry';
 import type { Metrics } from '@msched/observability';
-import { recordTransition, Subject } from '@msched/transitions';
+import { recordTransition, Subject } from '@msched/state-recorder';
 import { nextStage, StageName, StageWork, STAGE_WORK_TYPE } from '../messages/stage-work';
 import { DEAD_LETTER_TYPE, DeadLetter } from './dead-letter';
 import type { Stage } from './stage';

@@ -1,5 +1,5 @@
 import { queryOne } from '@msched/db';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition } from '@msched/state-recorder';
 import type { CapacityProvider } from '../capacity/provider';
 import type { Stage } from '../pipeline/stage';
 import { SOURCE, subjectOf } from '../pipeline/stage-runner';

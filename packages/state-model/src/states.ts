@@ -10,7 +10,7 @@ export const TASK_TYPES = ['ENV_SETUP', 'DATA_STAGING', 'JOB_SUBMISSION', 'ENV_C
 
 export type ExperimentState = (typeof EXPERIMENT_STATES)[number];
 export type ProcessState = (typeof PROCESS_STATES)[number];
-export type TaskState = (typeof TASK_STATES)[number];
+export type AiravataTaskState = (typeof TASK_STATES)[number];
 export type JobState = (typeof JOB_STATES)[number];
 export type TaskType = (typeof TASK_TYPES)[number];
 

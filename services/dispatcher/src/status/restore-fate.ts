@@ -1,4 +1,4 @@
-import { GangLifecycle, type FailureKind, type JobOutcome, type TrackedTaskState } from '@msched/gang';
+import { GangFate, type FailureKind, type JobOutcome, type TrackedTaskState } from '@msched/gang';
 import { isTaskState } from '@msched/mesos';
 import type { JobRow, TaskRow } from '../store/rows';
 
@@ -30,7 +30,7 @@ export function outcomeOfJob(job: Pick<JobRow, 'state' | 'reason' | 'failureKind
   }
 }
 
-export interface LifecycleSettings {
+export interface GangFateSettings {
   readonly maxAttempts: number;
   readonly killRetrySeconds: number;
 }
@@ -39,13 +39,13 @@ export interface LifecycleSettings {
  * A gang attempt's state machine rebuilt from its rows, so whichever replica leads decides the same
  * way from what is committed: task states from the task rows, the outcome from a terminal job.
  */
-export function restoreLifecycle(job: JobRow, tasks: readonly TaskRow[], s: LifecycleSettings): GangLifecycle {
+export function restoreGangFate(job: JobRow, tasks: readonly TaskRow[], s: GangFateSettings): GangFate {
   if (!job.launchedAt) throw new Error(`job ${job.id} was never launched`);
   const wall = job.gangSpec?.wallTimeSeconds ?? 0;
   const states = new Map<string, TrackedTaskState>();
   for (const t of tasks) if (isTaskState(t.state)) states.set(t.id, t.state);
   const outcome = outcomeOfJob(job);
-  return new GangLifecycle(
+  return new GangFate(
     {
       jobId: job.id,
       attempt: job.attempt,

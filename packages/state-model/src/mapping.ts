@@ -1,4 +1,4 @@
-import type { ExperimentState, JobState, ProcessState, TaskState } from './states';
+import type { ExperimentState, JobState, ProcessState, AiravataTaskState } from './states';
 
 /**
  * How our lifecycle maps onto Airavata's states. docs/state-model.md renders these tables for
@@ -64,7 +64,7 @@ export const AIRAVATA_TASKS: ReadonlyArray<{ type: 'ENV_SETUP' | 'DATA_STAGING' 
 ];
 
 /** Job state → the state of the JOB_SUBMISSION task that owns it. */
-export function taskStateForJob(j: JobState): TaskState {
+export function taskStateForJob(j: JobState): AiravataTaskState {
   switch (j) {
     case 'COMPLETE': return 'COMPLETED';
     case 'FAILED': return 'FAILED';

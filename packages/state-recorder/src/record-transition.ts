@@ -1,5 +1,5 @@
 import { appendStatus, Db, enqueueOutbox, queryOne, setState } from '@msched/db';
-import { checkTransition, experimentStateForProcess, ProcessState, taskStateForJob, JobState } from '@msched/lifecycle';
+import { checkTransition, experimentStateForProcess, ProcessState, taskStateForJob, JobState } from '@msched/state-model';
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
 
 /** Who and what a change is about: the ids every status event carries. */

@@ -1,3 +1,3 @@
 export * from './types';
 export * from './failure-classifier';
-export * from './gang-lifecycle';
+export * from './gang-fate';

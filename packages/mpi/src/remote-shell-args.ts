@@ -3,7 +3,7 @@
  * Hydra adds `-x`; OpenMPI adds nothing unless configured (plm_rsh_args). Options that take a value
  * in ssh consume the next argument, so a value is never mistaken for the host.
  */
-export interface RelayCall {
+export interface RemoteShellCall {
   readonly host: string;
   /** The remote command as ssh would send it: the words joined with single blanks. */
   readonly command: string;
@@ -11,14 +11,14 @@ export interface RelayCall {
 
 const SSH_OPTIONS_WITH_VALUE = new Set(['-b', '-c', '-D', '-E', '-e', '-F', '-I', '-i', '-J', '-L', '-l', '-m', '-O', '-o', '-p', '-Q', '-R', '-S', '-W', '-w']);
 
-export class RelayUsageError extends Error {
+export class RemoteShellUsageError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'RelayUsageError';
+    this.name = 'RemoteShellUsageError';
   }
 }
 
-export function parseRelayArgs(args: readonly string[]): RelayCall {
+export function parseRemoteShellArgs(args: readonly string[]): RemoteShellCall {
   let i = 0;
   while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
     // `-p22` carries its value inline; `-p 22` in the next argument.
@@ -26,8 +26,8 @@ export function parseRelayArgs(args: readonly string[]): RelayCall {
   }
   if (args[i] === '--') i++;
   const host = args[i];
-  if (!host) throw new RelayUsageError('usage: relay [ssh options] <host> <command...>: no host given');
+  if (!host) throw new RemoteShellUsageError('usage: relay [ssh options] <host> <command...>: no host given');
   const words = args.slice(i + 1);
-  if (words.length === 0) throw new RelayUsageError(`usage: relay [ssh options] <host> <command...>: no command for ${host}`);
+  if (words.length === 0) throw new RemoteShellUsageError(`usage: relay [ssh options] <host> <command...>: no command for ${host}`);
   return { host: host.replace(/^[^@]*@/, ''), command: words.join(' ') };
 }

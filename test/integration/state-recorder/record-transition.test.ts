@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { withTransaction } from '@msched/db';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition } from '@msched/state-recorder';
 import { freshDatabase, requireStack } from '../../helpers/stack';
 
 describe('recordTransition (integration, real PostgreSQL)', () => {

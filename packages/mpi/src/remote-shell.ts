@@ -9,7 +9,7 @@ import { isMpiDaemon } from './daemon-allowlist';
 import { parseGangTaskEnv } from './env-contract';
 import { exitCodeOf } from './exit-codes';
 import { tokenizeCommand } from './command-tokenizer';
-import { parseRelayArgs } from './relay-args';
+import { parseRemoteShellArgs } from './remote-shell-args';
 import { readMembers } from './io/rendezvous';
 import { createOnce, watchExists } from './io/zk-watch';
 import { DAEMON_PREFIX, gangPaths } from './rendezvous-layout';
@@ -20,10 +20,10 @@ import { onTermination } from './io/signals';
 const CONNECTION_FAILED = 255;
 
 function say(message: string): void {
-  process.stderr.write(`msched-relay: ${message}\n`);
+  process.stderr.write(`msched-remote-shell: ${message}\n`);
 }
 
-export async function runRelay(args: readonly string[]): Promise<number> {
+export async function runRemoteShell(args: readonly string[]): Promise<number> {
   let requestPath: string | undefined;
   let zk: Zk | undefined;
   let killed: ((code: number) => void) | undefined;
@@ -34,7 +34,7 @@ export async function runRelay(args: readonly string[]): Promise<number> {
     createOnce(zk, `${requestPath}/kill`, signal).catch(() => undefined).finally(() => killed?.(CONNECTION_FAILED));
   });
   try {
-    const call = parseRelayArgs(args);
+    const call = parseRemoteShellArgs(args);
     const argv = tokenizeCommand(call.command);
     if (!isMpiDaemon(argv)) throw new Error(`refusing to relay ${JSON.stringify(argv[0])}: only MPI daemons are relayed`);
     const gang = parseGangTaskEnv(process.env);
@@ -90,11 +90,11 @@ export async function runRelay(args: readonly string[]): Promise<number> {
 }
 
 /** Entry point of the executable the launcher writes (io/relay-file.ts). */
-export function relayMain(args: readonly string[]): void {
-  runRelay(args).then((code) => process.exit(code), (e: Error) => {
+export function remoteShellMain(args: readonly string[]): void {
+  runRemoteShell(args).then((code) => process.exit(code), (e: Error) => {
     say(e.message);
     process.exit(CONNECTION_FAILED);
   });
 }
 
-if (require.main === module) relayMain(process.argv.slice(2));
+if (require.main === module) remoteShellMain(process.argv.slice(2));

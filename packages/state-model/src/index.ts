@@ -1,3 +1,3 @@
 export * from './states';
-export * from './transitions';
+export * from './transition-rules';
 export * from './mapping';

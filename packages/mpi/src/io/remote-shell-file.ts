@@ -6,10 +6,10 @@ import { join } from 'node:path';
  * take arguments), so `node relay.js` is written as a tiny script whose #! line names node by its
  * absolute path: no shell, no reliance on PATH.
  */
-export function writeRelayExecutable(dir: string, node: string, relayJs: string): string {
+export function writeRemoteShellExecutable(dir: string, node: string, relayJs: string): string {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'msched-relay');
-  writeFileSync(path, `#!${node}\nrequire(${JSON.stringify(relayJs)}).relayMain(process.argv.slice(2));\n`);
+  const path = join(dir, 'msched-remote-shell');
+  writeFileSync(path, `#!${node}\nrequire(${JSON.stringify(relayJs)}).remoteShellMain(process.argv.slice(2));\n`);
   chmodSync(path, 0o755);
   return path;
 }

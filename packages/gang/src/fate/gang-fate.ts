@@ -4,7 +4,7 @@ import type {
   GangAttemptPlan, GangDecision, GangEvent, GangPhase, GangTaskPlan, GangView, JobOutcome, TaskRef, TrackedTaskState,
 } from './types';
 
-export interface GangLifecycleOptions {
+export interface GangFateOptions {
   /** A task still alive this long after our KILL gets another KILL (kills can be lost with an agent). */
   readonly killRetrySeconds?: number;
 }
@@ -53,7 +53,7 @@ function minutesText(seconds: number): string {
  * reason ("one fate"); wall time → kill + FAILED; cancel → kill + CANCELED. Pure: decisions out,
  * no I/O. Duplicate, stale and late updates change nothing.
  */
-export class GangLifecycle {
+export class GangFate {
   private readonly tasks = new Map<string, Tracked>();
   private phase: GangPhase = 'launching';
   private outcome: JobOutcome | undefined;
@@ -61,7 +61,7 @@ export class GangLifecycle {
   private settledSent = false;
   private readonly killRetryMs: number;
 
-  constructor(readonly plan: GangAttemptPlan, opts: GangLifecycleOptions = {}, restored: RestoredGang = {}) {
+  constructor(readonly plan: GangAttemptPlan, opts: GangFateOptions = {}, restored: RestoredGang = {}) {
     if (plan.tasks.length === 0) throw new RangeError(`gang ${plan.jobId} has no tasks`);
     this.killRetryMs = (opts.killRetrySeconds ?? 30) * 1000;
     for (const t of plan.tasks) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {
   checkTransition, experimentStateForProcess, isTerminal, MESOS_TASK_TO_JOB, MESOS_TERMINAL, stateName, stateValue,
   EXPERIMENT_STATES, JOB_STATES, PROCESS_STATES, TASK_STATES, taskStateForJob,
-} from '@msched/lifecycle';
+} from '@msched/state-model';
 
 describe('lifecycle: one state model', () => {
   it('uses Airavata\'s enum values (wire order from the interop facts)', () => {
