@@ -4,7 +4,7 @@ import {
   AuthzToken, enumName, exampleExperiment, ExperimentNotFoundException, ExperimentState, InvalidRequestException, JobState,
   MetaSchedulerConnection, ProcessModel, ProcessState, toPlain, int64ToNumber,
 } from '@msched/airavata-thrift';
-import { LaunchAccepted } from '@msched/api';
+import type { LaunchAccepted } from '@msched/model';
 import { createKafka, decodeEnvelope, topicName } from '@msched/bus';
 import { ensureRunTopics, requireStack } from '../../helpers/stack';
 import { eventually, readTopic, ReadMessage } from '../outbox/kafka-reader';

@@ -5,7 +5,7 @@ import type { Config } from '@msched/config';
 import { enqueueOutbox, withTransaction } from '@msched/db';
 import { createLogger } from '@msched/logging';
 import { startLocalCluster, type LocalCluster, type LocalClusterOptions } from '@msched/mesos-local';
-import { GANG_READY_TYPE, type GangReady, type GangSpec, type MpiFlavour } from '@msched/model';
+import { CANCEL_REQUESTED_TYPE, GANG_READY_TYPE, type GangReady, type GangSpec, type MpiFlavour } from '@msched/model';
 import { Zk } from '@msched/zk';
 import { dbUrlFor, ensureRunTopics, freshDatabase, RUN_ID, testConfig } from '../../helpers/stack';
 
@@ -135,7 +135,7 @@ export async function seedJob(ds: DataSource, g: GangOptions): Promise<SeededJob
 /** A cancel request as the API's terminate writes it (topic cancel, through the outbox). */
 export async function requestCancel(ds: DataSource, job: SeededJob, reason = 'terminated by the test'): Promise<void> {
   await withTransaction(ds, (tx) => enqueueOutbox(tx, {
-    topic: 'cancel', key: job.experimentId, type: 'cancel.requested',
+    topic: 'cancel', key: job.experimentId, type: CANCEL_REQUESTED_TYPE,
     payload: { experimentId: job.experimentId, processId: job.processId, jobId: job.jobId, gatewayId: 'test-gw', reason },
   }));
 }

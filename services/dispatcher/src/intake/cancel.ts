@@ -4,7 +4,7 @@ import { forJob, type Logger } from '@msched/logging';
 import { endUnlaunchedJob } from '../status/end-unlaunched-job';
 import { findJob } from '../store/find-job';
 import { markCancelRequested } from '../store/mark-cancel-requested';
-import type { CancelRequest } from './messages';
+import type { CancelRequested } from '@msched/model';
 
 export const CANCEL_CONSUMER = 'dispatcher.cancel';
 
@@ -20,7 +20,7 @@ export interface CancelOutcome {
  * waiting for offers ends CANCELED at once, a launched one is left to the leader (it kills the
  * tasks and records CANCELED). A job whose gang has not arrived is canceled when it does.
  */
-export async function handleCancel(ds: DataSource, messageId: string, c: CancelRequest, logger: Logger): Promise<CancelOutcome> {
+export async function handleCancel(ds: DataSource, messageId: string, c: CancelRequested, logger: Logger): Promise<CancelOutcome> {
   const log = forJob(logger, { experimentId: c.experimentId, processId: c.processId, jobId: c.jobId });
   return withTransaction(ds, async (tx) => {
     if (!(await markProcessed(tx, CANCEL_CONSUMER, messageId))) return { canceled: [], marked: [] };
