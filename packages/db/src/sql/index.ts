@@ -16,3 +16,4 @@ export * from './job-detail';
 export * from './outbox';
 export * from './framework-id';
 export * from './notify-outbox';
+export * from './save-gang-spec';

@@ -23,7 +23,3 @@ export async function loadGangSpec(db: Db, jobId: string): Promise<GangSpec> {
   if (!row?.spec) throw new Error(`job ${jobId} has no gang spec yet (resolve has not run)`);
   return row.spec;
 }
-
-export async function saveGangSpec(db: Db, jobId: string, spec: GangSpec): Promise<void> {
-  await db.query('UPDATE jobs SET gang_spec = $2, updated_at = now() WHERE id = $1', [jobId, JSON.stringify(spec)]);
-}
