@@ -1,4 +1,4 @@
-import type { TaskState, TaskStatus } from '@msched/mesos';
+import type { TaskState, TaskStatus } from '@msched/mesos/protocol';
 import type { FailureKind } from './types';
 
 /** States that fail a gang when no kill of ours explains them. */

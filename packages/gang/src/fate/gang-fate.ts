@@ -1,4 +1,4 @@
-import { isTerminalTaskState, type TaskState, type TaskStatus } from '@msched/mesos';
+import { isTerminalTaskState, type TaskState, type TaskStatus } from '@msched/mesos/protocol';
 import { classifyFailure, isFailingState, isGoneState } from './failure-classifier';
 import type {
   GangAttemptPlan, GangDecision, GangEvent, GangPhase, GangTaskPlan, GangView, JobOutcome, TaskRef, TrackedTaskState,

@@ -1,4 +1,4 @@
-import type { TaskState, TaskStatus } from '@msched/mesos';
+import type { TaskState, TaskStatus } from '@msched/mesos/protocol';
 
 /** One task of a launched gang attempt: the ranks it owns on one agent. */
 export interface GangTaskPlan {
