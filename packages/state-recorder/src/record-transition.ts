@@ -56,8 +56,9 @@ export async function recordTransition(tx: Db, req: TransitionRequest): Promise<
       [req.id, req.reason ?? null, req.exitCode ?? null, req.failedRank ?? null]);
   }
   const reason = req.force ? [req.reason, `forced: ${req.force}`].filter(Boolean).join('; ') : req.reason;
-  await appendStatus(tx, { entityType: req.entity, entityId: req.id, experimentId: req.subject.experimentId, state: req.to, reason: reason ?? null, source: req.source });
-  const time = new Date().toISOString();
+  // One clock for one change: the event carries the history row's time (the database's transaction time).
+  const { at } = await appendStatus(tx, { entityType: req.entity, entityId: req.id, experimentId: req.subject.experimentId, state: req.to, reason: reason ?? null, source: req.source });
+  const time = new Date(at).toISOString();
   await emit(tx, {
     entity: req.entity, state: req.to, previousState: row.state, reason, source: req.source, time,
     gatewayId: req.subject.gatewayId, experimentId: req.subject.experimentId,

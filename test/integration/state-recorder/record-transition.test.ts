@@ -40,6 +40,19 @@ describe('recordTransition (integration, real PostgreSQL)', () => {
     assert.deepEqual(hist, [{ state: 'ACTIVE', reason: null }, { state: 'FAILED', reason: 'rank 2 exited with code 3' }]);
   });
 
+  it('stamps the event with the time of its history row (one clock for one change)', async () => {
+    const s = await seed();
+    // The app clock and the database clock differ by at least the wait: a stamp from the app clock would be later.
+    await withTransaction(ds, async (tx) => {
+      await tx.query('SELECT now()');
+      await new Promise((r) => setTimeout(r, 50));
+      await recordTransition(tx, { entity: 'job', id: s.job, to: 'ACTIVE', source: 'dispatcher', subject: s.subject });
+    });
+    const [hist] = await ds.query(`SELECT at FROM status_history WHERE entity_id=$1`, [s.job]);
+    const [ev] = await ds.query(`SELECT envelope->'payload'->>'time' AS time FROM outbox WHERE message_key = $1 AND topic = 'events'`, [s.exp]);
+    assert.equal(ev.time, (hist.at as Date).toISOString());
+  });
+
   it('refuses going back from a terminal state and drops duplicates, writing nothing', async () => {
     const s = await seed();
     await withTransaction(ds, (tx) => recordTransition(tx, { entity: 'job', id: s.job, to: 'COMPLETE', source: 'dispatcher', subject: s.subject }));
