@@ -1,4 +1,4 @@
-import type { StageName, StageWork } from '../messages/stage-work';
+import type { StageName, StageWork } from './stage-work';
 
 /** Topic `dlq`: a stage that ran out of attempts, with the work to replay and the last error. */
 export const DEAD_LETTER_TYPE = 'stage.dead';

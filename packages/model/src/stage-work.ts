@@ -1,5 +1,4 @@
-import type { JobEnded } from '@msched/model';
-import { MessageError } from './launch';
+import type { JobEnded } from './messages';
 
 /** The provisioning stages, in pipeline order. */
 export const STAGES = ['resolve', 'capacity', 'stage-inputs', 'handoff', 'collect-outputs', 'cleanup'] as const;
@@ -17,15 +16,6 @@ export interface StageWork {
   taskId: string;
   /** For collect-outputs and cleanup: how the job ended and where its sandboxes are. */
   ended?: JobEnded;
-}
-
-export function parseStageWork(payload: unknown): StageWork {
-  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-  for (const k of ['stage', 'experimentId', 'processId', 'jobId', 'gatewayId', 'taskId']) {
-    if (typeof p[k] !== 'string' || p[k] === '') throw new MessageError(`stage work lacks ${k}`);
-  }
-  if (!(STAGES as readonly string[]).includes(p.stage as string)) throw new MessageError(`unknown stage ${String(p.stage)}`);
-  return p as unknown as StageWork;
 }
 
 /** The stage after `s` before the job runs; handoff is followed by the dispatcher, cleanup by nothing. */

@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { withTransaction } from '@msched/db';
 import { recordTransition } from '@msched/state-recorder';
-import { queueStage, SOURCE, subjectOf } from './stage-runner';
-import { lockDeadStageRun, resetForReplay } from './stage-store';
+import { lockDeadStageRun } from './lock-dead-stage-run';
+import { queueStage } from './queue-stage';
+import { resetForReplay } from './reset-for-replay';
+import { PROVISIONER_SOURCE, subjectOf } from './stage-subject';
 
 export class ReplayError extends Error {}
 
@@ -16,7 +18,7 @@ export async function replayDeadStage(ds: DataSource, id: string, operator: stri
     if (!dead) throw new ReplayError(`no dead-lettered stage run with id ${JSON.stringify(id)} (msched dlq list shows them)`);
     await resetForReplay(tx, dead.id);
     await recordTransition(tx, {
-      entity: 'process', id: dead.processId, to: 'REQUEUED', source: SOURCE, subject: subjectOf(dead.work),
+      entity: 'process', id: dead.processId, to: 'REQUEUED', source: PROVISIONER_SOURCE, subject: subjectOf(dead.work),
       reason: `dead-lettered ${dead.stage} replayed`, force: `replay by ${operator}`,
     });
     await queueStage(tx, dead.work);

@@ -1,4 +1,4 @@
-import { appendStatus, Db, enqueueOutbox, queryOne, setState } from '@msched/db';
+import { appendStatus, Db, enqueueOutbox, lockState, setJobResult, setState } from '@msched/db';
 import { checkTransition, experimentStateForProcess, ProcessState, taskStateForJob, JobState } from '@msched/state-model';
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
 
@@ -34,8 +34,6 @@ export type TransitionResult =
   | { applied: true; from: string | undefined }
   | { applied: false; kind: 'duplicate' | 'rejected' | 'missing'; reason: string };
 
-const TABLE = { experiment: 'experiments', process: 'processes', job: 'jobs' } as const;
-
 /**
  * Applies one state change inside the caller's transaction (the row is locked first, so concurrent
  * writers serialize): refused and duplicate changes write nothing and say why. A process change
@@ -43,24 +41,23 @@ const TABLE = { experiment: 'experiments', process: 'processes', job: 'jobs' } a
  * state of its Airavata JOB_SUBMISSION task when that changes.
  */
 export async function recordTransition(tx: Db, req: TransitionRequest): Promise<TransitionResult> {
-  const row = await queryOne<{ state: string }>(tx, `SELECT state FROM ${TABLE[req.entity]} WHERE id = $1 FOR UPDATE`, [req.id]);
-  if (!row) return { applied: false, kind: 'missing', reason: `no ${req.entity} ${req.id}` };
-  const checked = checkTransition(req.entity, row.state, req.to);
+  const current = await lockState(tx, req.entity, req.id);
+  if (current === undefined) return { applied: false, kind: 'missing', reason: `no ${req.entity} ${req.id}` };
+  const checked = checkTransition(req.entity, current, req.to);
   const verdict = req.force && checked.kind === 'rejected' && !/is not a/.test(checked.reason) ? { kind: 'apply' as const } : checked;
   if (verdict.kind === 'duplicate') return { applied: false, kind: 'duplicate', reason: `${req.entity} ${req.id} is already ${req.to}` };
   if (verdict.kind === 'rejected') return { applied: false, kind: 'rejected', reason: verdict.reason };
 
   await setState(tx, req.entity, req.id, req.to);
   if (req.entity === 'job' && (req.reason !== undefined || req.exitCode !== undefined || req.failedRank !== undefined)) {
-    await tx.query('UPDATE jobs SET reason = coalesce($2, reason), exit_code = coalesce($3, exit_code), failed_rank = coalesce($4, failed_rank) WHERE id = $1',
-      [req.id, req.reason ?? null, req.exitCode ?? null, req.failedRank ?? null]);
+    await setJobResult(tx, req.id, { reason: req.reason, exitCode: req.exitCode, failedRank: req.failedRank });
   }
   const reason = req.force ? [req.reason, `forced: ${req.force}`].filter(Boolean).join('; ') : req.reason;
   // One clock for one change: the event carries the history row's time (the database's transaction time).
   const { at } = await appendStatus(tx, { entityType: req.entity, entityId: req.id, experimentId: req.subject.experimentId, state: req.to, reason: reason ?? null, source: req.source });
   const time = new Date(at).toISOString();
   await emit(tx, {
-    entity: req.entity, state: req.to, previousState: row.state, reason, source: req.source, time,
+    entity: req.entity, state: req.to, previousState: current, reason, source: req.source, time,
     gatewayId: req.subject.gatewayId, experimentId: req.subject.experimentId,
     processId: req.entity === 'experiment' ? undefined : req.subject.processId,
     taskId: req.entity === 'job' ? req.subject.taskId : undefined,
@@ -70,7 +67,7 @@ export async function recordTransition(tx: Db, req: TransitionRequest): Promise<
   });
 
   if (req.entity === 'job' && req.subject.taskId) {
-    const before = taskStateForJob(row.state as JobState);
+    const before = taskStateForJob(current as JobState);
     const after = taskStateForJob(req.to as JobState);
     if (before !== after) {
       await emit(tx, {
@@ -85,7 +82,7 @@ export async function recordTransition(tx: Db, req: TransitionRequest): Promise<
       await recordTransition(tx, { entity: 'experiment', id: req.subject.experimentId, to: exp, reason: req.reason, source: req.source, subject: req.subject, force: req.force });
     }
   }
-  return { applied: true, from: row.state };
+  return { applied: true, from: current };
 }
 
 async function emit(tx: Db, e: StatusEvent): Promise<void> {

@@ -1,5 +1,4 @@
 export * from './errors';
-export * from './auth/token';
 export * from './auth/authorizer';
 export * from './validation/policy';
 export * from './validation/validate';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { signToken, TokenError, verifyToken } from '@msched/api';
+import { signToken, TokenError, verifyToken } from '@msched/access-token';
 
 const now = Date.UTC(2026, 10, 22, 12, 0, 0);
 const exp = now / 1000 + 60;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { markProcessed, withTransaction } from '@msched/db';
+import { lockExperiment, markProcessed, withTransaction } from '@msched/db';
 import { forJob, type Logger } from '@msched/logging';
 import { endUnlaunchedJob } from '../status/end-unlaunched-job';
 import { findJob } from '../store/find-job';
@@ -25,7 +25,7 @@ export async function handleCancel(ds: DataSource, messageId: string, c: CancelR
   return withTransaction(ds, async (tx) => {
     if (!(await markProcessed(tx, CANCEL_CONSUMER, messageId))) return { canceled: [], marked: [] };
     // The experiment first, as every writer of its status locks it.
-    await tx.query('SELECT 1 FROM experiments WHERE id = $1 FOR UPDATE', [c.experimentId]);
+    await lockExperiment(tx, c.experimentId);
     const ids = await markCancelRequested(tx, c.processId, c.reason);
     const canceled: string[] = [];
     for (const id of ids) {

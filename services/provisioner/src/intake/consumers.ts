@@ -3,10 +3,11 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { Envelope, startEnvelopeConsumer, topicName } from '@msched/bus';
 import { markProcessed, withTransaction } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import { JOB_ENDED_TYPE, JobEnded, LAUNCH_ACCEPTED_TYPE } from '@msched/model';
+import { JOB_ENDED_TYPE, JobEnded, LAUNCH_ACCEPTED_TYPE, STAGE_WORK_TYPE } from '@msched/model';
 import { parseLaunch } from '../messages/launch';
-import { parseStageWork, STAGE_WORK_TYPE } from '../messages/stage-work';
-import { queueStage, StageRunner } from '../pipeline/stage-runner';
+import { parseStageWork } from '../messages/stage-work';
+import { queueStage } from '@msched/stage-runs';
+import { StageRunner } from '../pipeline/stage-runner';
 
 export interface IntakeOptions {
   ds: DataSource;
