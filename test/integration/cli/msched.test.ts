@@ -10,7 +10,7 @@ import { IdSource, planLaunch, policyFromConfig } from '@msched/api';
 import type { Config } from '@msched/config';
 import { appendStatus, insertLaunch, setState, withTransaction } from '@msched/db';
 import { dbUrlFor, RUN_ID, requireStack } from '../../helpers/stack';
-import { ownDatabase } from '../db/own-database';
+import { ownDatabase } from '../../helpers/own-database';
 
 const ROOT = resolve(__dirname, '../../../..');
 const BIN = resolve(ROOT, 'packages/cli/dist/main.js');

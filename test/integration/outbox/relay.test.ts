@@ -8,8 +8,8 @@ import { claimOutboxBatch, enqueueOutbox, notifyOutbox, withTransaction } from '
 import { createLogger } from '@msched/logging';
 import { KafkaPublisher, OutboxRelay, wakeOutboxRelays } from '@msched/outbox';
 import { ensureRunTopics, requireStack } from '../../helpers/stack';
-import { ownDatabase } from '../db/own-database';
-import { eventually, readTopic, ReadMessage } from './kafka-reader';
+import { ownDatabase } from '../../helpers/own-database';
+import { eventually, readTopic, ReadMessage } from '../../helpers/kafka-reader';
 
 const quiet = createLogger({ service: 'relay-test', silent: true });
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '@msched/config';
-import { dbUrlFor, freshDatabase, RUN_ID, testConfig } from '../../helpers/stack';
+import { dbUrlFor, freshDatabase, RUN_ID, testConfig } from './stack';
 
 /**
  * A migrated database of its own for one suite (msched_<run>_<suffix>, dropped with the run's other
