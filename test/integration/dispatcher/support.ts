@@ -7,7 +7,8 @@ import { createLogger } from '@msched/logging';
 import { startLocalCluster, type LocalCluster, type LocalClusterOptions } from '@msched/mesos-local';
 import { CANCEL_REQUESTED_TYPE, GANG_READY_TYPE, type GangReady, type GangSpec, type MpiFlavour } from '@msched/model';
 import { Zk } from '@msched/zk';
-import { dbUrlFor, ensureRunTopics, freshDatabase, RUN_ID, testConfig } from '../../helpers/stack';
+import { startDispatcher, type DispatcherHandle } from '@msched/dispatcher';
+import { dbUrlFor, ensureRunTopics, freshDatabase, requireStack, RUN_ID, testConfig } from '../../helpers/stack';
 
 /**
  * What every dispatcher test needs: a run-isolated configuration (own database, topic prefix and
@@ -83,6 +84,38 @@ export function startCluster(cfg: Config, opts: LocalClusterOptions = {}): Promi
     logger: createLogger({ service: 'mesos-local-test', level: cfg.log.level }),
     ...opts,
   });
+}
+
+/** What a dispatcher suite runs against; set by its before hook, so there from its first test on. */
+export interface DispatcherSuite {
+  readonly cfg: Config;
+  readonly ds: DataSource;
+  readonly cluster: LocalCluster;
+  readonly dispatcher: DispatcherHandle;
+}
+
+/**
+ * The set-up and tear-down every dispatcher suite shares, registered as the calling describe's
+ * hooks: the servers answer, a fresh database and topics, `prepare` (e.g. compiling a fixture), a
+ * local cluster, one dispatcher leading and subscribed; then all stopped and the ZooKeeper root removed.
+ */
+export function dispatcherSuite(name: string, cluster: LocalClusterOptions, prepare?: () => Promise<void>): DispatcherSuite {
+  const s = { cfg: suiteConfig(name) } as { cfg: Config; ds: DataSource; cluster: LocalCluster; dispatcher: DispatcherHandle };
+  before(async () => {
+    await requireStack('postgres', 'kafka', 'zookeeper');
+    s.ds = await prepareSuite(s.cfg);
+    await prepare?.();
+    s.cluster = await startCluster(s.cfg, cluster);
+    s.dispatcher = await startDispatcher(s.cfg);
+    await eventually('the dispatcher to lead and subscribe', () => s.dispatcher.leader()?.isSubscribed || undefined);
+  });
+  after(async () => {
+    await s.dispatcher?.stop();
+    await s.cluster?.stop();
+    await s.ds?.destroy();
+    await removeZkRoot(s.cfg).catch(() => undefined);
+  });
+  return s;
 }
 
 export interface SeededJob {

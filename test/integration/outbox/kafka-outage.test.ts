@@ -9,7 +9,8 @@ import { createLogger } from '@msched/logging';
 import { OutboxRelay } from '@msched/outbox';
 import { requireStack } from '../../helpers/stack';
 import { ownDatabase } from '../../helpers/own-database';
-import { eventually, readTopic } from '../../helpers/kafka-reader';
+import { eventually } from '../../helpers/eventually';
+import { readTopic } from '../../helpers/kafka-reader';
 import { startThrowawayKafka, ThrowawayKafka } from '../../helpers/throwaway-kafka';
 
 /**

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataType } from '@msched/airavata-thrift';
 import { replayDeadStage } from '@msched/stage-runs';
-import { eventually, scriptedServer, serialExperiment, TOKEN } from '../../helpers/pipeline';
+import { eventually } from '../../helpers/eventually';
+import { scriptedServer, serialExperiment, TOKEN } from '../../helpers/pipeline';
 import { startWholePipeline, WholePipeline } from '../../helpers/whole-pipeline';
 import { requireStack } from '../../helpers/stack';
 
