@@ -13,7 +13,7 @@ import { frameworkTraits } from './framework-roles';
 import type { Leadership, LeadershipState } from './leadership';
 import { SoleLeadership } from './leadership';
 import { AgentStanding, reconcileAnswers } from './reconcile';
-import { RecordStream } from './record-stream';
+import { RecordStream } from './http/record-stream';
 import { OfferBook, offerJson } from './offer-book';
 import type { AgentRecord, CompletedFramework, FrameworkRecord, GroupExecutorRecord, OfferRecord, TaskRecord } from './records';
 import { TaskBook } from './task-book';

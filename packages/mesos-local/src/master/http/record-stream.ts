@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { encodeRecord } from '../protocol/recordio';
+import { encodeRecord } from '../../protocol/recordio';
 
 /**
  * One streaming HTTP response framed as RecordIO: the scheduler event stream of a framework, or
