@@ -1,5 +1,5 @@
 /**
- * The mpirun / mpiexec command line of a gang, as argv. Daemons are started through our relay in
+ * The mpirun / mpiexec command line of a gang, as argv. Daemons are started through our remote shell in
  * place of ssh, so the launcher never needs SSH or a shared file system (see README.md).
  */
 export interface LaunchPlan {
@@ -41,7 +41,7 @@ function openmpi(p: LaunchPlan): LaunchCommand {
     '--hostfile', p.hostfilePath,
     '-np', String(p.ranks),
     '--mca', 'plm_rsh_agent', p.remoteShellPath,
-    // Every daemon is launched by mpirun itself, so every relay runs next to the launcher; a tree
+    // Every daemon is launched by mpirun itself, so every remote shell runs next to the launcher; a tree
     // spawn would make daemons launch daemons from other agents.
     '--mca', 'plm_rsh_no_tree_spawn', '1',
     // Without tree spawn OpenMPI daemonizes orted, which would escape the task that ran it.

@@ -1,5 +1,5 @@
 /**
- * The relay is called the way an MPI launcher calls ssh: `<relay> [ssh options] <host> <command...>`.
+ * The remote shell is called the way an MPI launcher calls ssh: `<remote shell> [ssh options] <host> <command...>`.
  * Hydra adds `-x`; OpenMPI adds nothing unless configured (plm_rsh_args). Options that take a value
  * in ssh consume the next argument, so a value is never mistaken for the host.
  */
@@ -26,8 +26,8 @@ export function parseRemoteShellArgs(args: readonly string[]): RemoteShellCall {
   }
   if (args[i] === '--') i++;
   const host = args[i];
-  if (!host) throw new RemoteShellUsageError('usage: relay [ssh options] <host> <command...>: no host given');
+  if (!host) throw new RemoteShellUsageError('usage: msched-remote-shell [ssh options] <host> <command...>: no host given');
   const words = args.slice(i + 1);
-  if (words.length === 0) throw new RemoteShellUsageError(`usage: relay [ssh options] <host> <command...>: no command for ${host}`);
+  if (words.length === 0) throw new RemoteShellUsageError(`usage: msched-remote-shell [ssh options] <host> <command...>: no command for ${host}`);
   return { host: host.replace(/^[^@]*@/, ''), command: words.join(' ') };
 }

@@ -1,5 +1,5 @@
 /**
- * Stands in for ssh when mpirun/mpiexec start their daemons: `relay [ssh options] <host> <command>`.
+ * Stands in for ssh when mpirun/mpiexec start their daemons: `msched-remote-shell [ssh options] <host> <command>`.
  * Instead of logging in to <host>, it hands the daemon command to the gang task on that host through
  * ZooKeeper and, like ssh, stays until that daemon ends and exits with its code (255 when the
  * "connection" fails: unknown host, task gone). Runs next to the launcher, in its environment.
@@ -27,7 +27,7 @@ export async function runRemoteShell(args: readonly string[]): Promise<number> {
   let requestPath: string | undefined;
   let zk: Zk | undefined;
   let killed: ((code: number) => void) | undefined;
-  // Installed first: a relay killed while still connecting must not be left half-way.
+  // Installed first: a remote shell killed while still connecting must not be left half-way.
   const unhook = onTermination((signal) => {
     if (!zk || !requestPath) process.exit(CONNECTION_FAILED);
     say(`received ${signal}: asking the remote task to stop the daemon`);
@@ -36,7 +36,7 @@ export async function runRemoteShell(args: readonly string[]): Promise<number> {
   try {
     const call = parseRemoteShellArgs(args);
     const argv = tokenizeCommand(call.command);
-    if (!isMpiDaemon(argv)) throw new Error(`refusing to relay ${JSON.stringify(argv[0])}: only MPI daemons are relayed`);
+    if (!isMpiDaemon(argv)) throw new Error(`refusing to run ${JSON.stringify(argv[0])}: only MPI daemons are started through the remote shell`);
     const gang = parseGangTaskEnv(process.env);
     const paths = gangPaths(gang.rendezvousPath);
     zk = await Zk.connect(gang.zk.connect, { sessionTimeoutMs: gang.zk.sessionTimeoutMs, connectTimeoutMs: 10000 });
@@ -75,7 +75,7 @@ export async function runRemoteShell(args: readonly string[]): Promise<number> {
           finish(CONNECTION_FAILED);
         }
       }, (e) => { say(e.message); finish(CONNECTION_FAILED); });
-      // A relay outliving its launcher task (killed without warning) has nobody left to serve.
+      // A remote shell outliving its launcher task (killed without warning) has nobody left to serve.
       const launcherWatch = watchExists(client, paths.member(0), (exists) => {
         if (!exists) {
           say('the launcher task left the gang');
@@ -89,7 +89,7 @@ export async function runRemoteShell(args: readonly string[]): Promise<number> {
   }
 }
 
-/** Entry point of the executable the launcher writes (io/relay-file.ts). */
+/** Entry point of the executable the launcher writes (io/remote-shell-file.ts). */
 export function remoteShellMain(args: readonly string[]): void {
   runRemoteShell(args).then((code) => process.exit(code), (e: Error) => {
     say(e.message);

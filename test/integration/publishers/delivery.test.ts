@@ -8,25 +8,13 @@ import {
 import { requireStack, testConfig } from '../../helpers/stack';
 import {
   AMQP_URL, requireRabbitMQ, bindQueues, chainEnvelopes, collectTopics, createTopics, decodeAiravata, deleteAmqp, drainQueue,
-  expectedAiravata, experimentIds, firstOfEach, mpiChain, Received, recorder, relay,
+  expectedAiravata, experimentIds, firstOfEach, mpiChain, publishersSuite, Received, recorder, relay,
 } from './support';
 import { eventually } from '../../helpers/eventually';
 
 /** At-least-once with stable ids: what a redelivery, a lost confirm, a bad event and a restart look like. */
 describe('publishers: redelivery, lost confirms, bad events, restarts (integration)', () => {
-  const prefix = `${testConfig().kafka.topicPrefix}pubdeliv.`;
-  const exchange = `${prefix}status_exchange`;
-  const queue = `${prefix}all`;
-  const cfg = testConfig({
-    MSCHED_KAFKA_TOPIC_PREFIX: prefix,
-    MSCHED_PUBLISHERS: 'airavata-kafka,airavata-amqp',
-    MSCHED_PUBLISHERS_AMQP_URL: AMQP_URL,
-    MSCHED_PUBLISHERS_AMQP_EXCHANGE: exchange,
-  });
-  const events = topicName(prefix, 'events');
-  const messaging = topicName(prefix, 'airavataMessaging');
-  const kafka = createKafka(cfg.kafka);
-  const logger = createLogger({ service: 'test', silent: process.env.MSCHED_TEST_LOGS !== '1' });
+  const { prefix, exchange, queue, cfg, events, messaging, kafka, logger } = publishersSuite('pubdeliv');
   let collected: { messages: Received[]; stop(): Promise<void> } | undefined;
   const onKafka = (experimentId: string) => collected!.messages.filter((m) => m.topic === messaging && m.headers.experimentId === experimentId);
 

@@ -7,7 +7,7 @@ import { Publishers, startPublishers } from '@msched/publishers';
 import { requireStack, testConfig } from '../../helpers/stack';
 import {
   AMQP_URL, requireRabbitMQ, bindQueues, chainEnvelopes, collectTopics, createTopics, decodeAiravata, deleteAmqp, drainQueue,
-  expectedAiravata, experimentIds, firstOfEach, mpiChain, Received, recorder, relay,
+  expectedAiravata, experimentIds, firstOfEach, mpiChain, publishersSuite, Received, recorder, relay,
 } from './support';
 import { eventually } from '../../helpers/eventually';
 
@@ -19,19 +19,7 @@ async function rabbit(cmd: 'stop_app' | 'start_app' | 'await_startup'): Promise<
 }
 
 describe('publishers: RabbitMQ stopped while a job runs (integration)', () => {
-  const prefix = `${testConfig().kafka.topicPrefix}pubamqp.`;
-  const exchange = `${prefix}status_exchange`;
-  const queue = `${prefix}all`;
-  const cfg = testConfig({
-    MSCHED_KAFKA_TOPIC_PREFIX: prefix,
-    MSCHED_PUBLISHERS: 'airavata-kafka,airavata-amqp',
-    MSCHED_PUBLISHERS_AMQP_URL: AMQP_URL,
-    MSCHED_PUBLISHERS_AMQP_EXCHANGE: exchange,
-  });
-  const events = topicName(prefix, 'events');
-  const messaging = topicName(prefix, 'airavataMessaging');
-  const kafka = createKafka(cfg.kafka);
-  const logger = createLogger({ service: 'test', silent: process.env.MSCHED_TEST_LOGS !== '1' });
+  const { exchange, queue, cfg, events, messaging, kafka, logger } = publishersSuite('pubamqp');
   const ids = experimentIds('mpi-amqp-outage');
   const steps = mpiChain('completed');
   const envs = chainEnvelopes(ids, steps);

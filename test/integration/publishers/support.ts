@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { encodeEnvelope, ensureTopics, Envelope, makeEnvelope } from '@msched/bus';
+import { createKafka, encodeEnvelope, ensureTopics, Envelope, makeEnvelope, topicName } from '@msched/bus';
+import { createLogger } from '@msched/logging';
+import { AMQP_URL } from '../../helpers/airavata-amqp';
+import { testConfig } from '../../helpers/stack';
 import type { TaskType } from '@msched/state-model';
 import { OUTPUTS_EVENT_TYPE, STATUS_EVENT_TYPE, StatusEntity, StatusEvent } from '@msched/model';
 import type { PublisherEvent } from '@msched/publishers';
@@ -209,5 +212,29 @@ export function recorder(): { events: PublisherEvent[]; observer: (e: PublisherE
     observer: (e) => { events.push(e); },
     published: (channel) => new Set(events.filter((e) => e.channel === channel && e.kind === 'published').map((e) => e.envelopeId)),
     retried: (channel) => events.some((e) => e.channel === channel && e.kind === 'retrying'),
+  };
+}
+
+/**
+ * One suite's own Kafka topics (prefix `<run prefix><name>.`) and RabbitMQ exchange and queue, with
+ * both Airavata channels on; `extra` adds settings.
+ */
+export function publishersSuite(name: string, extra: Record<string, string> = {}) {
+  const prefix = `${testConfig().kafka.topicPrefix}${name}.`;
+  const exchange = `${prefix}status_exchange`;
+  const cfg = testConfig({
+    MSCHED_KAFKA_TOPIC_PREFIX: prefix,
+    MSCHED_PUBLISHERS: 'airavata-kafka,airavata-amqp',
+    MSCHED_PUBLISHERS_AMQP_URL: AMQP_URL,
+    MSCHED_PUBLISHERS_AMQP_EXCHANGE: exchange,
+    ...extra,
+  });
+  return {
+    prefix, exchange, cfg,
+    queue: `${prefix}all`,
+    events: topicName(prefix, 'events'),
+    messaging: topicName(prefix, 'airavataMessaging'),
+    kafka: createKafka(cfg.kafka),
+    logger: createLogger({ service: 'test', silent: process.env.MSCHED_TEST_LOGS !== '1' }),
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { isMpiDaemon, parseRemoteShellArgs, RemoteShellUsageError } from '@msched/mpi';
 
-describe('mpi: relay arguments (called like ssh)', () => {
+describe('mpi: remote shell arguments (called like ssh)', () => {
   it('reads OpenMPI\'s call: host then the command words', () => {
     assert.deepEqual(parseRemoteShellArgs(['agent2', ' orted', '-mca', 'ess', '"env"']), { host: 'agent2', command: ' orted -mca ess "env"' });
   });
@@ -17,7 +17,7 @@ describe('mpi: relay arguments (called like ssh)', () => {
     assert.throws(() => parseRemoteShellArgs(['agent1']), /no command for agent1/);
   });
 
-  it('accepts only MPI daemons as relayed commands', () => {
+  it('accepts only MPI daemons as commands through the remote shell', () => {
     assert.equal(isMpiDaemon(['orted', '-mca']), true);
     assert.equal(isMpiDaemon(['/usr/bin/hydra_pmi_proxy']), true);
     assert.equal(isMpiDaemon(['/bin/sh', '-c', 'orted']), false);

@@ -16,7 +16,7 @@ export interface PreparedLaunch extends LaunchCommand {
   readonly hosts: readonly HostSlots[];
 }
 
-/** Writes the hostfile and the relay into the sandbox and builds the mpirun/mpiexec command. */
+/** Writes the hostfile and the remote shell into the sandbox and builds the mpirun/mpiexec command. */
 export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]): PreparedLaunch {
   const { gang } = ctx;
   if (gang.flavour === 'none') throw new Error('an MPI launch needs an MPI flavour');

@@ -32,14 +32,8 @@ export interface OutputView {
   type?: number;
 }
 
-export interface LaunchWork {
-  experimentId: string;
-  processId: string;
-  jobId: string;
-  taskId: string;
-  attempt: number;
-  gatewayId: string;
-  userName: string;
+/** The launch's ids as the API sent them, plus what the stages read from its models. */
+export interface LaunchWork extends Pick<LaunchAccepted, 'experimentId' | 'processId' | 'jobId' | 'taskId' | 'attempt' | 'gatewayId' | 'userName'> {
   applicationInterfaceId?: string;
   applicationDeploymentId?: string;
   experimentDataDir?: string;
