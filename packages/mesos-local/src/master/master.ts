@@ -7,17 +7,16 @@ import type { FrameworkInfo, MasterInfoJson, Offer, SchedulerEvent, TaskState, T
 import type { SchedulerCall } from '../protocol/scheduler-calls';
 import { isTerminal, stateForFramework } from '../protocol/task-states';
 import { Bag, fromResources, subtract } from '../resources/bag';
-import { planAccept } from './accept-plan';
 import { frameworkTraits } from './framework-roles';
 import type { Leadership, LeadershipState } from './leadership';
 import { SoleLeadership } from './leadership';
-import { reconcileAnswers } from './reconcile';
 import type { RecordStream } from './http/record-stream';
 import { startSubscribedStream } from './http/event-streams';
 import { AgentBook } from './agent-book';
 import { FrameworkBook } from './framework-book';
 import { OfferBook, offerJson } from './offer-book';
 import type { AgentRecord, CompletedFramework, FrameworkRecord, GroupExecutorRecord, OfferRecord, TaskRecord } from './records';
+import { SchedulerCalls } from './scheduler-calls';
 import { TaskBook } from './task-book';
 import { MemoryRegistry, Registry, RegistryEntry } from './registry';
 import { UpdateFaults } from './update-faults';
@@ -87,6 +86,7 @@ export class MasterCore {
   private readonly agents: AgentBook;
   private readonly offers: OfferBook;
   private readonly tasks: TaskBook;
+  private readonly calls: SchedulerCalls;
 
   private allocationTimer?: NodeJS.Timeout;
   private reregisterTimer?: NodeJS.Timeout;
@@ -114,6 +114,12 @@ export class MasterCore {
       agent: (id) => this.agents.get(id),
       rescinded: (fwId, offerId) => this.frameworks.send(fwId, events.rescind(offerId)),
       offered: (fwId, offers) => this.frameworks.send(fwId, events.offers(offers)),
+    });
+    this.calls = new SchedulerCalls({
+      logger: this.logger, offers: this.offers, tasks: this.tasks, agents: this.agents, now: this.now,
+      send: (fw, event) => this.send(fw, event),
+      sendMasterUpdate: (fw, status) => this.sendMasterUpdate(fw, status),
+      removeFramework: (fw, reason) => this.removeFramework(fw, reason),
     });
   }
 
@@ -313,151 +319,7 @@ export class MasterCore {
 
   /** Runs one validated call of a subscribed framework. */
   execute(fw: FrameworkRecord, call: Exclude<SchedulerCall, { type: 'SUBSCRIBE' }>): void {
-    switch (call.type) {
-      case 'TEARDOWN':
-        this.logger.info(`framework ${fw.id} tore itself down`);
-        return this.removeFramework(fw, 'TEARDOWN');
-      case 'ACCEPT':
-        return this.accept(fw, call);
-      case 'DECLINE':
-        for (const id of call.offerIds) {
-          const o = this.offers.get(id);
-          if (!o || o.frameworkId !== fw.id) {
-            this.logger.debug(`DECLINE of unknown offer ${id} by ${fw.id} ignored`);
-            continue;
-          }
-          this.offers.remove(o);
-          this.offers.filters.add(fw.id, o.agentId, o.resources, call.filters.refuse_seconds ?? 5, this.now());
-        }
-        return;
-      case 'REVIVE': {
-        const roles = call.roles.length ? call.roles : fw.traits.roles;
-        roles.forEach((r) => fw.suppressedRoles.delete(r));
-        this.offers.filters.clearFramework(fw.id);
-        return;
-      }
-      case 'SUPPRESS': {
-        const roles = call.roles.length ? call.roles : fw.traits.roles;
-        roles.forEach((r) => fw.suppressedRoles.add(r));
-        return;
-      }
-      case 'KILL':
-        return this.kill(fw, call.taskId, call.agentId, call.killPolicy);
-      case 'SHUTDOWN':
-        return this.shutdownExecutor(fw, call.agentId, call.executorId);
-      case 'ACKNOWLEDGE':
-        return this.acknowledge(fw, call.agentId, call.taskId, call.uuid);
-      case 'RECONCILE':
-        return this.reconcile(fw, call.tasks);
-      case 'MESSAGE':
-        this.logger.info(`MESSAGE for executor ${call.executorId} of ${fw.id} dropped: command and default executors ignore framework messages`);
-        return;
-      case 'REQUEST':
-        return; // The allocator ignores resource requests, as Mesos' hierarchical allocator does.
-      case 'UNSUPPORTED':
-      case 'UNKNOWN':
-        return;
-    }
-  }
-
-  private accept(fw: FrameworkRecord, call: Extract<SchedulerCall, { type: 'ACCEPT' }>): void {
-    const plan = planAccept({
-      frameworkId: fw.id,
-      offerIds: call.offerIds,
-      operations: call.operations,
-      lookupOffer: (id) => this.offers.get(id),
-      taskIdInUse: (taskId) => this.tasks.has(fw.id, taskId),
-      executorInUse: (agentId, executorId) => !!this.tasks.executor(fw.id, agentId, executorId),
-    });
-    const now = this.now();
-    if (plan.kind === 'invalid-offers') {
-      this.logger.warn(`ACCEPT by ${fw.id} with invalid offers: ${plan.error}`);
-      plan.validOfferIds.forEach((id) => {
-        const o = this.offers.get(id);
-        if (o) this.offers.remove(o);
-      });
-      for (const t of plan.tasks) {
-        this.sendMasterUpdate(fw, {
-          task_id: t.task_id, agent_id: t.agent_id, state: 'TASK_DROPPED', source: 'SOURCE_MASTER', reason: 'REASON_INVALID_OFFERS',
-          message: `Task launched with invalid offers: ${plan.error}`, timestamp: now / 1000,
-        });
-      }
-      return;
-    }
-    plan.offerIds.forEach((id) => this.offers.remove(this.offers.get(id)!));
-    if (plan.ignoredOperations.length) this.logger.warn(`ACCEPT by ${fw.id}: operations not supported by the local cluster were ignored: ${plan.ignoredOperations.join(', ')}`);
-    for (const r of plan.rejections) {
-      this.sendMasterUpdate(fw, {
-        task_id: r.task.task_id, agent_id: r.task.agent_id, state: 'TASK_ERROR', source: 'SOURCE_MASTER', reason: r.reason, message: r.message, timestamp: now / 1000,
-      });
-    }
-    const agent = this.agents.get(plan.agentId);
-    for (const launch of plan.launches) {
-      if (launch.kind === 'task') {
-        this.tasks.add(fw.id, plan.agentId, launch.task, launch.resources, launch.task.task_id.value);
-        agent?.link?.send({ type: 'RUN_TASK', framework: fw.info, task: launch.task } satisfies AgentCommand);
-      } else {
-        const executorId = launch.executor.executor_id.value;
-        const info = { ...launch.executor, framework_id: { value: fw.id } };
-        this.tasks.setExecutor({
-          frameworkId: fw.id, agentId: plan.agentId, executorId, info, resources: launch.executorResources, taskIds: launch.tasks.map((t) => t.task.task_id.value),
-        });
-        launch.tasks.forEach((t) => this.tasks.add(fw.id, plan.agentId, t.task, t.resources, executorId, executorId));
-        agent?.link?.send({ type: 'RUN_TASK_GROUP', framework: fw.info, executor: info, tasks: launch.tasks.map((t) => t.task) } satisfies AgentCommand);
-      }
-    }
-    this.offers.filters.add(fw.id, plan.agentId, plan.unused, call.filters.refuse_seconds ?? 5, now);
-  }
-
-  private kill(fw: FrameworkRecord, taskId: string, agentId: string | undefined, killPolicy: unknown): void {
-    const t = this.tasks.get(fw.id, taskId);
-    if (!t) {
-      // Mesos answers a KILL of an unknown task with an explicit reconciliation of it.
-      this.logger.info(`KILL of unknown task ${taskId} by ${fw.id}: reconciling it`);
-      return this.reconcile(fw, [{ taskId, agentId }]);
-    }
-    if (isTerminal(t.state)) return;
-    const link = this.agents.get(t.agentId)?.link;
-    if (!link) {
-      this.logger.warn(`cannot kill task ${taskId} of ${fw.id}: agent ${t.agentId} is not connected`);
-      return;
-    }
-    link.send({ type: 'KILL_TASK', framework_id: fw.id, task_id: taskId, ...(killPolicy ? { kill_policy: killPolicy as never } : {}) } satisfies AgentCommand);
-  }
-
-  private shutdownExecutor(fw: FrameworkRecord, agentId: string, executorId: string): void {
-    const group = this.tasks.executor(fw.id, agentId, executorId);
-    const taskId = group ? group.taskIds[0] : this.tasks.get(fw.id, executorId)?.agentId === agentId ? executorId : undefined;
-    if (taskId === undefined) {
-      this.logger.info(`SHUTDOWN of unknown executor ${executorId} on ${agentId} by ${fw.id} ignored`);
-      return;
-    }
-    // Killing one task of a group kills the group, so one KILL shuts the executor down.
-    this.kill(fw, taskId, agentId, undefined);
-  }
-
-  private acknowledge(fw: FrameworkRecord, agentId: string, taskId: string, uuid: string): void {
-    const agent = this.agents.get(agentId);
-    if (!agent?.link) {
-      this.logger.warn(`cannot forward acknowledgement of ${taskId} (${fw.id}): agent ${agentId} is not connected`);
-      return;
-    }
-    agent.link.send({ type: 'ACKNOWLEDGE', framework_id: fw.id, task_id: taskId, uuid } satisfies AgentCommand);
-    const t = this.tasks.get(fw.id, taskId);
-    if (t && t.statusUpdateUuid === uuid && t.statusUpdateState && isTerminal(t.statusUpdateState)) this.tasks.complete(t);
-  }
-
-  private reconcile(fw: FrameworkRecord, requested: ReadonlyArray<{ taskId: string; agentId?: string }>): void {
-    const answers = reconcileAnswers({
-      partitionAware: fw.traits.partitionAware,
-      knownTasks: this.tasks.ofFramework(fw.id).map((t) => ({
-        taskId: t.taskId, agentId: t.agentId, executorId: t.executorId, state: t.state, latest: t.statuses[t.statuses.length - 1],
-      })),
-      agentStanding: (id) => this.agents.standing(id),
-      anyAgentRecovering: this.agents.anyRecovering,
-      now: this.now(),
-    }, requested);
-    answers.forEach((s) => this.send(fw, events.update(s)));
+    this.calls.execute(fw, call);
   }
 
   /** A master-made update: no uuid, not acknowledged; terminal ones end the task at once. */
