@@ -117,22 +117,34 @@ describe('msched CLI (integration, real binary)', function () {
   it('npx msched jobs show and jobs list tell why a waiting gang waits, and for how long', async () => {
     const reason = 'needs 4 cpus on 2 agents; the largest free offer has 1 cpu (holding 1 offer)';
     const queued = await seed();
+    const seeded = Date.now();
     await withTransaction(ds, async (tx) => {
       await setState(tx, 'job', queued.jobId, 'QUEUED');
       // What the dispatcher records: queued 2 min ago, the offer policy's reason since then.
       await tx.query(`UPDATE jobs SET queued_at = now() - interval '125 seconds', wait_reason = $2, wait_reason_at = now() WHERE id = $1`, [queued.jobId, reason]);
     });
+    // "2m05s" → 125; the wait counts from 125 s before the seed up to when the command ran.
+    const seconds = (d: string) => {
+      const m = /^(\d+)m(\d\d)s$/.exec(d);
+      return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+    };
+    const waitedAround = (d: string) => {
+      const s = seconds(d);
+      assert.ok(s >= 125 && s <= 126 + (Date.now() - seeded) / 1000, `waited ${d}: expected 125 s plus the time since the seed`);
+    };
     const show = await npxMsched(['jobs', 'show', queued.jobId], env);
     assert.equal(show.code, 0, show.err);
     assert.match(show.out, new RegExp(`^waiting for:\\s+${reason.replace(/[()]/g, '\\$&')} \\(since \\d{4}-`, 'm'));
-    assert.match(show.out, /^waited:\s+2m0[5-9]s$/m);
+    waitedAround(/^waited:\s+(\S+)$/m.exec(show.out)?.[1] ?? '');
     assert.match(show.out, /^ran:\s+-$/m);
 
     const list = await npxMsched(['jobs', 'list', '--state', 'QUEUED'], env);
     assert.equal(list.code, 0, list.err);
     const row = list.out.split('\n').find((l) => l.startsWith(queued.jobId));
     assert.ok(row, list.out);
-    assert.match(row, /\bQUEUED\b.*\s2m0[5-9]s\s+-\s+\S+\s+needs 4 cpus on 2 agents/);
+    const cells = /\bQUEUED\b.*\s(\d+m\d\ds)\s+-\s+\S+\s+needs 4 cpus on 2 agents/.exec(row);
+    assert.ok(cells, row);
+    waitedAround(cells[1]);
   });
 
   it('says what is wrong: unknown job (1), bad arguments and unknown commands (2)', async () => {
