@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import {
   ComputationalResourceSchedulingModel, DataType, ExperimentModel, ExperimentType, InputDataObjectType, OutputDataObjectType, UserConfigurationDataModel,
 } from '@msched/airavata-thrift';
-import { eventually, TOKEN } from '../helpers/pipeline';
+import { eventually } from '../helpers/eventually';
+import { TOKEN } from '../helpers/pipeline';
 import { requireStack } from '../helpers/stack';
 import { compileDemoPi, processEnds, startWholePipeline, WholePipeline } from '../helpers/whole-pipeline';
-import { AMQP_URL, bindQueues, decodeAiravata, deleteAmqp, drainQueue, requireRabbitMQ } from '../integration/publishers/support';
+import { AMQP_URL, bindQueues, decodeAiravata, deleteAmqp, drainQueue, requireRabbitMQ } from '../helpers/airavata-amqp';
 import { RUN_ID } from '../helpers/stack';
 
 /**

@@ -116,6 +116,20 @@ export class RawEventStream {
     this.waiters.splice(0).forEach((w) => w());
   }
 
+  /** Waits for the next event to arrive; fails when the stream ended or the deadline passed. */
+  private async moreEvents(deadline: number, timeoutMs: number, what: string): Promise<void> {
+    if (this.ended) throw new Error(`stream closed before ${what}; got ${this.summary()}`);
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms; got ${this.summary()}`);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, left);
+      this.waiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
   /**
    * The first event not yet taken that matches `pred` (already received or yet to come); it is
    * taken, so the next call finds the next one. Rejects after `timeoutMs` with what did arrive.
@@ -129,16 +143,7 @@ export class RawEventStream {
         this.taken.add(i);
         return this.events[i];
       }
-      if (this.ended) throw new Error(`stream closed before ${what}; got ${this.summary()}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms; got ${this.summary()}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+      await this.moreEvents(deadline, timeoutMs, what);
     }
   }
 
@@ -149,16 +154,7 @@ export class RawEventStream {
       if (this.failure) throw this.failure;
       const found = this.events.find(pred);
       if (found) return found;
-      if (this.ended) throw new Error(`stream closed before ${what}; got ${this.summary()}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${timeoutMs} ms; got ${this.summary()}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+      await this.moreEvents(deadline, timeoutMs, what);
     }
   }
 

@@ -80,4 +80,3 @@ export async function scriptedServer(answer: (n: number) => number | 'hang'): Pr
   };
 }
 
-export { eventually } from './eventually';

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { kafkaAnswers } from '@msched/devstack';
+import { eventually, GiveUp } from './eventually';
 
 /**
  * A single-node Kafka (KRaft) of a test's own, on free ports, for outage tests: stop it and start it
@@ -41,16 +42,6 @@ function freePort(): Promise<number> {
       srv.close(() => res(port));
     });
   });
-}
-
-async function until(what: string, timeoutMs: number, check: () => Promise<boolean>, proc?: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc && proc.exitCode !== null) throw new Error(`${what}: the broker exited with code ${proc.exitCode}`);
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what}: not ready after ${timeoutMs} ms`);
 }
 
 export async function startThrowawayKafka(): Promise<ThrowawayKafka> {
@@ -97,8 +88,12 @@ export async function startThrowawayKafka(): Promise<ThrowawayKafka> {
 
   const start = async (): Promise<void> => {
     if (proc && proc.exitCode === null) return;
-    proc = spawn('java', [...jopts, '-cp', cp, 'kafka.Kafka', props], { stdio: 'ignore' });
-    await until(`throwaway Kafka on ${broker}`, 90_000, () => kafkaAnswers(broker), proc);
+    const started = spawn('java', [...jopts, '-cp', cp, 'kafka.Kafka', props], { stdio: 'ignore' });
+    proc = started;
+    await eventually(`throwaway Kafka on ${broker}`, async () => {
+      if (started.exitCode !== null) throw new GiveUp(`throwaway Kafka on ${broker}: the broker exited with code ${started.exitCode}`);
+      return kafkaAnswers(broker);
+    }, { timeoutMs: 90_000, intervalMs: 250 });
   };
 
   const stop = async (): Promise<void> => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { startDispatcher, DispatcherHandle } from '@msched/dispatcher';
 import { startLocalCluster, LocalCluster, LocalClusterOptions } from '@msched/mesos-local';
 import { parseCatalogue, startProvisioner, ProvisionerHandle } from '@msched/provisioner';
-import { eventually, startApiHarness, ApiHarness, testLogger } from './pipeline';
+import { eventually } from './eventually';
+import { startApiHarness, ApiHarness, testLogger } from './pipeline';
 
 const REPO = join(__dirname, '../../..');
 

@@ -60,7 +60,7 @@ export const schema = {
     openmpiBtl: optStr('MSCHED_MPI_OPENMPI_BTL', 'OpenMPI byte transfer layers (--mca btl); empty keeps OpenMPI\'s default (shared memory within a node). The local cluster, whose agents share one machine, needs "tcp,self".', ''),
     launcherAddress: optStr('MSCHED_MPI_LAUNCHER_ADDRESS', 'Address MPICH proxies use to reach the launcher (mpiexec -localhost); empty means the launcher agent\'s hostname. The local cluster, whose agent names do not resolve, needs "127.0.0.1".', ''),
     runnerNode: optStr('MSCHED_MPI_RUNNER_NODE', 'Path of the node binary on the agents that runs the gang task programs; empty means the dispatcher\'s own node (right for the local cluster).', ''),
-    runnerDir: optStr('MSCHED_MPI_RUNNER_DIR', 'Folder on the agents holding gang-task.js, relay.js and rank-wrapper.js (packages/mpi/dist); empty means this installation\'s own (right for the local cluster).', ''),
+    runnerDir: optStr('MSCHED_MPI_RUNNER_DIR', 'Folder on the agents holding gang-task.js, remote-shell.js and rank-wrapper.js (packages/mpi/dist); empty means this installation\'s own (right for the local cluster).', ''),
   },
   mesos: {
     master: url('MSCHED_MESOS_MASTER', 'Mesos master: zk://host:port/path (leader found through ZooKeeper) or http://host:port.', 'zk://127.0.0.1:22181/mesos', ['zk', 'http', 'https']),

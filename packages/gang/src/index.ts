@@ -6,7 +6,7 @@
  * - placement/  placeGang / fitsCluster: feasibility filters → ranker → plan, wired in place-gang.ts
  * - launch/     task resources cut from the offers of an assignment
  * - policy/     OfferPolicy: hold, decline, revive, suppress, reservation and backfill
- * - lifecycle/  GangLifecycle: one attempt's fate from Mesos task updates ("one fate")
+ * - fate/       GangFate: one attempt's fate from Mesos task updates ("one fate")
  */
 export * from './errors';
 export * from './request/gang-request';
@@ -18,4 +18,4 @@ export * from './snapshot/ports';
 export * from './placement';
 export * from './launch/carve-resources';
 export * from './policy';
-export * from './lifecycle';
+export * from './fate';

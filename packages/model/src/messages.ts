@@ -1,9 +1,41 @@
+import type { ExperimentModel, Plain, ProcessModel } from '@msched/airavata-thrift';
 import type { GangSpec } from './gang';
 
 /**
  * Messages between the workers (payloads of our envelopes). Message key = experimentId everywhere,
  * so one experiment's messages stay in order.
  */
+
+/** Topic `launch` (API → provisioner): an accepted launch, with what the provisioner needs to resolve the gang. */
+export const LAUNCH_ACCEPTED_TYPE = 'launch.accepted';
+export const LAUNCH_ACCEPTED_VERSION = 1;
+export interface LaunchAccepted {
+  experimentId: string;
+  processId: string;
+  jobId: string;
+  /** Airavata id of the JOB_SUBMISSION task the job belongs to (JobModel.taskId). */
+  taskId: string;
+  attempt: number;
+  gatewayId: string;
+  userName: string;
+  computeResourceId: string;
+  queueName: string;
+  /** Mesos role the queue maps to (MSCHED_API_QUEUE_ROLES). */
+  role: string;
+  experiment: Plain<ExperimentModel>;
+  process: Plain<ProcessModel>;
+}
+
+/** Topic `cancel` (API → provisioner and dispatcher): stop whatever runs for this job and mark it CANCELED. */
+export const CANCEL_REQUESTED_TYPE = 'cancel.requested';
+export const CANCEL_REQUESTED_VERSION = 1;
+export interface CancelRequested {
+  readonly experimentId: string;
+  readonly processId: string;
+  readonly jobId: string;
+  readonly gatewayId: string;
+  readonly reason: string;
+}
 
 /** Topic `dispatch` (provisioner → dispatcher): a gang ready to run. */
 export const GANG_READY_TYPE = 'gang.ready';

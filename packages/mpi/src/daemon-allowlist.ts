@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 
 /**
- * The only programs a task agrees to start on a relay's request: the MPI daemons. The request comes
+ * The only programs a task agrees to start on a remote shell's request: the MPI daemons. The request comes
  * through ZooKeeper, so without this check anything able to write there could run any command on
  * every agent of the gang.
  */

@@ -3,7 +3,7 @@ import type { MpiFlavour } from '@msched/model';
 /**
  * The environment contract of the gang task program (gang-task.js): the ONLY way the dispatcher
  * tells a task what to do. Parsed and validated once, at start, by parseGangTaskEnv; everything
- * downstream works on the typed GangTaskEnv. The relay and the rank wrapper inherit the same
+ * downstream works on the typed GangTaskEnv. The remote shell and the rank wrapper inherit the same
  * variables (through mpirun and the MPI daemons) and parse them with the same function.
  */
 export const GANG_ENV = {

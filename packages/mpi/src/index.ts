@@ -20,7 +20,7 @@ export type { HostSlots } from './hostfile';
 export { buildLaunchCommand } from './launch-command';
 export type { LaunchPlan, LaunchCommand } from './launch-command';
 export { tokenizeCommand, CommandSyntaxError } from './command-tokenizer';
-export { parseRelayArgs, RelayUsageError } from './relay-args';
+export { parseRemoteShellArgs, RemoteShellUsageError } from './remote-shell-args';
 export { isMpiDaemon, MPI_DAEMONS } from './daemon-allowlist';
 export { rankIdentityOf, applicationEnv, jobVariables } from './rank-env';
 export type { RankIdentity } from './rank-env';

@@ -1,5 +1,5 @@
 /**
- * The mpirun / mpiexec command line of a gang, as argv. Daemons are started through our relay in
+ * The mpirun / mpiexec command line of a gang, as argv. Daemons are started through our remote shell in
  * place of ssh, so the launcher never needs SSH or a shared file system (see README.md).
  */
 export interface LaunchPlan {
@@ -9,7 +9,7 @@ export interface LaunchPlan {
   readonly hostfilePath: string;
   readonly ranks: number;
   /** Executable standing in for ssh. */
-  readonly relayPath: string;
+  readonly remoteShellPath: string;
   /** What every rank runs: our rank wrapper followed by the application argv. */
   readonly rankCommand: readonly string[];
   readonly interfaces: readonly string[];
@@ -40,8 +40,8 @@ function openmpi(p: LaunchPlan): LaunchCommand {
     p.launcherPath,
     '--hostfile', p.hostfilePath,
     '-np', String(p.ranks),
-    '--mca', 'plm_rsh_agent', p.relayPath,
-    // Every daemon is launched by mpirun itself, so every relay runs next to the launcher; a tree
+    '--mca', 'plm_rsh_agent', p.remoteShellPath,
+    // Every daemon is launched by mpirun itself, so every remote shell runs next to the launcher; a tree
     // spawn would make daemons launch daemons from other agents.
     '--mca', 'plm_rsh_no_tree_spawn', '1',
     // Without tree spawn OpenMPI daemonizes orted, which would escape the task that ran it.
@@ -73,7 +73,7 @@ function mpich(p: LaunchPlan): LaunchCommand {
     '-f', p.hostfilePath,
     '-n', String(p.ranks),
     '-launcher', 'ssh',
-    '-launcher-exec', p.relayPath,
+    '-launcher-exec', p.remoteShellPath,
     // By default Hydra copies mpiexec's environment over every rank's, which would give ranks on
     // other agents the launcher agent's identity; with -genvnone each rank keeps its own agent's.
     '-genvnone',

@@ -1,5 +1,5 @@
 /**
- * The JSON documents the tasks, the relay and the rank wrapper exchange through ZooKeeper. Each has
+ * The JSON documents the tasks, the remote shell and the rank wrapper exchange through ZooKeeper. Each has
  * a parser that rejects anything malformed: any process able to write the rendezvous subtree could
  * otherwise steer what a task executes.
  */

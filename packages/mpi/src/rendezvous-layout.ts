@@ -5,7 +5,7 @@
  *     members/<index>            ephemeral, MemberRecord: the task is alive and where it runs
  *     daemons/<index>/d-<seq>    DaemonRequest: an MPI daemon command for member <index> to run
  *     daemons/<index>/d-<seq>/exit   DaemonExit, written by the member when that daemon ended
- *     daemons/<index>/d-<seq>/kill   written by the relay when mpirun gave up on that daemon
+ *     daemons/<index>/d-<seq>/kill   written by the remote shell when mpirun gave up on that daemon
  *     exits/<rank>               RankExit of every rank that ended other than with code 0
  *     result                     GangResult, written once by the launcher: the job's verdict
  *

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '@msched/config';
-import type { MpiFlavour } from '@msched/model';
+import type { GangSpec, MpiFlavour } from '@msched/model';
 import { GANG_ENV, MESOS_ENV, parseGangTaskEnv } from './env-contract';
 import { rendezvousPath } from './rendezvous-layout';
 
@@ -8,7 +8,7 @@ import { rendezvousPath } from './rendezvous-layout';
 export interface RunnerLocation {
   /** Absolute path of node on the agents. */
   readonly node: string;
-  /** Folder holding gang-task.js, relay.js and rank-wrapper.js. */
+  /** Folder holding gang-task.js, remote-shell.js and rank-wrapper.js. */
   readonly distDir: string;
 }
 
@@ -23,16 +23,8 @@ export function runnerFromConfig(mpi: Config['mpi']): RunnerLocation {
   return { node: mpi.runnerNode || local.node, distDir: mpi.runnerDir || local.distDir };
 }
 
-export interface GangTaskJob {
-  readonly jobId: string;
-  readonly processId: string;
-  readonly experimentId: string;
-  readonly gatewayId: string;
-  readonly attempt: number;
-  /** Total ranks of the job. */
-  readonly ranks: number;
-  /** 0 means no limit. */
-  readonly wallTimeSeconds: number;
+/** The gang's ids, ranks (total) and wall time (0: no limit) as in its GangSpec, and how to run it. */
+export interface GangTaskJob extends Pick<GangSpec, 'jobId' | 'processId' | 'experimentId' | 'gatewayId' | 'attempt' | 'ranks' | 'wallTimeSeconds'> {
   readonly flavour: MpiFlavour;
   /** The application argv (executable first), e.g. from buildApplicationArgv. */
   readonly argv: readonly string[];

@@ -38,6 +38,8 @@ export function wakeOutboxRelays(): void {
 export interface RelayStats {
   published: number;
   failedAttempts: number;
+  /** Passes that found nothing to publish: after one, only a wake-up or the poll brings new rows. */
+  idlePasses: number;
   lastError?: string;
   lastPublishedAt?: Date;
 }
@@ -61,7 +63,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly backoff: BackoffPolicy;
-  private readonly stats: RelayStats = { published: 0, failedAttempts: 0 };
+  private readonly stats: RelayStats = { published: 0, failedAttempts: 0, idlePasses: 0 };
   private listener?: ChannelListener;
   private running?: Promise<void>;
   private stopping = false;
@@ -136,6 +138,7 @@ export class OutboxRelay {
       failures = 0;
       // A full batch, or rows held back behind an older row of their key: look again at once.
       if (r.published > 0) continue;
+      if (r.blocked === 0) this.stats.idlePasses++;
       await this.sleep(this.pollIntervalMs, true);
     }
   }

@@ -1,6 +1,4 @@
 export * from './errors';
-export * from './events';
-export * from './auth/token';
 export * from './auth/authorizer';
 export * from './validation/policy';
 export * from './validation/validate';

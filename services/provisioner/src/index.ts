@@ -4,8 +4,6 @@ export * from './capacity/provider';
 export * from './messages/launch';
 export * from './messages/stage-work';
 export * from './pipeline/stage-error';
-export * from './pipeline/replay';
-export * from './pipeline/stage-store';
 export { resolveGang } from './stages/resolve-gang';
 export { experimentDataDir } from './stages/collect-outputs';
 export { checkInput } from './stages/check-input';

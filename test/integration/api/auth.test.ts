@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AuthorizationException, AuthzToken, exampleExperiment, MetaSchedulerConnection } from '@msched/airavata-thrift';
-import { signToken } from '@msched/api';
+import { signToken } from '@msched/access-token';
 import { requireStack } from '../../helpers/stack';
 import { NOTHING, ONE_LAUNCH, rowCounts, startTestApi, TestApi } from './harness';
 

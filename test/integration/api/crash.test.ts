@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { AuthzToken, connectMetaScheduler, exampleExperiment, ExperimentModel, MetaSchedulerConnection } from '@msched/airavata-thrift';
 import type { Config } from '@msched/config';
 import { ensureRunTopics, requireStack } from '../../helpers/stack';
-import { ownDatabase } from '../db/own-database';
+import { ownDatabase } from '../../helpers/own-database';
 import { NOTHING, ONE_LAUNCH, rowCounts } from './harness';
 
 const MAIN = resolve(__dirname, '../../../../services/api/dist/main.js');

@@ -5,12 +5,31 @@ import {
 import { Thrift } from 'thrift';
 import { requireStack } from '../../helpers/stack';
 import { Bytes, T } from '../../unit/thrift/wire';
-import { MessageType, openRaw, readReply, replyOrClose } from './raw-socket';
+import { MessageType, openRaw, RawConnection, readReply, replyOrClose } from './raw-socket';
 import { NOTHING, ONE_LAUNCH, rowCounts, startTestApi, TestApi } from './harness';
 
 const token = new AuthzToken({ accessToken: 'dev' });
 const CALL = 1;
 const MAX = 64 * 1024;
+/**
+ * The idle timeout closes any quiet connection, garbage or not; it is long here so that a close
+ * coming from the server recognising garbage is told apart from one coming from the timeout.
+ */
+const IDLE_MS = 6000;
+
+/** Waits for the server to close `raw` and returns after how many ms (counted from `since`). */
+async function closeTime(raw: RawConnection, since: number): Promise<number> {
+  await raw.closed;
+  return Date.now() - since;
+}
+
+/** Sends `bytes` and asserts the server closes at once: well before the idle timeout could. */
+async function closesAtOnce(raw: RawConnection, bytes: Buffer, what: string): Promise<void> {
+  const sent = Date.now();
+  raw.send(bytes);
+  const ms = await closeTime(raw, sent);
+  assert.ok(ms < IDLE_MS / 3, `${what}: closed after ${ms} ms, which is the idle timeout's doing (${IDLE_MS} ms), not the server recognising garbage`);
+}
 
 /** A launchExperiment call as a Thrift client writes it (strict header, args struct). */
 function launchCall(seqid: number, experimentBytes: Buffer): Buffer {
@@ -40,7 +59,7 @@ describe('the Thrift server under garbage (integration)', function () {
 
   before(async () => {
     await requireStack('postgres');
-    t = await startTestApi('api_garbage', { MSCHED_API_MAX_MESSAGE_BYTES: String(MAX), MSCHED_API_IDLE_TIMEOUT_MS: '1500' });
+    t = await startTestApi('api_garbage', { MSCHED_API_MAX_MESSAGE_BYTES: String(MAX), MSCHED_API_IDLE_TIMEOUT_MS: String(IDLE_MS) });
   });
   after(async () => { await t?.close(); });
 
@@ -71,18 +90,17 @@ describe('the Thrift server under garbage (integration)', function () {
   });
 
   it('closes a connection that sends random bytes', async () => {
+    // These 20 seeds are garbage from their first bytes (none is a valid message prefix).
     for (let seed = 1; seed <= 20; seed++) {
       const raw = await openRaw(t.api.port);
-      raw.send(noise(seed, 2048));
-      await raw.closed; // at once, or after the idle timeout if the noise looked like the start of a message
+      await closesAtOnce(raw, noise(seed, 2048), `noise seed ${seed}`);
     }
   });
 
   it('closes a connection whose message declares a 2 GB string, without allocating it', async () => {
     const before = process.memoryUsage();
     const raw = await openRaw(t.api.port);
-    raw.send(new Bytes().message('launchExperiment', CALL, 1).field(T.STRUCT, 1).field(T.STRING, 1).i32(0x7fffffff).raw(Buffer.from('abcdef')).build());
-    await raw.closed;
+    await closesAtOnce(raw, new Bytes().message('launchExperiment', CALL, 1).field(T.STRUCT, 1).field(T.STRING, 1).i32(0x7fffffff).raw(Buffer.from('abcdef')).build(), 'a 2 GB string');
     const after = process.memoryUsage();
     assert.ok(after.arrayBuffers - before.arrayBuffers < 64 * 1024 * 1024, `array buffers grew by ${after.arrayBuffers - before.arrayBuffers}`);
     assert.ok(after.rss - before.rss < 256 * 1024 * 1024, `rss grew by ${after.rss - before.rss}`);
@@ -90,16 +108,14 @@ describe('the Thrift server under garbage (integration)', function () {
 
   it('closes a connection whose message declares a list of a billion elements', async () => {
     const raw = await openRaw(t.api.port);
-    raw.send(new Bytes().message('launchExperiment', CALL, 1).field(T.LIST, 77).i8(T.BOOL).i32(1_000_000_000).build());
-    await raw.closed;
+    await closesAtOnce(raw, new Bytes().message('launchExperiment', CALL, 1).field(T.LIST, 77).i8(T.BOOL).i32(1_000_000_000).build(), 'a billion-element list');
   });
 
   it('closes a connection sending a message larger than the maximum', async () => {
     const exp = exampleExperiment();
     exp.description = 'x'.repeat(MAX * 2);
     const raw = await openRaw(t.api.port);
-    raw.send(launchCall(1, encodeStruct(exp)));
-    await raw.closed;
+    await closesAtOnce(raw, launchCall(1, encodeStruct(exp)), 'a message over the maximum');
     assert.deepEqual(await rowCounts(t.ds, exp.experimentId as string), NOTHING);
   });
 
@@ -107,26 +123,30 @@ describe('the Thrift server under garbage (integration)', function () {
     const b = new Bytes().message('launchExperiment', CALL, 1);
     for (let i = 0; i < 500; i++) b.field(T.STRUCT, 99);
     const raw = await openRaw(t.api.port);
-    raw.send(b.build());
-    await raw.closed;
+    await closesAtOnce(raw, b.build(), 'structs 500 deep');
   });
 
   it('closes a connection speaking the old unversioned header', async () => {
     const raw = await openRaw(t.api.port);
-    raw.send(new Bytes().str('getAPIVersion').i8(CALL).i32(1).stop().build());
-    await raw.closed;
+    await closesAtOnce(raw, new Bytes().str('getAPIVersion').i8(CALL).i32(1).stop().build(), 'the unversioned header');
   });
 
-  it('closes a truncated message when the client goes, or when it goes quiet', async () => {
+  it('closes a truncated message when the client goes, or when it goes quiet', async function () {
+    this.timeout(4 * IDLE_MS + 30_000);
     const exp = exampleExperiment();
     const call = launchCall(1, encodeStruct(exp));
     const leaving = await openRaw(t.api.port);
+    const left = Date.now();
     leaving.send(call.subarray(0, call.length >> 1));
     leaving.end();
-    await leaving.closed;
+    const leftMs = await closeTime(leaving, left);
+    assert.ok(leftMs < IDLE_MS / 3, `a client that left is let go at once, not after ${leftMs} ms`);
     const quiet = await openRaw(t.api.port);
+    const sent = Date.now();
     quiet.send(call.subarray(0, call.length - 3));
-    await quiet.closed; // idle timeout
+    // A valid prefix is not garbage: only the idle timeout may close it.
+    const quietMs = await closeTime(quiet, sent);
+    assert.ok(quietMs >= IDLE_MS - 100, `a quiet truncated message is closed by the idle timeout, not after ${quietMs} ms`);
     assert.deepEqual(await rowCounts(t.ds, exp.experimentId as string), NOTHING);
   });
 
@@ -185,15 +205,14 @@ describe('the framed Thrift server under garbage (integration)', function () {
   let t: TestApi;
   before(async () => {
     await requireStack('postgres');
-    t = await startTestApi('api_garbage_framed', { MSCHED_API_TRANSPORT: 'framed', MSCHED_API_MAX_MESSAGE_BYTES: String(MAX), MSCHED_API_IDLE_TIMEOUT_MS: '1500' });
+    t = await startTestApi('api_garbage_framed', { MSCHED_API_TRANSPORT: 'framed', MSCHED_API_MAX_MESSAGE_BYTES: String(MAX), MSCHED_API_IDLE_TIMEOUT_MS: String(IDLE_MS) });
   });
   after(async () => { await t?.close(); });
 
   it('closes connections declaring 2 GB or negative frames and serves framed clients', async () => {
     for (const size of [0x7fffffff, -1, MAX + 1]) {
       const raw = await openRaw(t.api.port);
-      raw.send(new Bytes().i32(size).raw(Buffer.from('garbage')).build());
-      await raw.closed;
+      await closesAtOnce(raw, new Bytes().i32(size).raw(Buffer.from('garbage')).build(), `a frame of ${size} bytes`);
     }
     const conn = await t.connect({ transport: 'framed' });
     assert.equal((await conn.client.launchExperiment(token, exampleExperiment())).created, true);

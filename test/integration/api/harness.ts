@@ -3,7 +3,7 @@ import { AuthzToken, connectMetaScheduler, MetaSchedulerConnection, MetaSchedule
 import { startApi, RunningApi } from '@msched/api';
 import type { Config } from '@msched/config';
 import { createLogger } from '@msched/logging';
-import { ownDatabase } from '../db/own-database';
+import { ownDatabase } from '../../helpers/own-database';
 
 export interface TestApi {
   cfg: Config;

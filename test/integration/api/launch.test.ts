@@ -4,10 +4,11 @@ import {
   AuthzToken, enumName, exampleExperiment, ExperimentNotFoundException, ExperimentState, InvalidRequestException, JobState,
   MetaSchedulerConnection, ProcessModel, ProcessState, toPlain, int64ToNumber,
 } from '@msched/airavata-thrift';
-import { LaunchAccepted } from '@msched/api';
+import type { LaunchAccepted } from '@msched/model';
 import { createKafka, decodeEnvelope, topicName } from '@msched/bus';
 import { ensureRunTopics, requireStack } from '../../helpers/stack';
-import { eventually, readTopic, ReadMessage } from '../outbox/kafka-reader';
+import { eventually } from '../../helpers/eventually';
+import { readTopic, ReadMessage } from '../../helpers/kafka-reader';
 import { ONE_LAUNCH, rowCounts, startTestApi, TestApi } from './harness';
 
 const token = new AuthzToken({ accessToken: 'dev', claimsMap: { gatewayID: 'test-gateway', userName: 'alice' } });

@@ -3,7 +3,7 @@ import {
   AuthorizationException, AuthzToken, enumName, exampleExperiment, ExperimentNotFoundException, ExperimentState, InvalidRequestException,
   MetaSchedulerConnection, ProcessState,
 } from '@msched/airavata-thrift';
-import type { CancelRequested } from '@msched/api';
+import type { CancelRequested } from '@msched/model';
 import { requireStack } from '../../helpers/stack';
 import { startTestApi, TestApi } from './harness';
 

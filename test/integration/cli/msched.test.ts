@@ -5,13 +5,27 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { exampleExperiment } from '@msched/airavata-thrift';
-import { IdSource, planLaunch, policyFromConfig, verifyToken } from '@msched/api';
+import { verifyToken } from '@msched/access-token';
+import { IdSource, planLaunch, policyFromConfig } from '@msched/api';
 import type { Config } from '@msched/config';
 import { appendStatus, insertLaunch, setState, withTransaction } from '@msched/db';
 import { dbUrlFor, RUN_ID, requireStack } from '../../helpers/stack';
-import { ownDatabase } from '../db/own-database';
+import { ownDatabase } from '../../helpers/own-database';
 
-const BIN = resolve(__dirname, '../../../../packages/cli/dist/main.js');
+const ROOT = resolve(__dirname, '../../../..');
+const BIN = resolve(ROOT, 'packages/cli/dist/main.js');
+
+/** `npx msched …` from the repository root, the way the README says to run it. */
+function npxMsched(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((ok) => {
+    const child = spawn('npx', ['--no-install', 'msched', ...args], { cwd: ROOT, env: { ...process.env, MSCHED_LOG_LEVEL: 'warn', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => ok({ code, out, err }));
+  });
+}
 
 /** Runs the msched binary as an operator would, with the given database. */
 function msched(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
@@ -61,7 +75,7 @@ describe('msched CLI (integration, real binary)', function () {
     const table = await msched(['jobs', 'list'], env);
     assert.equal(table.code, 0, table.err);
     const lines = table.out.trim().split('\n');
-    assert.match(lines[0], /^JOB\s+STATE\s+TRY\s+EXPERIMENT\s+GATEWAY\s+USER\s+QUEUE\s+CPUS\s+TASKS\s+UPDATED\s+REASON$/);
+    assert.match(lines[0], /^JOB\s+STATE\s+TRY\s+EXPERIMENT\s+GATEWAY\s+USER\s+QUEUE\s+CPUS\s+TASKS\s+WAIT\s+RUN\s+UPDATED\s+REASON$/);
     assert.ok(lines.some((l) => l.startsWith(active.jobId) && /\bACTIVE\b/.test(l) && /\bnormal\b/.test(l)));
     assert.ok(lines.some((l) => l.startsWith(waiting.jobId) && /\bSUBMITTED\b/.test(l)));
 
@@ -98,6 +112,39 @@ describe('msched CLI (integration, real binary)', function () {
     assert.equal(detail.job.jobId, active.jobId);
     assert.deepEqual(detail.tasks.map((t: { ranks: number[] }) => t.ranks), [[0, 1], [2, 3]]);
     assert.deepEqual(detail.history.map((h: { state: string }) => h.state), ['CREATED', 'LAUNCHED', 'CREATED', 'SUBMITTED', 'ACTIVE']);
+  });
+
+  it('npx msched jobs show and jobs list tell why a waiting gang waits, and for how long', async () => {
+    const reason = 'needs 4 cpus on 2 agents; the largest free offer has 1 cpu (holding 1 offer)';
+    const queued = await seed();
+    const seeded = Date.now();
+    await withTransaction(ds, async (tx) => {
+      await setState(tx, 'job', queued.jobId, 'QUEUED');
+      // What the dispatcher records: queued 2 min ago, the offer policy's reason since then.
+      await tx.query(`UPDATE jobs SET queued_at = now() - interval '125 seconds', wait_reason = $2, wait_reason_at = now() WHERE id = $1`, [queued.jobId, reason]);
+    });
+    // "2m05s" → 125; the wait counts from 125 s before the seed up to when the command ran.
+    const seconds = (d: string) => {
+      const m = /^(\d+)m(\d\d)s$/.exec(d);
+      return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+    };
+    const waitedAround = (d: string) => {
+      const s = seconds(d);
+      assert.ok(s >= 125 && s <= 126 + (Date.now() - seeded) / 1000, `waited ${d}: expected 125 s plus the time since the seed`);
+    };
+    const show = await npxMsched(['jobs', 'show', queued.jobId], env);
+    assert.equal(show.code, 0, show.err);
+    assert.match(show.out, new RegExp(`^waiting for:\\s+${reason.replace(/[()]/g, '\\$&')} \\(since \\d{4}-`, 'm'));
+    waitedAround(/^waited:\s+(\S+)$/m.exec(show.out)?.[1] ?? '');
+    assert.match(show.out, /^ran:\s+-$/m);
+
+    const list = await npxMsched(['jobs', 'list', '--state', 'QUEUED'], env);
+    assert.equal(list.code, 0, list.err);
+    const row = list.out.split('\n').find((l) => l.startsWith(queued.jobId));
+    assert.ok(row, list.out);
+    const cells = /\bQUEUED\b.*\s(\d+m\d\ds)\s+-\s+\S+\s+needs 4 cpus on 2 agents/.exec(row);
+    assert.ok(cells, row);
+    waitedAround(cells[1]);
   });
 
   it('says what is wrong: unknown job (1), bad arguments and unknown commands (2)', async () => {

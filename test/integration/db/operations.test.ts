@@ -8,7 +8,7 @@ import {
 } from '@msched/db';
 import { makeEnvelope } from '@msched/bus';
 import { requireStack } from '../../helpers/stack';
-import { ownDatabase } from './own-database';
+import { ownDatabase } from '../../helpers/own-database';
 
 function launch(over: { experimentId?: string; processId?: string } = {}): NewLaunch {
   const experimentId = over.experimentId ?? `E-${randomUUID()}`;

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { appendStatus, migrate } from '@msched/db';
 import { migrations } from '@msched/migrations';
 import { requireStack } from '../../helpers/stack';
-import { ownDatabase } from './own-database';
+import { ownDatabase } from '../../helpers/own-database';
 
 describe('job database schema (integration)', function () {
   let ds: DataSource;

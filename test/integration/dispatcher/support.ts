@@ -5,9 +5,10 @@ import type { Config } from '@msched/config';
 import { enqueueOutbox, withTransaction } from '@msched/db';
 import { createLogger } from '@msched/logging';
 import { startLocalCluster, type LocalCluster, type LocalClusterOptions } from '@msched/mesos-local';
-import { GANG_READY_TYPE, type GangReady, type GangSpec, type MpiFlavour } from '@msched/model';
+import { CANCEL_REQUESTED_TYPE, GANG_READY_TYPE, type GangReady, type GangSpec, type MpiFlavour } from '@msched/model';
 import { Zk } from '@msched/zk';
-import { dbUrlFor, ensureRunTopics, freshDatabase, RUN_ID, testConfig } from '../../helpers/stack';
+import { startDispatcher, type DispatcherHandle } from '@msched/dispatcher';
+import { dbUrlFor, ensureRunTopics, freshDatabase, requireStack, RUN_ID, testConfig } from '../../helpers/stack';
 
 /**
  * What every dispatcher test needs: a run-isolated configuration (own database, topic prefix and
@@ -85,6 +86,38 @@ export function startCluster(cfg: Config, opts: LocalClusterOptions = {}): Promi
   });
 }
 
+/** What a dispatcher suite runs against; set by its before hook, so there from its first test on. */
+export interface DispatcherSuite {
+  readonly cfg: Config;
+  readonly ds: DataSource;
+  readonly cluster: LocalCluster;
+  readonly dispatcher: DispatcherHandle;
+}
+
+/**
+ * The set-up and tear-down every dispatcher suite shares, registered as the calling describe's
+ * hooks: the servers answer, a fresh database and topics, `prepare` (e.g. compiling a fixture), a
+ * local cluster, one dispatcher leading and subscribed; then all stopped and the ZooKeeper root removed.
+ */
+export function dispatcherSuite(name: string, cluster: LocalClusterOptions, prepare?: () => Promise<void>): DispatcherSuite {
+  const s = { cfg: suiteConfig(name) } as { cfg: Config; ds: DataSource; cluster: LocalCluster; dispatcher: DispatcherHandle };
+  before(async () => {
+    await requireStack('postgres', 'kafka', 'zookeeper');
+    s.ds = await prepareSuite(s.cfg);
+    await prepare?.();
+    s.cluster = await startCluster(s.cfg, cluster);
+    s.dispatcher = await startDispatcher(s.cfg);
+    await eventually('the dispatcher to lead and subscribe', () => s.dispatcher.leader()?.isSubscribed || undefined);
+  });
+  after(async () => {
+    await s.dispatcher?.stop();
+    await s.cluster?.stop();
+    await s.ds?.destroy();
+    await removeZkRoot(s.cfg).catch(() => undefined);
+  });
+  return s;
+}
+
 export interface SeededJob {
   readonly experimentId: string;
   readonly processId: string;
@@ -135,7 +168,7 @@ export async function seedJob(ds: DataSource, g: GangOptions): Promise<SeededJob
 /** A cancel request as the API's terminate writes it (topic cancel, through the outbox). */
 export async function requestCancel(ds: DataSource, job: SeededJob, reason = 'terminated by the test'): Promise<void> {
   await withTransaction(ds, (tx) => enqueueOutbox(tx, {
-    topic: 'cancel', key: job.experimentId, type: 'cancel.requested',
+    topic: 'cancel', key: job.experimentId, type: CANCEL_REQUESTED_TYPE,
     payload: { experimentId: job.experimentId, processId: job.processId, jobId: job.jobId, gatewayId: 'test-gw', reason },
   }));
 }

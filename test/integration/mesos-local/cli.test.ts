@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { Zk } from '@msched/zk';
 import { RawScheduler, commandTask, httpRequest } from '../../helpers/mesos-raw';
 import { requireStack, testConfig } from '../../helpers/stack';
-import { eventually, pidAlive, pidsFrom, reconcileUntilAnswered, sandboxOf, startTestCluster } from './fixture';
+import { eventually } from '../../helpers/eventually';
+import { pidAlive, pidsFrom, reconcileUntilAnswered, sandboxOf, startTestCluster } from './fixture';
 
 const CLI = resolve(__dirname, '../../../../packages/mesos-local/dist/cli.js');
 

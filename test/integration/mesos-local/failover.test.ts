@@ -5,7 +5,8 @@ import { createLogger } from '@msched/logging';
 import { LocalCluster, LocalMaster } from '@msched/mesos-local';
 import { requireStack, testConfig } from '../../helpers/stack';
 import { RawScheduler, commandTask, frameworkInfo, getJson, httpRequest, openStream, Json } from '../../helpers/mesos-raw';
-import { eventually, pidAlive, pidsFrom, reconcileUntilAnswered, sandboxOf, startTestCluster, testLogLevel } from './fixture';
+import { eventually } from '../../helpers/eventually';
+import { pidAlive, pidsFrom, reconcileUntilAnswered, sandboxOf, startTestCluster, testLogLevel } from './fixture';
 
 const LONG = 'echo $$ > pids; exec sleep 600';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '@msched/logging';
 import { LocalCluster, LocalClusterOptions, startLocalCluster } from '@msched/mesos-local';
+import { eventually } from '../../helpers/eventually';
 import { getJson, httpRequest, Json, RawScheduler } from '../../helpers/mesos-raw';
 
 /** Cluster logs in tests: errors only (the suites provoke warnings on purpose) unless MSCHED_LOG_LEVEL says otherwise. */
@@ -34,17 +34,6 @@ export function pidAlive(pid: number): boolean {
     return state !== 'Z' && state !== 'X';
   } catch {
     return false;
-  }
-}
-
-/** Polls until `check` returns a value (not undefined), failing with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
   }
 }
 

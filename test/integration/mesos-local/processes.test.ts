@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalCluster } from '@msched/mesos-local';
 import { RawScheduler, commandTask, getJson, httpRequest, Json } from '../../helpers/mesos-raw';
-import { eventually, pidAlive, pidsFrom, readSandboxFile, sandboxOf, startTestCluster } from './fixture';
+import { eventually } from '../../helpers/eventually';
+import { pidAlive, pidsFrom, readSandboxFile, sandboxOf, startTestCluster } from './fixture';
 
 /** Tasks of the local cluster are real processes: sandboxes, environment, fetched URIs, kills, groups. */
 describe('mesos-local: tasks run as real processes (integration)', function () {

@@ -1,23 +1,20 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { Config } from '@msched/config';
 import type { MpiFlavour } from '@msched/model';
 import { buildGangTaskCommand, findResultLine, removeJobRendezvous, rendezvousPath, type GangResult } from '@msched/mpi';
 import { Zk } from '@msched/zk';
 import { testConfig } from '../../helpers/stack';
 
+export { compileFixture, fixtureDir } from '../../helpers/mpi-fixtures';
+
 /**
  * Simulates a placed gang without Mesos: each "agent" is a child process running the real gang task
  * program with the command and environment buildGangTaskCommand gives the dispatcher, plus what an
  * agent adds itself (MESOS_SANDBOX, its own temp sandbox). Real ZooKeeper, real MPI.
  */
-const run = promisify(execFile);
-
-const FIXTURES = resolve(__dirname, '../../../fixtures/mpi');
-
 /** Settings the local cluster needs: every agent shares this machine's loopback. */
 export function localClusterConfig(extra: Record<string, string> = {}): Config {
   return testConfig({
@@ -29,17 +26,6 @@ export function localClusterConfig(extra: Record<string, string> = {}): Config {
     MSCHED_ZK_SESSION_TIMEOUT_MS: '4000',
     ...extra,
   });
-}
-
-/** Compiles a fixture with the flavour's own compiler (or cc) into a fresh temp dir. */
-export async function compileFixture(dir: string, source: string, compiler: 'mpicc.openmpi' | 'mpicc.mpich' | 'cc'): Promise<string> {
-  const out = join(dir, `${source.replace(/\.c$/, '')}-${compiler.replace(/\W/g, '_')}`);
-  await run(compiler, ['-O1', '-o', out, join(FIXTURES, source)]);
-  return out;
-}
-
-export function fixtureDir(): string {
-  return mkdtempSync(join(tmpdir(), 'msched-mpi-fixtures-'));
 }
 
 export interface AgentTask {

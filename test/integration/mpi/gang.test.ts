@@ -250,8 +250,8 @@ describe('MPI gang tasks (integration: real ZooKeeper, OpenMPI, MPICH)', functio
     assert.deepEqual(await leftoversAfter(run, [dir], 10000), [], 'the dead launcher\'s mpiexec and relays must end by themselves');
   });
 
-  it('a task refuses to run a relayed command that is not an MPI daemon', async () => {
-    const canary = join(dir, 'relayed-canary');
+  it('a task refuses to run a command sent through the remote shell that is not an MPI daemon', async () => {
+    const canary = join(dir, 'remote-shell-canary');
     const run = gang({ flavour: 'openmpi', argv: [bin['hello:openmpi']], placement: TWO_AGENTS, only: [1] });
     const zk = await Zk.connect(cfg.zookeeper.connect);
     try {

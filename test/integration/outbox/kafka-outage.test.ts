@@ -8,8 +8,9 @@ import { enqueueOutbox } from '@msched/db';
 import { createLogger } from '@msched/logging';
 import { OutboxRelay } from '@msched/outbox';
 import { requireStack } from '../../helpers/stack';
-import { ownDatabase } from '../db/own-database';
-import { eventually, readTopic } from './kafka-reader';
+import { ownDatabase } from '../../helpers/own-database';
+import { eventually } from '../../helpers/eventually';
+import { readTopic } from '../../helpers/kafka-reader';
 import { startThrowawayKafka, ThrowawayKafka } from '../../helpers/throwaway-kafka';
 
 /**

@@ -8,8 +8,9 @@ import { claimOutboxBatch, enqueueOutbox, notifyOutbox, withTransaction } from '
 import { createLogger } from '@msched/logging';
 import { KafkaPublisher, OutboxRelay, wakeOutboxRelays } from '@msched/outbox';
 import { ensureRunTopics, requireStack } from '../../helpers/stack';
-import { ownDatabase } from '../db/own-database';
-import { eventually, readTopic, ReadMessage } from './kafka-reader';
+import { ownDatabase } from '../../helpers/own-database';
+import { eventually } from '../../helpers/eventually';
+import { readTopic, ReadMessage } from '../../helpers/kafka-reader';
 
 const quiet = createLogger({ service: 'relay-test', silent: true });
 
@@ -78,7 +79,10 @@ describe('outbox relay against the shared Kafka (integration)', function () {
 
   it('is woken by a NOTIFY from a writer in another process, not by its poll', async () => {
     const messages = await reader('cancel');
-    await relay({ pollIntervalMs: 600_000 }).start();
+    const r = relay({ pollIntervalMs: 600_000 });
+    await r.start();
+    // Its first pass must be over (found nothing) before the insert, or that pass could publish the row itself.
+    await eventually('an idle pass of the relay', () => r.getStats().idlePasses >= 1);
     const key = `notify-${randomUUID()}`;
     await withTransaction(ds, (tx) => enqueueOutbox(tx, { topic: 'cancel', key, type: 'test.message', payload: { n: 0 } }));
     await notifyOutbox(ds);
@@ -87,7 +91,9 @@ describe('outbox relay against the shared Kafka (integration)', function () {
 
   it('is woken in-process by wakeOutboxRelays after a commit, without LISTEN or polling', async () => {
     const messages = await reader('cancel');
-    await relay({ pollIntervalMs: 600_000, listenUrl: undefined }).start();
+    const r = relay({ pollIntervalMs: 600_000, listenUrl: undefined });
+    await r.start();
+    await eventually('an idle pass of the relay', () => r.getStats().idlePasses >= 1);
     const key = `wake-${randomUUID()}`;
     await withTransaction(ds, (tx) => enqueueOutbox(tx, { topic: 'cancel', key, type: 'test.message', payload: { n: 0 } }));
     wakeOutboxRelays();

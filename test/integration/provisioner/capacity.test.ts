@@ -3,7 +3,8 @@ import {
   ComputationalResourceSchedulingModel, DataType, ExperimentModel, ExperimentType, InputDataObjectType, UserConfigurationDataModel,
 } from '@msched/airavata-thrift';
 import { fetchClusterState } from '@msched/mesos';
-import { eventually, TOKEN } from '../../helpers/pipeline';
+import { eventually } from '../../helpers/eventually';
+import { TOKEN } from '../../helpers/pipeline';
 import { requireStack } from '../../helpers/stack';
 import { compileDemoPi, processEnds, startWholePipeline, WholePipeline } from '../../helpers/whole-pipeline';
 

@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataType } from '@msched/airavata-thrift';
-import { replayDeadStage } from '@msched/provisioner';
-import { eventually, scriptedServer, serialExperiment, TOKEN } from '../../helpers/pipeline';
+import { replayDeadStage } from '@msched/stage-runs';
+import { eventually } from '../../helpers/eventually';
+import { scriptedServer, serialExperiment, TOKEN } from '../../helpers/pipeline';
 import { startWholePipeline, WholePipeline } from '../../helpers/whole-pipeline';
 import { requireStack } from '../../helpers/stack';
 

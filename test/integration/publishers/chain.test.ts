@@ -6,8 +6,9 @@ import { Publishers, startPublishers } from '@msched/publishers';
 import { requireStack, testConfig } from '../../helpers/stack';
 import {
   AMQP_URL, requireRabbitMQ, bindQueues, chainEnvelopes, collectTopics, createTopics, decodeAiravata, deleteAmqp, drainQueue,
-  expectedAiravata, experimentIds, ExperimentIds, mpiChain, Outcome, queueDepth, Received, relay, Step, taskIdOf, waitUntil,
+  expectedAiravata, experimentIds, ExperimentIds, mpiChain, Outcome, queueDepth, Received, relay, Step, taskIdOf,
 } from './support';
+import { eventually } from '../../helpers/eventually';
 
 describe('publishers: status chains to Airavata over real Kafka and RabbitMQ (integration)', () => {
   const prefix = `${testConfig().kafka.topicPrefix}pubchain.`;
@@ -66,7 +67,7 @@ describe('publishers: status chains to Airavata over real Kafka and RabbitMQ (in
   });
 
   it('Airavata messaging on Kafka: each experiment\'s whole chain, in order, keyed by routing key, ids = envelope ids', async () => {
-    await waitUntil('every messaging event on Kafka', () => runs.every((r) => on(messaging, r.ids.experimentId).length >= r.steps.length),
+    await eventually('every messaging event on Kafka', () => runs.every((r) => on(messaging, r.ids.experimentId).length >= r.steps.length),
       { state: () => runs.map((r) => on(messaging, r.ids.experimentId).length) });
     for (const r of runs) {
       const got = on(messaging, r.ids.experimentId);
@@ -130,7 +131,7 @@ describe('publishers: status chains to Airavata over real Kafka and RabbitMQ (in
 
   it('job monitor topics: helix-airavata-mq JSON and monitoring-data CSV per job status, in order', async () => {
     const jobSteps = (r: (typeof runs)[number]) => r.steps.filter((s) => s.entity === 'job');
-    await waitUntil('every job status on the job-monitor topics', () => runs.every((r) =>
+    await eventually('every job status on the job-monitor topics', () => runs.every((r) =>
       on(jobMonitor, r.ids.experimentId).length >= jobSteps(r).length && on(monitoring, r.ids.experimentId).length >= jobSteps(r).length));
     const monitorName: Record<string, string> = { SUBMITTED: 'SUBMITTED', ACTIVE: 'RUNNING', COMPLETE: 'COMPLETED', FAILED: 'FAILED', CANCELED: 'CANCELED' };
     for (const r of runs) {

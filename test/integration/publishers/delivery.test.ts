@@ -8,24 +8,13 @@ import {
 import { requireStack, testConfig } from '../../helpers/stack';
 import {
   AMQP_URL, requireRabbitMQ, bindQueues, chainEnvelopes, collectTopics, createTopics, decodeAiravata, deleteAmqp, drainQueue,
-  expectedAiravata, experimentIds, firstOfEach, mpiChain, Received, recorder, relay, waitUntil,
+  expectedAiravata, experimentIds, firstOfEach, mpiChain, publishersSuite, Received, recorder, relay,
 } from './support';
+import { eventually } from '../../helpers/eventually';
 
 /** At-least-once with stable ids: what a redelivery, a lost confirm, a bad event and a restart look like. */
 describe('publishers: redelivery, lost confirms, bad events, restarts (integration)', () => {
-  const prefix = `${testConfig().kafka.topicPrefix}pubdeliv.`;
-  const exchange = `${prefix}status_exchange`;
-  const queue = `${prefix}all`;
-  const cfg = testConfig({
-    MSCHED_KAFKA_TOPIC_PREFIX: prefix,
-    MSCHED_PUBLISHERS: 'airavata-kafka,airavata-amqp',
-    MSCHED_PUBLISHERS_AMQP_URL: AMQP_URL,
-    MSCHED_PUBLISHERS_AMQP_EXCHANGE: exchange,
-  });
-  const events = topicName(prefix, 'events');
-  const messaging = topicName(prefix, 'airavataMessaging');
-  const kafka = createKafka(cfg.kafka);
-  const logger = createLogger({ service: 'test', silent: process.env.MSCHED_TEST_LOGS !== '1' });
+  const { prefix, exchange, queue, cfg, events, messaging, kafka, logger } = publishersSuite('pubdeliv');
   let collected: { messages: Received[]; stop(): Promise<void> } | undefined;
   const onKafka = (experimentId: string) => collected!.messages.filter((m) => m.topic === messaging && m.headers.experimentId === experimentId);
 
@@ -49,7 +38,7 @@ describe('publishers: redelivery, lost confirms, bad events, restarts (integrati
     try {
       await relay(kafka, events, [env]);
       await relay(kafka, events, [env]); // the outbox relay crashed before marking the row sent
-      await waitUntil('both copies on Kafka', () => onKafka(ids.experimentId).length >= 2);
+      await eventually('both copies on Kafka', () => onKafka(ids.experimentId).length >= 2);
       const [a, b] = onKafka(ids.experimentId);
       assert.equal(a.headers.messageId, env.id);
       assert.equal(b.headers.messageId, env.id);
@@ -89,7 +78,7 @@ describe('publishers: redelivery, lost confirms, bad events, restarts (integrati
       });
       await relay(kafka, `${prefix}lost-confirm.events`, envs);
       const mine = () => collected!.messages.filter((m) => m.headers.experimentId === ids.experimentId);
-      await waitUntil('the chain plus one duplicate', () => mine().length >= envs.length + 1);
+      await eventually('the chain plus one duplicate', () => mine().length >= envs.length + 1);
       assert.deepEqual(mine().map((m) => m.headers.messageId), [envs[0].id, envs[0].id, envs[1].id, envs[2].id]);
       assert.deepEqual(rec.events.filter((e) => e.kind === 'retrying').map((e) => e.envelopeId), [envs[0].id]);
     } finally {
@@ -121,17 +110,17 @@ describe('publishers: redelivery, lost confirms, bad events, restarts (integrati
         encode: encodeMessagingEvent, sink: flaky, logger, retry: { initialMs: 50, maxMs: 100, windowMs: 300 }, observer: rec.observer,
       });
       await relay(kafka, topic, envs.slice(0, 1));
-      await waitUntil('the first event out', () => rec.published('flaky').has(envs[0].id));
+      await eventually('the first event out', () => rec.published('flaky').has(envs[0].id));
       down = true;
       await relay(kafka, topic, envs.slice(1));
       // attempt 1 twice for the same event: the handler gave up after its window and the consumer delivered it again.
       const restarts = () => rec.events.filter((e) => e.kind === 'retrying' && e.envelopeId === envs[1].id && e.attempt === 1).length;
-      await waitUntil('a redelivery by the consumer', () => restarts() >= 2);
+      await eventually('a redelivery by the consumer', () => restarts() >= 2);
       assert.ok(!envs.slice(1).some((e) => rec.published('flaky').has(e.id)));
       assert.ok(rec.events.every((e) => e.kind !== 'retrying' || e.envelopeId === envs[1].id), 'nothing after the stuck event was tried');
       down = false;
       const mine = () => collected!.messages.filter((m) => m.headers.experimentId === ids.experimentId);
-      await waitUntil('the whole chain', () => mine().length >= envs.length);
+      await eventually('the whole chain', () => mine().length >= envs.length);
       assert.deepEqual(mine().map((m) => m.headers.messageId), envs.map((e) => e.id));
     } finally {
       await fanout?.stop();
@@ -146,10 +135,10 @@ describe('publishers: redelivery, lost confirms, bad events, restarts (integrati
     const publishers = await startPublishers(cfg, logger, { observer: rec.observer });
     try {
       await relay(kafka, events, [first, bad, last]);
-      await waitUntil('the last event on Kafka', () => onKafka(ids.experimentId).length >= 2);
+      await eventually('the last event on Kafka', () => onKafka(ids.experimentId).length >= 2);
       assert.deepEqual(onKafka(ids.experimentId).map((m) => m.headers.messageId), [first.id, last.id]);
       const skippedBad = () => rec.events.filter((e) => e.kind === 'skipped' && e.envelopeId === bad.id);
-      await waitUntil('both channels to skip it', () => skippedBad().length === 2);
+      await eventually('both channels to skip it', () => skippedBad().length === 2);
       const skipped = skippedBad();
       assert.deepEqual(skipped.map((e) => e.channel).sort(), ['airavata-amqp', 'airavata-kafka']);
       assert.ok(skipped.every((e) => e.kind === 'skipped' && /"RUNNING" is not an Airavata job state/.test(e.reason)));
@@ -169,12 +158,12 @@ describe('publishers: redelivery, lost confirms, bad events, restarts (integrati
     let publishers: Publishers = await startPublishers(cfg, logger, { observer: rec.observer });
     try {
       await relay(kafka, events, envs.slice(0, half));
-      await waitUntil('the first half on both channels', () => envs.slice(0, half).every((e) => rec.published('airavata-kafka').has(e.id) && rec.published('airavata-amqp').has(e.id)));
+      await eventually('the first half on both channels', () => envs.slice(0, half).every((e) => rec.published('airavata-kafka').has(e.id) && rec.published('airavata-amqp').has(e.id)));
       await publishers.stop();
       // Committed while nothing publishes: it waits in the events topic.
       await relay(kafka, events, envs.slice(half));
       publishers = await startPublishers(cfg, logger, { observer: rec.observer });
-      await waitUntil('the whole chain on Kafka', () => new Set(onKafka(ids.experimentId).map((m) => m.headers.messageId)).size >= envs.length);
+      await eventually('the whole chain on Kafka', () => new Set(onKafka(ids.experimentId).map((m) => m.headers.messageId)).size >= envs.length);
       const kafkaChain = firstOfEach(onKafka(ids.experimentId).map((m) => decodeAiravata(m.value)), (d) => d.messageId);
       assert.deepEqual(kafkaChain.map((d) => d.summary), expectedAiravata(ids, steps));
       const amqp = await drainQueue(queue, (ms) => new Set(ms.filter((m) => m.headers.experimentId === ids.experimentId).map((m) => m.messageId)).size >= envs.length);

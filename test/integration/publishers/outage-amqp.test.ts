@@ -7,8 +7,9 @@ import { Publishers, startPublishers } from '@msched/publishers';
 import { requireStack, testConfig } from '../../helpers/stack';
 import {
   AMQP_URL, requireRabbitMQ, bindQueues, chainEnvelopes, collectTopics, createTopics, decodeAiravata, deleteAmqp, drainQueue,
-  expectedAiravata, experimentIds, firstOfEach, mpiChain, Received, recorder, relay, waitUntil,
+  expectedAiravata, experimentIds, firstOfEach, mpiChain, publishersSuite, Received, recorder, relay,
 } from './support';
+import { eventually } from '../../helpers/eventually';
 
 const run = promisify(execFile);
 
@@ -18,19 +19,7 @@ async function rabbit(cmd: 'stop_app' | 'start_app' | 'await_startup'): Promise<
 }
 
 describe('publishers: RabbitMQ stopped while a job runs (integration)', () => {
-  const prefix = `${testConfig().kafka.topicPrefix}pubamqp.`;
-  const exchange = `${prefix}status_exchange`;
-  const queue = `${prefix}all`;
-  const cfg = testConfig({
-    MSCHED_KAFKA_TOPIC_PREFIX: prefix,
-    MSCHED_PUBLISHERS: 'airavata-kafka,airavata-amqp',
-    MSCHED_PUBLISHERS_AMQP_URL: AMQP_URL,
-    MSCHED_PUBLISHERS_AMQP_EXCHANGE: exchange,
-  });
-  const events = topicName(prefix, 'events');
-  const messaging = topicName(prefix, 'airavataMessaging');
-  const kafka = createKafka(cfg.kafka);
-  const logger = createLogger({ service: 'test', silent: process.env.MSCHED_TEST_LOGS !== '1' });
+  const { exchange, queue, cfg, events, messaging, kafka, logger } = publishersSuite('pubamqp');
   const ids = experimentIds('mpi-amqp-outage');
   const steps = mpiChain('completed');
   const envs = chainEnvelopes(ids, steps);
@@ -62,15 +51,15 @@ describe('publishers: RabbitMQ stopped while a job runs (integration)', () => {
   it('delivers every status in order once RabbitMQ is back, and the Kafka channel is not held back meanwhile', async function () {
     this.timeout(180_000);
     await relay(kafka, events, envs.slice(0, cut));
-    await waitUntil('the first half on RabbitMQ', () => envs.slice(0, cut).every((e) => rec.published('airavata-amqp').has(e.id)));
+    await eventually('the first half on RabbitMQ', () => envs.slice(0, cut).every((e) => rec.published('airavata-amqp').has(e.id)));
 
     await rabbit('stop_app');
     await relay(kafka, events, envs.slice(cut));
     // The channel meets the outage and keeps retrying the same status...
-    await waitUntil('the AMQP channel to meet the outage', () => rec.retried('airavata-amqp'));
+    await eventually('the AMQP channel to meet the outage', () => rec.retried('airavata-amqp'));
     // ...while the Kafka channel, with its own consumer group, delivers the whole chain.
     const onKafka = () => collected!.messages.filter((m) => m.headers.experimentId === ids.experimentId);
-    await waitUntil('the whole chain on Kafka during the RabbitMQ outage', () => onKafka().length >= envs.length);
+    await eventually('the whole chain on Kafka during the RabbitMQ outage', () => onKafka().length >= envs.length);
     assert.deepEqual(firstOfEach(onKafka().map((m) => decodeAiravata(m.value)), (d) => d.messageId).map((d) => d.summary), expectedAiravata(ids, steps));
     assert.ok(!envs.slice(cut).some((e) => rec.published('airavata-amqp').has(e.id)), 'nothing after the cut reached RabbitMQ while it was stopped');
 

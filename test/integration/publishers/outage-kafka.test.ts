@@ -6,8 +6,9 @@ import { requireStack, testConfig } from '../../helpers/stack';
 import { startThrowawayKafka, ThrowawayKafka } from '../../helpers/throwaway-kafka';
 import {
   chainEnvelopes, collectTopics, createTopics, decodeAiravata, expectedAiravata, experimentIds, firstOfEach, mpiChain,
-  recorder, relay, waitUntil,
+  recorder, relay,
 } from './support';
+import { eventually } from '../../helpers/eventually';
 
 describe('publishers: Airavata\'s Kafka stopped while a job runs (integration, throwaway broker)', () => {
   const prefix = `${testConfig().kafka.topicPrefix}pubkafka.`;
@@ -49,20 +50,20 @@ describe('publishers: Airavata\'s Kafka stopped while a job runs (integration, t
     publishers = await startPublishers(cfg, logger, { observer: rec.observer, retry: { initialMs: 100, maxMs: 1000, windowMs: 10_000 } });
 
     await relay(ours, events, envs.slice(0, cut));
-    await waitUntil('the first half on the Airavata topic', () => envs.slice(0, cut).every((e) => rec.published('airavata-kafka').has(e.id)));
+    await eventually('the first half on the Airavata topic', () => envs.slice(0, cut).every((e) => rec.published('airavata-kafka').has(e.id)));
 
     await airavataKafka!.stop();
     await relay(ours, events, envs.slice(cut));
-    await waitUntil('the channel to meet the outage', () => rec.retried('airavata-kafka'));
+    await eventually('the channel to meet the outage', () => rec.retried('airavata-kafka'));
     assert.ok(!envs.slice(cut).some((e) => rec.published('airavata-kafka').has(e.id)), 'nothing after the cut was confirmed while the broker was down');
 
     await airavataKafka!.start();
-    await waitUntil('the whole chain confirmed', () => envs.every((e) => rec.published('airavata-kafka').has(e.id)), { timeoutMs: 120_000 });
+    await eventually('the whole chain confirmed', () => envs.every((e) => rec.published('airavata-kafka').has(e.id)), { timeoutMs: 120_000 });
 
     const collected = await collectTopics(theirs, [messaging]);
     try {
       const mine = () => collected.messages.filter((m) => m.headers.experimentId === ids.experimentId);
-      await waitUntil('the whole chain read back', () => new Set(mine().map((m) => m.headers.messageId)).size >= envs.length);
+      await eventually('the whole chain read back', () => new Set(mine().map((m) => m.headers.messageId)).size >= envs.length);
       const decoded = firstOfEach(mine().map((m) => decodeAiravata(m.value)), (d) => d.messageId);
       assert.deepEqual(decoded.map((d) => d.summary), expectedAiravata(ids, steps));
       assert.deepEqual(decoded.map((d) => d.messageId), envs.map((e) => e.id));

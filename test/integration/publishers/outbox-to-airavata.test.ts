@@ -10,8 +10,9 @@ import { dbUrlFor, freshDatabase, requireStack, RUN_ID, testConfig } from '../..
 import { startThrowawayKafka, ThrowawayKafka } from '../../helpers/throwaway-kafka';
 import {
   AMQP_URL, requireRabbitMQ, bindQueues, chainEnvelopes, collectTopics, createTopics, decodeAiravata, deleteAmqp, drainQueue,
-  expectedAiravata, experimentIds, firstOfEach, mpiChain, recorder, waitUntil,
+  expectedAiravata, experimentIds, firstOfEach, mpiChain, recorder,
 } from './support';
+import { eventually } from '../../helpers/eventually';
 
 /**
  * The whole path of a status: committed to the outbox in PostgreSQL, relayed to the events topic,
@@ -82,23 +83,23 @@ describe('publishers: from the outbox to Airavata through a Kafka outage (integr
     const publishedBoth = (envs: readonly Envelope[]) => envs.every((e) => rec.published('airavata-kafka').has(e.id) && rec.published('airavata-amqp').has(e.id));
 
     await commit(0, cut);
-    await waitUntil('the statuses before the outage on both channels', () => publishedBoth(committed));
+    await eventually('the statuses before the outage on both channels', () => publishedBoth(committed));
 
     await broker!.stop();
     await commit(cut, payloads.length);
-    await waitUntil('the relay to meet the outage', () => relay!.getStats().failedAttempts > 0);
+    await eventually('the relay to meet the outage', () => relay!.getStats().failedAttempts > 0);
     const unsent = Number((await ds.query('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL'))[0].n);
     assert.equal(unsent, payloads.length - cut, 'the statuses committed during the outage wait in the outbox');
 
     await broker!.start();
-    await waitUntil('every status on both channels', () => publishedBoth(committed), { timeoutMs: 150_000 });
+    await eventually('every status on both channels', () => publishedBoth(committed), { timeoutMs: 150_000 });
 
     assert.deepEqual(committed.map((e) => e.type), payloads.map((p) => p.type));
     assert.ok(committed.every((e) => e.type === STATUS_EVENT_TYPE || e.type === OUTPUTS_EVENT_TYPE));
     const collected = await collectTopics(kafka, [messaging]);
     try {
       const mine = () => collected.messages.filter((m) => m.headers.experimentId === ids.experimentId);
-      await waitUntil('the chain read back from Kafka', () => new Set(mine().map((m) => m.headers.messageId)).size >= committed.length);
+      await eventually('the chain read back from Kafka', () => new Set(mine().map((m) => m.headers.messageId)).size >= committed.length);
       const onKafka = firstOfEach(mine().map((m) => decodeAiravata(m.value)), (d) => d.messageId);
       assert.deepEqual(onKafka.map((d) => d.summary), expectedAiravata(ids, steps));
       assert.deepEqual(onKafka.map((d) => d.messageId), committed.map((e) => e.id));

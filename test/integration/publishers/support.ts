@@ -1,16 +1,16 @@
-import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import * as amqp from 'amqplib';
-import {
-  decodeStruct, enumName, ExperimentState, ExperimentStatusChangeEvent, int64ToNumber, JobState, JobStatusChangeEvent,
-  Message, MessageLevel, MessageType, ProcessState, ProcessStatusChangeEvent, TaskOutputChangeEvent, TaskState,
-  TaskStatusChangeEvent,
-} from '@msched/airavata-thrift';
-import { encodeEnvelope, ensureTopics, Envelope, makeEnvelope } from '@msched/bus';
-import type { TaskType } from '@msched/lifecycle';
+import { createKafka, encodeEnvelope, ensureTopics, Envelope, makeEnvelope, topicName } from '@msched/bus';
+import { createLogger } from '@msched/logging';
+import { AMQP_URL } from '../../helpers/airavata-amqp';
+import { testConfig } from '../../helpers/stack';
+import type { TaskType } from '@msched/state-model';
 import { OUTPUTS_EVENT_TYPE, STATUS_EVENT_TYPE, StatusEntity, StatusEvent } from '@msched/model';
 import type { PublisherEvent } from '@msched/publishers';
+
+export {
+  AMQP_URL, AmqpReceived, bindQueues, decodeAiravata, DecodedAiravata, deleteAmqp, drainQueue, queueDepth, requireRabbitMQ,
+} from '../../helpers/airavata-amqp';
 
 /**
  * Synthetic status chains of one MPI experiment, written to the events topic the way the outbox
@@ -165,62 +165,6 @@ export function expectedAiravata(ids: ExperimentIds, steps: readonly Step[]): st
   });
 }
 
-export interface DecodedAiravata {
-  /** "TYPE routing.key STATE", the routing key rebuilt from the identifiers inside the event. */
-  readonly summary: string;
-  readonly messageId: string;
-  readonly experimentId: string;
-  readonly updatedTime: number | undefined;
-}
-
-/** Decodes an Airavata messaging body (Message with an inner event) with the generated IDL types. */
-export function decodeAiravata(body: Buffer): DecodedAiravata {
-  const msg = decodeStruct(Message, body);
-  const type = enumName(MessageType, msg.messageType);
-  assert.equal(enumName(MessageLevel, msg.messageLevel), 'INFO');
-  let key: string[];
-  let state: string;
-  switch (type) {
-    case 'EXPERIMENT': {
-      const e = decodeStruct(ExperimentStatusChangeEvent, msg.event);
-      key = [e.gatewayId, e.experimentId];
-      state = enumName(ExperimentState, e.state);
-      break;
-    }
-    case 'PROCESS': {
-      const e = decodeStruct(ProcessStatusChangeEvent, msg.event);
-      const p = e.processIdentity;
-      key = [p.gatewayId, p.experimentId, p.processId];
-      state = enumName(ProcessState, e.state);
-      break;
-    }
-    case 'TASK': {
-      const e = decodeStruct(TaskStatusChangeEvent, msg.event);
-      const t = e.taskIdentity;
-      key = [t.gatewayId, t.experimentId, t.processId, t.taskId];
-      state = enumName(TaskState, e.state);
-      break;
-    }
-    case 'JOB': {
-      const e = decodeStruct(JobStatusChangeEvent, msg.event);
-      const j = e.jobIdentity;
-      key = [j.gatewayId, j.experimentId, j.processId, j.taskId, j.jobId];
-      state = enumName(JobState, e.state);
-      break;
-    }
-    case 'PROCESSOUTPUT': {
-      const e = decodeStruct(TaskOutputChangeEvent, msg.event);
-      const t = e.taskIdentity;
-      key = [t.gatewayId, t.experimentId, t.processId, t.taskId];
-      state = e.output.map((o) => o.name).join(',');
-      break;
-    }
-    default:
-      throw new Error(`unexpected message type ${type}`);
-  }
-  return { summary: `${type} ${key.join('.')} ${state}`, messageId: msg.messageId ?? '', experimentId: key[1], updatedTime: int64ToNumber(msg.updatedTime) };
-}
-
 // ---------------------------------------------------------------- reading Kafka
 
 export interface Received {
@@ -249,18 +193,6 @@ export async function collectTopics(kafka: Kafka, topics: readonly string[]): Pr
   return { messages, stop: () => consumer.disconnect() };
 }
 
-/**
- * Polls `done` until it holds. The deadline only turns a hang into a failure that says what was
- * awaited (and `state()` where it stood); it never makes a test pass.
- */
-export async function waitUntil(what: string, done: () => boolean | Promise<boolean>, opts: { timeoutMs?: number; state?: () => unknown } = {}): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 45_000);
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`still waiting for ${what}${opts.state ? `: ${JSON.stringify(opts.state())}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Keeps the first message of each id, in arrival order: what a consumer dropping redeliveries sees. */
 export function firstOfEach<T>(items: readonly T[], idOf: (t: T) => string): T[] {
   const seen = new Set<string>();
@@ -270,75 +202,6 @@ export function firstOfEach<T>(items: readonly T[], idOf: (t: T) => string): T[]
     seen.add(id);
     return true;
   });
-}
-
-// ---------------------------------------------------------------- reading RabbitMQ
-
-export const AMQP_URL = process.env.MSCHED_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-export interface AmqpReceived {
-  readonly routingKey: string;
-  readonly body: Buffer;
-  readonly messageId: string;
-  readonly headers: Record<string, string>;
-}
-
-/** Fails fast, naming the fix, when RabbitMQ does not answer (as requireStack does for the rest). */
-export async function requireRabbitMQ(): Promise<void> {
-  try {
-    const conn = await amqp.connect(AMQP_URL, { timeout: 3000 });
-    await conn.close();
-  } catch (e) {
-    throw new Error(`RabbitMQ at ${new URL(AMQP_URL).host} does not answer (${(e as Error).message}): start it (service rabbitmq-server start, or rabbitmqctl start_app) or set MSCHED_TEST_AMQP_URL`);
-  }
-}
-
-/** Declares the exchange (as the publisher does) and durable queues bound to it, one per pattern. */
-export async function bindQueues(exchange: string, bindings: Record<string, string>): Promise<void> {
-  const conn = await amqp.connect(AMQP_URL);
-  try {
-    const ch = await conn.createChannel();
-    await ch.assertExchange(exchange, 'topic', { durable: true });
-    for (const [queue, pattern] of Object.entries(bindings)) {
-      await ch.assertQueue(queue, { durable: true });
-      await ch.bindQueue(queue, exchange, pattern);
-    }
-    await ch.close();
-  } finally {
-    await conn.close();
-  }
-}
-
-/**
- * Takes messages off a queue until `count` have been read, or until `done(messages)` holds when a
- * function is given. Fails (naming the queue) if that takes longer than `timeoutMs`.
- */
-export async function drainQueue(queue: string, count: number | ((got: readonly AmqpReceived[]) => boolean), timeoutMs = 45_000): Promise<AmqpReceived[]> {
-  const done = typeof count === 'number' ? (got: readonly AmqpReceived[]) => got.length >= count : count;
-  const deadline = Date.now() + timeoutMs;
-  const conn = await amqp.connect(AMQP_URL);
-  try {
-    const ch = await conn.createChannel();
-    const out: AmqpReceived[] = [];
-    while (!done(out)) {
-      const m = await ch.get(queue, { noAck: true });
-      if (!m) {
-        if (Date.now() > deadline) throw new Error(`queue ${queue}: only ${out.length} messages after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-        continue;
-      }
-      out.push({
-        routingKey: m.fields.routingKey,
-        body: m.content,
-        messageId: String(m.properties.messageId),
-        headers: Object.fromEntries(Object.entries(m.properties.headers ?? {}).map(([k, v]) => [k, String(v)])),
-      });
-    }
-    await ch.close();
-    return out;
-  } finally {
-    await conn.close();
-  }
 }
 
 /** Records what the publishers report, so a test can wait until a channel met the outage. */
@@ -352,26 +215,26 @@ export function recorder(): { events: PublisherEvent[]; observer: (e: PublisherE
   };
 }
 
-export async function queueDepth(queue: string): Promise<number> {
-  const conn = await amqp.connect(AMQP_URL);
-  try {
-    const ch = await conn.createChannel();
-    const q = await ch.checkQueue(queue);
-    await ch.close();
-    return q.messageCount;
-  } finally {
-    await conn.close();
-  }
-}
-
-export async function deleteAmqp(exchange: string, queues: readonly string[]): Promise<void> {
-  const conn = await amqp.connect(AMQP_URL);
-  try {
-    const ch = await conn.createChannel();
-    for (const q of queues) await ch.deleteQueue(q);
-    await ch.deleteExchange(exchange);
-    await ch.close();
-  } finally {
-    await conn.close();
-  }
+/**
+ * One suite's own Kafka topics (prefix `<run prefix><name>.`) and RabbitMQ exchange and queue, with
+ * both Airavata channels on; `extra` adds settings.
+ */
+export function publishersSuite(name: string, extra: Record<string, string> = {}) {
+  const prefix = `${testConfig().kafka.topicPrefix}${name}.`;
+  const exchange = `${prefix}status_exchange`;
+  const cfg = testConfig({
+    MSCHED_KAFKA_TOPIC_PREFIX: prefix,
+    MSCHED_PUBLISHERS: 'airavata-kafka,airavata-amqp',
+    MSCHED_PUBLISHERS_AMQP_URL: AMQP_URL,
+    MSCHED_PUBLISHERS_AMQP_EXCHANGE: exchange,
+    ...extra,
+  });
+  return {
+    prefix, exchange, cfg,
+    queue: `${prefix}all`,
+    events: topicName(prefix, 'events'),
+    messaging: topicName(prefix, 'airavataMessaging'),
+    kafka: createKafka(cfg.kafka),
+    logger: createLogger({ service: 'test', silent: process.env.MSCHED_TEST_LOGS !== '1' }),
+  };
 }

@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { createKafka, topicName } from '@msched/bus';
 import { eventsTailCommand, followEvents } from '@msched/publishers';
 import { requireStack, testConfig } from '../../helpers/stack';
-import { chainEnvelopes, createTopics, experimentIds, mpiChain, relay, waitUntil } from './support';
+import { chainEnvelopes, createTopics, experimentIds, mpiChain, relay } from './support';
+import { eventually } from '../../helpers/eventually';
 
 function lines(): { stream: Writable; lines: string[] } {
   const out: string[] = [];
@@ -41,7 +42,7 @@ describe('publishers: msched events tail over real Kafka (integration)', () => {
     const err = lines();
     const stop = new AbortController();
     const exit = eventsTailCommand(['--experiment', failed.experimentId, '--from-beginning'], { stdout: out.stream, stderr: err.stream, env, signal: stop.signal });
-    await waitUntil('the whole failed chain', () => out.lines.length >= failedEnvs.length, { state: () => out.lines });
+    await eventually('the whole failed chain', () => out.lines.length >= failedEnvs.length, { state: () => out.lines });
     stop.abort();
     assert.equal(await exit, 0);
     assert.equal(out.lines.length, failedEnvs.length);
@@ -59,7 +60,7 @@ describe('publishers: msched events tail over real Kafka (integration)', () => {
       const live = experimentIds('tail-live');
       const envs = chainEnvelopes(live, mpiChain('completed').slice(0, 2));
       await relay(kafka, events, envs);
-      await waitUntil('the live events', () => printed.length >= envs.length, { state: () => printed });
+      await eventually('the live events', () => printed.length >= envs.length, { state: () => printed });
       assert.deepEqual(printed.map((l) => JSON.parse(l)), envs);
     } finally {
       await follower.stop();

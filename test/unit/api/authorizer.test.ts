@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { AuthzToken } from '@msched/airavata-thrift';
-import { createAuthorizer, requireGateway, signToken, Unauthorized } from '@msched/api';
+import { signToken } from '@msched/access-token';
+import { createAuthorizer, requireGateway, Unauthorized } from '@msched/api';
 
 const tok = (accessToken: string, claimsMap?: Record<string, string>) => new AuthzToken({ accessToken, claimsMap });
 const refused = (failure: string, why: RegExp) => (e: unknown) => e instanceof Unauthorized && e.failure === failure && why.test(e.message);

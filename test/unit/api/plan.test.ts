@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { exampleExperiment, ExperimentModel, ProcessModel, DEFAULT_ID } from '@msched/airavata-thrift';
-import { IdSource, LaunchPolicy, payloadHash, planLaunch, LaunchAccepted } from '@msched/api';
+import { IdSource, LaunchPolicy, payloadHash, planLaunch } from '@msched/api';
+import type { LaunchAccepted } from '@msched/model';
 
 const policy: LaunchPolicy = {
   computeResources: new Set(['mesos-local']), queueRoles: { normal: 'mpi' },

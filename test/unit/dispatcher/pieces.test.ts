@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '@msched/config';
 import type { AgentLaunch, WaitingGang } from '@msched/gang';
-import type { GangSpec } from '@msched/model';
+import { CANCEL_REQUESTED_TYPE, type GangSpec } from '@msched/model';
 import {
-  actionForFrameworkError, buildGangTasks, CANCEL_REQUESTED_TYPE, frameworkRoles, frameworkSettings, InvalidMessageError, KillRetry,
+  actionForFrameworkError, buildGangTasks, frameworkRoles, frameworkSettings, InvalidMessageError, KillRetry,
   parseCancelRequest, parseGangReady, parseTaskSandboxes, queueSyncEvents, ReconcileTracker, taskIdOf,
 } from '@msched/dispatcher';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { JobOutcome } from '@msched/gang';
 import type { GangResult } from '@msched/mpi';
 import {
-  exitCodeFromMessage, jobEndedMessage, judgeUpdate, launcherOf, nextJobId, outcomeOfJob, refineOutcome, restoreLifecycle,
+  exitCodeFromMessage, jobEndedMessage, judgeUpdate, launcherOf, nextJobId, outcomeOfJob, refineOutcome, restoreGangFate,
 } from '@msched/dispatcher';
 import type { JobRow, TaskRow } from '@msched/dispatcher';
 
@@ -99,15 +99,15 @@ describe('dispatcher: small pure helpers', () => {
   });
 
   it('rebuilds the gang state machine from its rows so a new leader decides alike', () => {
-    const g = restoreLifecycle(job(), [task(0), task(1, { state: 'TASK_STARTING' })], { maxAttempts: 3, killRetrySeconds: 30 });
+    const g = restoreGangFate(job(), [task(0), task(1, { state: 'TASK_STARTING' })], { maxAttempts: 3, killRetrySeconds: 30 });
     assert.deepEqual(g.handle({ type: 'update', status: { task_id: { value: 'JOB_1.1' }, state: 'TASK_RUNNING', agent_id: { value: 'S1' } } }, 2000), [{ type: 'active' }]);
-    const ended = restoreLifecycle(job({ state: 'FAILED', reason: 'x', failureKind: 'application' }), [task(0), task(1, { state: 'TASK_FAILED' })], { maxAttempts: 3, killRetrySeconds: 30 });
+    const ended = restoreGangFate(job({ state: 'FAILED', reason: 'x', failureKind: 'application' }), [task(0), task(1, { state: 'TASK_FAILED' })], { maxAttempts: 3, killRetrySeconds: 30 });
     const d = ended.handle({ type: 'update', status: { task_id: { value: 'JOB_1.0' }, state: 'TASK_KILLED', agent_id: { value: 'S0' } } }, 2000);
     assert.deepEqual(d, [{ type: 'settled' }], 'the outcome was sealed before: the last task ending settles the gang');
   });
 
   it('without a wall time the gang has no limit', () => {
-    const g = restoreLifecycle(job({ gangSpec: { ...job().gangSpec!, wallTimeSeconds: 0 } }), [task(0), task(1)], { maxAttempts: 3, killRetrySeconds: 30 });
+    const g = restoreGangFate(job({ gangSpec: { ...job().gangSpec!, wallTimeSeconds: 0 } }), [task(0), task(1)], { maxAttempts: 3, killRetrySeconds: 30 });
     assert.deepEqual(g.handle({ type: 'tick' }, Date.UTC(2100, 0, 1)), []);
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { TaskUpdateStream, nextBackoff } from '@msched/mesos-local/dist/internals';
+import { Backoff } from '@msched/retry';
+import { TaskUpdateStream, updateRetryPolicy } from '@msched/mesos-local/dist/internals';
 import type { TaskState, TaskStatus } from '@msched/mesos-local';
 
 const update = (state: TaskState, uuid: string): TaskStatus => ({ task_id: { value: 't' }, state, uuid });
@@ -21,9 +22,9 @@ describe('mesos-local status update stream', () => {
   });
 
   it('backs off re-sends by doubling up to the ceiling', () => {
+    const b = new Backoff(updateRetryPolicy({ baseMs: 10_000, maxMs: 600_000 }));
     const seq: number[] = [];
-    let b: number | undefined;
-    for (let i = 0; i < 8; i++) seq.push((b = nextBackoff(b, 10_000, 600_000)));
+    for (let i = 0; i < 8; i++) seq.push(b.next());
     assert.deepEqual(seq, [10_000, 20_000, 40_000, 80_000, 160_000, 320_000, 600_000, 600_000]);
   });
 });

@@ -5,10 +5,10 @@ describe('mpi: daemon command tokenizer', () => {
   it('splits the command OpenMPI hands to its ssh agent (leading blank, quoted values, ; inside quotes)', () => {
     // As captured from mpirun.openmpi 4.1 with --noprefix: the arguments joined the way ssh joins them.
     const command = ' orted -mca ess "env" -mca ess_base_jobid "1076428800" -mca ess_base_vpid 1 -mca orte_node_regex "vm,agentA,agentB@0(3)" '
-      + '-mca orte_hnp_uri "1076428800.0;tcp://127.0.0.1:35027" --mca plm_rsh_agent "/sb/.msched/msched-relay" -mca pmix "^s1,s2,cray,isolated"';
+      + '-mca orte_hnp_uri "1076428800.0;tcp://127.0.0.1:35027" --mca plm_rsh_agent "/sb/.msched/msched-remote-shell" -mca pmix "^s1,s2,cray,isolated"';
     assert.deepEqual(tokenizeCommand(command), [
       'orted', '-mca', 'ess', 'env', '-mca', 'ess_base_jobid', '1076428800', '-mca', 'ess_base_vpid', '1', '-mca', 'orte_node_regex', 'vm,agentA,agentB@0(3)',
-      '-mca', 'orte_hnp_uri', '1076428800.0;tcp://127.0.0.1:35027', '--mca', 'plm_rsh_agent', '/sb/.msched/msched-relay', '-mca', 'pmix', '^s1,s2,cray,isolated',
+      '-mca', 'orte_hnp_uri', '1076428800.0;tcp://127.0.0.1:35027', '--mca', 'plm_rsh_agent', '/sb/.msched/msched-remote-shell', '-mca', 'pmix', '^s1,s2,cray,isolated',
     ]);
   });
 

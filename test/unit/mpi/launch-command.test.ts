@@ -6,7 +6,7 @@ const base: LaunchPlan = {
   launcherPath: '/usr/bin/mpirun.openmpi',
   hostfilePath: '/sb/msched-hostfile',
   ranks: 4,
-  relayPath: '/sb/.msched/msched-relay',
+  remoteShellPath: '/sb/.msched/msched-remote-shell',
   rankCommand: ['/usr/bin/node', '/opt/msched/rank-wrapper.js', '/opt/app/sim', '--in', '; rm -rf /'],
   interfaces: [],
   openmpiBtl: '',
@@ -27,7 +27,7 @@ describe('mpi: launcher command lines', () => {
     assert.equal(argv[0], '/usr/bin/mpirun.openmpi');
     assert.equal(after(argv, '--hostfile'), '/sb/msched-hostfile');
     assert.equal(after(argv, '-np'), '4');
-    assert.equal(after(argv, '--mca', 'plm_rsh_agent'), '/sb/.msched/msched-relay');
+    assert.equal(after(argv, '--mca', 'plm_rsh_agent'), '/sb/.msched/msched-remote-shell');
     assert.equal(after(argv, '--mca', 'plm_rsh_no_tree_spawn'), '1');
     assert.ok(argv.includes('--leave-session-attached') && argv.includes('--noprefix'));
     assert.equal(after(argv, '--bind-to'), 'none');
@@ -52,7 +52,7 @@ describe('mpi: launcher command lines', () => {
     assert.equal(after(argv, '-f'), '/sb/msched-hostfile');
     assert.equal(after(argv, '-n'), '4');
     assert.equal(after(argv, '-launcher'), 'ssh');
-    assert.equal(after(argv, '-launcher-exec'), '/sb/.msched/msched-relay');
+    assert.equal(after(argv, '-launcher-exec'), '/sb/.msched/msched-remote-shell');
     assert.ok(argv.includes('-genvnone'));
     assert.equal(after(argv, '-localhost'), '127.0.0.1');
     assert.equal(after(argv, '-iface'), 'lo');

@@ -5,7 +5,7 @@ import {
   TaskState, TaskStatusChangeEvent,
 } from '@msched/airavata-thrift';
 import { Envelope, makeEnvelope } from '@msched/bus';
-import { EXPERIMENT_STATES, JOB_STATES, PROCESS_STATES, TASK_STATES } from '@msched/lifecycle';
+import { EXPERIMENT_STATES, JOB_STATES, PROCESS_STATES, TASK_STATES } from '@msched/state-model';
 import { OUTPUTS_EVENT_TYPE, OutputsEvent, STATUS_EVENT_TYPE, StatusEvent } from '@msched/model';
 import {
   encodeJobMonitor, encodeMessagingEvent, encodeMonitoringData, EncodeError, messageIdFor, PublishedEvent,

@@ -25,7 +25,7 @@ export const apiCommands: CommandGroup = {
       if (!Number.isInteger(ttl) || ttl < 1) throw new UsageError(`--ttl ${values.ttl} is not a number of seconds`);
       const secret = ctx.config().api.authSecret;
       if (!secret) throw new UsageError('MSCHED_API_AUTH_SECRET is not set');
-      const { signToken } = await import('@msched/api');
+      const { signToken } = await import('@msched/access-token');
       ctx.out.write(`${signToken(secret, { gateway: values.gateway, ...(values.user ? { sub: values.user } : {}), exp: Math.floor(Date.now() / 1000) + ttl })}\n`);
     },
   }],

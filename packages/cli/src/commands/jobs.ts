@@ -1,7 +1,7 @@
 import type { JobHistoryEntry, JobOverview, JobTask } from '@msched/db';
-import { JOB_STATES } from '@msched/lifecycle';
+import { JOB_STATES } from '@msched/state-model';
 import { CommandFailed, CommandGroup, parseOptions, UsageError } from '../registry';
-import { json, renderFields, renderTable, when } from '../output/table';
+import { duration, json, renderFields, renderTable, when } from '../output/table';
 
 const list = {
   name: 'list',
@@ -33,8 +33,11 @@ const list = {
       { header: 'QUEUE', cell: (j) => j.queueName },
       { header: 'CPUS', cell: (j) => j.totalCpuCount },
       { header: 'TASKS', cell: (j) => j.taskCount },
+      { header: 'WAIT', cell: (j) => duration(j.waitSeconds) },
+      { header: 'RUN', cell: (j) => duration(j.runSeconds) },
       { header: 'UPDATED', cell: (j) => when(j.updatedAt) },
-      { header: 'REASON', cell: (j) => j.reason, max: 60 },
+      // A waiting gang's reason is the offer policy's (why it is not placed yet); otherwise the job's own.
+      { header: 'REASON', cell: (j) => j.waitReason ?? j.reason, max: 60 },
     ]));
   },
 } satisfies CommandGroup['commands'][number];
@@ -56,7 +59,9 @@ const show = {
     }
     const j = d.job;
     ctx.out.write(renderFields([
-      ['job', j.jobId], ['state', j.state], ['reason', j.reason], ['attempt', j.attempt], ['exit code', j.exitCode], ['failed rank', j.failedRank],
+      ['job', j.jobId], ['state', j.state], ['reason', j.reason],
+      ['waiting for', j.waitReason ? `${j.waitReason} (since ${when(j.waitReasonAt)})` : undefined],
+      ['waited', duration(j.waitSeconds)], ['ran', duration(j.runSeconds)], ['attempt', j.attempt], ['exit code', j.exitCode], ['failed rank', j.failedRank],
       ['experiment', `${j.experimentId} (${j.experimentState})`], ['experiment name', j.experimentName], ['gateway', j.gatewayId], ['user', j.userName],
       ['process', `${j.processId} (${j.processState})`], ['airavata task', j.taskId], ['compute resource', j.computeResourceId], ['queue', j.queueName],
       ['cpus', j.totalCpuCount], ['gang', j.gangSpec ? JSON.stringify(j.gangSpec) : 'not resolved yet'], ['framework', j.frameworkId],

@@ -31,6 +31,17 @@ export function when(d: Date | string | null | undefined): string | undefined {
   return new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** A duration as people read it: 45s, 3m05s, 2h04m, 3d02h. */
+export function duration(seconds: number | null | undefined): string | undefined {
+  if (seconds === null || seconds === undefined) return undefined;
+  const s = Math.max(0, Math.round(seconds));
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${two(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${two(Math.floor((s % 3600) / 60))}m`;
+  return `${Math.floor(s / 86400)}d${two(Math.floor((s % 86400) / 3600))}h`;
+}
+
 export function json(v: unknown): string {
   return `${JSON.stringify(v, null, 2)}\n`;
 }

@@ -22,6 +22,16 @@ export interface JobOverview {
   taskCount: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Why the offer policy holds the gang back (set while it waits, cleared at launch). */
+  waitReason: string | null;
+  waitReasonAt: Date | null;
+  queuedAt: Date | null;
+  launchedAt: Date | null;
+  settledAt: Date | null;
+  /** Seconds from queued to launched (to now while waiting); null before it is queued. */
+  waitSeconds: number | null;
+  /** Seconds from launched to settled (to now while running); null before launch. */
+  runSeconds: number | null;
 }
 
 /** The job_overview columns under their TypeScript names; the view must be aliased `o`. */
@@ -30,7 +40,9 @@ export const JOB_OVERVIEW_COLUMNS = `o.job_id AS "jobId", o.experiment_id AS "ex
   o.gateway_id AS "gatewayId", o.user_name AS "userName", o.experiment_name AS "experimentName",
   o.experiment_state AS "experimentState", o.process_state AS "processState", o.compute_resource_id AS "computeResourceId",
   o.queue_name AS "queueName", o.total_cpu_count AS "totalCpuCount", o.task_count AS "taskCount",
-  o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
+  o.created_at AS "createdAt", o.updated_at AS "updatedAt",
+  o.wait_reason AS "waitReason", o.wait_reason_at AS "waitReasonAt", o.queued_at AS "queuedAt", o.launched_at AS "launchedAt",
+  o.settled_at AS "settledAt", o.wait_seconds AS "waitSeconds", o.run_seconds AS "runSeconds"`;
 
 export interface ListJobsFilter {
   /** JobState name. */

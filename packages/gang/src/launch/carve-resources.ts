@@ -1,4 +1,4 @@
-import { numbersToRanges, SCALAR_EPSILON, type Offer, type Resource } from '@msched/mesos';
+import { numbersToRanges, SCALAR_EPSILON, type Offer, type Resource } from '@msched/mesos/protocol';
 import { ResourceCarveError } from '../errors';
 import type { Assignment } from '../placement/types';
 import { usableForRanks } from '../snapshot/offer-snapshot';

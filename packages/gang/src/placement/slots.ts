@@ -1,4 +1,4 @@
-import { SCALAR_EPSILON } from '@msched/mesos';
+import { SCALAR_EPSILON } from '@msched/mesos/protocol';
 import { diskPerRankOf, type GangRequest } from '../request/gang-request';
 import type { AgentResources } from '../snapshot/agent-resources';
 

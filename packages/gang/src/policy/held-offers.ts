@@ -1,4 +1,4 @@
-import type { Offer } from '@msched/mesos';
+import type { Offer } from '@msched/mesos/protocol';
 import { offerRole } from '../snapshot/offer-snapshot';
 
 interface Held {

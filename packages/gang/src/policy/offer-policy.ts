@@ -1,4 +1,4 @@
-import type { ClusterState } from '@msched/mesos';
+import type { ClusterState } from '@msched/mesos/protocol';
 import { carveTaskResources } from '../launch/carve-resources';
 import { fitsCluster } from '../placement/fits-cluster';
 import { placeOnAgents } from '../placement/place-gang';

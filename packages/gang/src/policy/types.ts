@@ -1,4 +1,4 @@
-import type { ClusterState, Offer, Resource } from '@msched/mesos';
+import type { ClusterState, Offer, Resource } from '@msched/mesos/protocol';
 import type { Assignment } from '../placement/types';
 import type { GangRequest } from '../request/gang-request';
 

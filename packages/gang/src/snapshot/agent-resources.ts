@@ -1,4 +1,4 @@
-import type { Range } from '@msched/mesos';
+import type { Range } from '@msched/mesos/protocol';
 
 /**
  * What one agent can give a gang, in the one shape placement works on: free resources from offers,

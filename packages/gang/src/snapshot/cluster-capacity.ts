@@ -1,4 +1,4 @@
-import type { ClusterState, ResourceAmounts } from '@msched/mesos';
+import type { ClusterState, ResourceAmounts } from '@msched/mesos/protocol';
 import type { AgentResources } from './agent-resources';
 import { countPorts, mergeRanges } from './ports';
 

@@ -1,4 +1,4 @@
-import type { Attribute, Offer, Range, Resource } from '@msched/mesos';
+import type { Attribute, Offer, Range, Resource } from '@msched/mesos/protocol';
 import type { AgentResources } from './agent-resources';
 import { countPorts, mergeRanges } from './ports';
 

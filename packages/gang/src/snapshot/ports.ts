@@ -1,4 +1,4 @@
-import type { Range } from '@msched/mesos';
+import type { Range } from '@msched/mesos/protocol';
 
 /** Sorts and merges overlapping or touching ranges. */
 export function mergeRanges(ranges: readonly Range[]): Range[] {

@@ -1,12 +1,17 @@
 import type { Logger } from '@msched/logging';
 import type { TaskStatus } from '../protocol/mesos-types';
 import { newStatusUuid } from '../protocol/status-uuid';
-import { nextBackoff } from './backoff';
+import { Backoff, type BackoffPolicy } from '@msched/retry';
 import { TaskUpdateStream } from './task-update-stream';
 
 export interface UpdateRetry { baseMs: number; maxMs: number }
 
-interface Entry { frameworkId: string; taskId: string; stream: TaskUpdateStream; timer?: NodeJS.Timeout; backoffMs?: number }
+/** Mesos' status update retry: base, 2·base, 4·base... up to max (10 s to 10 min by default), no jitter. */
+export function updateRetryPolicy(r: UpdateRetry): BackoffPolicy {
+  return { initialMs: Math.min(r.baseMs, r.maxMs), maxMs: r.maxMs, multiplier: 2, jitter: 0 };
+}
+
+interface Entry { frameworkId: string; taskId: string; stream: TaskUpdateStream; timer?: NodeJS.Timeout; backoff: Backoff }
 
 /**
  * The agent's status update manager: gives each update a uuid, keeps one stream per task, sends
@@ -27,7 +32,7 @@ export class StatusUpdateManager {
     const key = `${frameworkId}\u0000${status.task_id.value}`;
     let e = this.entries.get(key);
     if (!e) {
-      e = { frameworkId, taskId: status.task_id.value, stream: new TaskUpdateStream() };
+      e = { frameworkId, taskId: status.task_id.value, stream: new TaskUpdateStream(), backoff: new Backoff(updateRetryPolicy(this.retry)) };
       this.entries.set(key, e);
     }
     if (e.stream.push(withUuid)) this.sendHead(e, true);
@@ -80,12 +85,12 @@ export class StatusUpdateManager {
     const head = e.stream.head;
     if (!head) return;
     clearTimeout(e.timer);
-    if (resetBackoff) e.backoffMs = undefined;
+    if (resetBackoff) e.backoff.reset();
     this.send(e.frameworkId, head);
-    e.backoffMs = nextBackoff(e.backoffMs, this.retry.baseMs, this.retry.maxMs);
+    const delayMs = e.backoff.next();
     e.timer = setTimeout(() => {
-      this.logger.debug(`re-sending unacknowledged ${head.state} of task ${e.taskId} (backoff ${e.backoffMs} ms)`);
+      this.logger.debug(`re-sending unacknowledged ${head.state} of task ${e.taskId} (backoff ${delayMs} ms)`);
       this.sendHead(e, false);
-    }, e.backoffMs);
+    }, delayMs);
   }
 }

@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import type { Logger } from '@msched/logging';
-import { AGENT_LINK_HEADER, AgentCommand, AgentExecutorExited, AgentRegistration, AgentStatusUpdate } from '../protocol/agent-link';
+import type { AgentCommand, AgentExecutorExited, AgentRegistration, AgentStatusUpdate } from '../protocol/agent-link';
 import { events } from '../protocol/events';
 import { masterInfo } from '../protocol/master-info';
 import type { FrameworkInfo, MasterInfoJson, Offer, SchedulerEvent, TaskState, TaskStatus } from '../protocol/mesos-types';
 import type { SchedulerCall } from '../protocol/scheduler-calls';
 import { isTerminal, stateForFramework } from '../protocol/task-states';
 import { Bag, fromResources, subtract } from '../resources/bag';
-import { planAccept } from './accept-plan';
 import { frameworkTraits } from './framework-roles';
 import type { Leadership, LeadershipState } from './leadership';
 import { SoleLeadership } from './leadership';
-import { AgentStanding, reconcileAnswers } from './reconcile';
-import { RecordStream } from './record-stream';
+import type { RecordStream } from './http/record-stream';
+import { startSubscribedStream } from './http/event-streams';
+import { AgentBook } from './agent-book';
+import { FrameworkBook } from './framework-book';
 import { OfferBook, offerJson } from './offer-book';
 import type { AgentRecord, CompletedFramework, FrameworkRecord, GroupExecutorRecord, OfferRecord, TaskRecord } from './records';
+import { SchedulerCalls } from './scheduler-calls';
 import { TaskBook } from './task-book';
 import { MemoryRegistry, Registry, RegistryEntry } from './registry';
 import { UpdateFaults } from './update-faults';
@@ -41,6 +42,8 @@ export const DEFAULT_TIMING: MasterTiming = {
 };
 
 export interface MasterCoreOptions {
+  /** The clock (ms since the epoch) every record and timeout is stamped with; Date.now unless a test injects one. */
+  now?: () => number;
   id?: string;
   /** Advertised address: what goes into MasterInfo and 307 Locations. */
   hostname: string;
@@ -76,26 +79,27 @@ export class MasterCore {
   private stopped = false;
   private leader: MasterInfoJson | null = null;
   private electedAt?: number;
-  private readonly startedAt = Date.now();
+  private readonly now: () => number;
+  private readonly startedAt: number;
 
-  private readonly frameworks = new Map<string, FrameworkRecord>();
-  private readonly completedFrameworks = new Map<string, CompletedFramework>();
-  private readonly agents = new Map<string, AgentRecord>();
-  private readonly recoveringAgents = new Map<string, RegistryEntry>();
-  private readonly unreachableAgents = new Map<string, { hostname: string; since: number }>();
-  private readonly goneAgents = new Map<string, { hostname: string; since: number }>();
+  private readonly frameworks: FrameworkBook;
+  private readonly agents: AgentBook;
   private readonly offers: OfferBook;
-  private readonly tasks = new TaskBook();
+  private readonly tasks: TaskBook;
+  private readonly calls: SchedulerCalls;
 
   private allocationTimer?: NodeJS.Timeout;
   private reregisterTimer?: NodeJS.Timeout;
   private readonly pendingDeliveries = new Set<NodeJS.Timeout>();
-  private frameworkSeq = 0;
-  private agentSeq = 0;
   private registrySave: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: MasterCoreOptions) {
     this.id = opts.id ?? randomUUID();
+    this.now = opts.now ?? Date.now;
+    this.startedAt = this.now();
+    this.frameworks = new FrameworkBook(this.id);
+    this.agents = new AgentBook(this.id);
+    this.tasks = new TaskBook(this.now);
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
     this.faults = opts.faults ?? new UpdateFaults();
     this.logger = opts.logger;
@@ -104,11 +108,18 @@ export class MasterCore {
     this.info = masterInfo({ id: this.id, hostname: opts.hostname, ip: opts.ip, port: opts.port });
     this.offers = new OfferBook({
       idPrefix: this.id,
+      now: this.now,
       offerTimeoutMs: this.timing.offerTimeoutMs,
       logger: this.logger,
       agent: (id) => this.agents.get(id),
-      rescinded: (fwId, offerId) => this.sendTo(fwId, events.rescind(offerId)),
-      offered: (fwId, offers) => this.sendTo(fwId, events.offers(offers)),
+      rescinded: (fwId, offerId) => this.frameworks.send(fwId, events.rescind(offerId)),
+      offered: (fwId, offers) => this.frameworks.send(fwId, events.offers(offers)),
+    });
+    this.calls = new SchedulerCalls({
+      logger: this.logger, offers: this.offers, tasks: this.tasks, agents: this.agents, now: this.now,
+      send: (fw, event) => this.send(fw, event),
+      sendMasterUpdate: (fw, status) => this.sendMasterUpdate(fw, status),
+      removeFramework: (fw, reason) => this.removeFramework(fw, reason),
     });
   }
 
@@ -142,7 +153,7 @@ export class MasterCore {
     if (s.leading && !this.leading) {
       this.leading = true;
       this.recovering = true;
-      this.electedAt = Date.now();
+      this.electedAt = this.now();
       this.logger.info(`master ${this.id} elected leader`);
       try {
         await this.recoverRegistry();
@@ -161,31 +172,18 @@ export class MasterCore {
   }
 
   private async recoverRegistry(): Promise<void> {
-    for (const e of await this.registry.load()) {
-      if (e.state === 'admitted' && !this.agents.has(e.id)) this.recoveringAgents.set(e.id, e);
-      else if (e.state === 'unreachable') this.unreachableAgents.set(e.id, { hostname: e.hostname, since: Date.now() });
-      else if (e.state === 'gone') this.goneAgents.set(e.id, { hostname: e.hostname, since: Date.now() });
-    }
-    if (this.recoveringAgents.size) {
-      this.logger.info(`waiting up to ${this.timing.agentReregisterTimeoutMs} ms for ${this.recoveringAgents.size} agent(s) to re-register`);
+    const expected = this.agents.recover(await this.registry.load(), this.now());
+    if (expected) {
+      this.logger.info(`waiting up to ${this.timing.agentReregisterTimeoutMs} ms for ${expected} agent(s) to re-register`);
       this.reregisterTimer = setTimeout(() => {
-        for (const [id, e] of this.recoveringAgents) {
-          this.logger.warn(`agent ${id} (${e.hostname}) did not re-register in time: unreachable`);
-          this.unreachableAgents.set(id, { hostname: e.hostname, since: Date.now() });
-        }
-        this.recoveringAgents.clear();
+        for (const e of this.agents.expireRecovering(this.now())) this.logger.warn(`agent ${e.id} (${e.hostname}) did not re-register in time: unreachable`);
         this.saveRegistry();
       }, this.timing.agentReregisterTimeoutMs);
     }
   }
 
   private saveRegistry(): void {
-    const entries: RegistryEntry[] = [
-      ...[...this.agents.values()].map((a) => ({ id: a.id, hostname: a.hostname, state: 'admitted' as const })),
-      ...[...this.recoveringAgents.values()].map((e) => ({ ...e, state: 'admitted' as const })),
-      ...[...this.unreachableAgents].map(([id, u]) => ({ id, hostname: u.hostname, state: 'unreachable' as const })),
-      ...[...this.goneAgents].map(([id, g]) => ({ id, hostname: g.hostname, state: 'gone' as const })),
-    ];
+    const entries = this.agents.registryEntries();
     this.registrySave = this.registrySave.then(() => this.registry.save(entries)).catch((e) => {
       this.logger.warn(`could not save the registry: ${(e as Error).message}`);
     });
@@ -199,11 +197,11 @@ export class MasterCore {
     clearInterval(this.allocationTimer);
     clearTimeout(this.reregisterTimer);
     this.pendingDeliveries.forEach((t) => clearTimeout(t));
-    for (const f of this.frameworks.values()) {
+    for (const f of this.frameworks.all()) {
       clearTimeout(f.failoverTimer);
       f.stream?.cut();
     }
-    for (const a of this.agents.values()) {
+    for (const a of this.agents.all()) {
       clearTimeout(a.disconnectTimer);
       a.link?.cut();
     }
@@ -227,9 +225,7 @@ export class MasterCore {
   }
 
   /** SUBSCRIBE: always answers 200 with a stream; refusals are one ERROR event and the end of it. */
-  subscribe(call: Extract<SchedulerCall, { type: 'SUBSCRIBE' }>, res: ServerResponse): void {
-    const stream = new RecordStream(res, randomUUID());
-    stream.open({ 'Mesos-Stream-Id': stream.id });
+  subscribe(call: Extract<SchedulerCall, { type: 'SUBSCRIBE' }>, stream: RecordStream): void {
     const refuse = (message: string) => {
       this.logger.warn(`refusing SUBSCRIBE: ${message}`);
       stream.send(events.error(message));
@@ -238,9 +234,9 @@ export class MasterCore {
     const info = call.subscribe.frameworkInfo;
     const traits = frameworkTraits(info);
     if (!traits.ok) return refuse(traits.error);
-    if (call.frameworkId && this.completedFrameworks.has(call.frameworkId)) return refuse('Framework has been removed');
+    if (call.frameworkId && this.frameworks.isRemoved(call.frameworkId)) return refuse('Framework has been removed');
 
-    const now = Date.now();
+    const now = this.now();
     let fw = call.frameworkId ? this.frameworks.get(call.frameworkId) : undefined;
     if (fw) {
       const old = fw.stream;
@@ -257,7 +253,7 @@ export class MasterCore {
       fw.reregisteredTime = now;
       this.logger.info(`framework ${fw.id} (${info.name}) re-subscribed${old ? ': failed over from its previous connection' : ''}`);
     } else {
-      const id = call.frameworkId ?? `${this.id}-${String(this.frameworkSeq++).padStart(4, '0')}`;
+      const id = call.frameworkId ?? this.frameworks.nextId();
       fw = {
         id,
         info: { ...info, id: { value: id } },
@@ -267,7 +263,7 @@ export class MasterCore {
         state: 'connected',
         registeredTime: now,
       };
-      this.frameworks.set(id, fw);
+      this.frameworks.add(fw);
       this.logger.info(`framework ${id} (${info.name}) subscribed with roles ${fw.traits.roles.join(',')}`);
     }
     fw.state = 'connected';
@@ -277,17 +273,15 @@ export class MasterCore {
     stream.onClose(() => {
       if (record.stream === stream) this.frameworkDisconnected(record);
     });
-    stream.send(events.subscribed(fw.id, this.timing.heartbeatIntervalSeconds, this.info));
-    stream.send(events.heartbeat());
-    stream.repeat(this.timing.heartbeatIntervalSeconds * 1000, () => events.heartbeat());
-    for (const a of this.agents.values()) if (a.link && this.agentHasFramework(a.id, fw.id)) a.link.send({ type: 'UPDATE_FRAMEWORK', framework: fw.info } satisfies AgentCommand);
+    startSubscribedStream(stream, fw.id, this.timing.heartbeatIntervalSeconds, this.info);
+    for (const a of this.agents.all()) if (a.link && this.agentHasFramework(a.id, fw.id)) a.link.send({ type: 'UPDATE_FRAMEWORK', framework: fw.info } satisfies AgentCommand);
   }
 
   private frameworkDisconnected(fw: FrameworkRecord): void {
     if (this.stopped) return;
     fw.stream = null;
     fw.state = 'disconnected';
-    fw.unregisteredTime = Date.now();
+    fw.unregisteredTime = this.now();
     this.offers.discardOf(fw.id);
     const timeoutMs = Math.max(0, (fw.info.failover_timeout ?? 0) * 1000);
     this.logger.info(`framework ${fw.id} disconnected; failover timeout ${timeoutMs} ms`);
@@ -309,8 +303,7 @@ export class MasterCore {
     this.tasks.removeExecutorsOf(fw.id);
     for (const agentId of agentsWithTasks) this.agents.get(agentId)?.link?.send({ type: 'SHUTDOWN_FRAMEWORK', framework_id: fw.id } satisfies AgentCommand);
     this.offers.filters.clearFramework(fw.id);
-    this.frameworks.delete(fw.id);
-    this.completedFrameworks.set(fw.id, { id: fw.id, info: fw.info, removedAt: Date.now(), reason });
+    this.frameworks.retire(fw, reason, this.now());
     const stream = fw.stream;
     fw.stream = null;
     stream?.end();
@@ -326,159 +319,7 @@ export class MasterCore {
 
   /** Runs one validated call of a subscribed framework. */
   execute(fw: FrameworkRecord, call: Exclude<SchedulerCall, { type: 'SUBSCRIBE' }>): void {
-    switch (call.type) {
-      case 'TEARDOWN':
-        this.logger.info(`framework ${fw.id} tore itself down`);
-        return this.removeFramework(fw, 'TEARDOWN');
-      case 'ACCEPT':
-        return this.accept(fw, call);
-      case 'DECLINE':
-        for (const id of call.offerIds) {
-          const o = this.offers.get(id);
-          if (!o || o.frameworkId !== fw.id) {
-            this.logger.debug(`DECLINE of unknown offer ${id} by ${fw.id} ignored`);
-            continue;
-          }
-          this.offers.remove(o);
-          this.offers.filters.add(fw.id, o.agentId, o.resources, call.filters.refuse_seconds ?? 5, Date.now());
-        }
-        return;
-      case 'REVIVE': {
-        const roles = call.roles.length ? call.roles : fw.traits.roles;
-        roles.forEach((r) => fw.suppressedRoles.delete(r));
-        this.offers.filters.clearFramework(fw.id);
-        return;
-      }
-      case 'SUPPRESS': {
-        const roles = call.roles.length ? call.roles : fw.traits.roles;
-        roles.forEach((r) => fw.suppressedRoles.add(r));
-        return;
-      }
-      case 'KILL':
-        return this.kill(fw, call.taskId, call.agentId, call.killPolicy);
-      case 'SHUTDOWN':
-        return this.shutdownExecutor(fw, call.agentId, call.executorId);
-      case 'ACKNOWLEDGE':
-        return this.acknowledge(fw, call.agentId, call.taskId, call.uuid);
-      case 'RECONCILE':
-        return this.reconcile(fw, call.tasks);
-      case 'MESSAGE':
-        this.logger.info(`MESSAGE for executor ${call.executorId} of ${fw.id} dropped: command and default executors ignore framework messages`);
-        return;
-      case 'REQUEST':
-        return; // The allocator ignores resource requests, as Mesos' hierarchical allocator does.
-      case 'UNSUPPORTED':
-      case 'UNKNOWN':
-        return;
-    }
-  }
-
-  private accept(fw: FrameworkRecord, call: Extract<SchedulerCall, { type: 'ACCEPT' }>): void {
-    const plan = planAccept({
-      frameworkId: fw.id,
-      offerIds: call.offerIds,
-      operations: call.operations,
-      lookupOffer: (id) => this.offers.get(id),
-      taskIdInUse: (taskId) => this.tasks.has(fw.id, taskId),
-      executorInUse: (agentId, executorId) => !!this.tasks.executor(fw.id, agentId, executorId),
-    });
-    const now = Date.now();
-    if (plan.kind === 'invalid-offers') {
-      this.logger.warn(`ACCEPT by ${fw.id} with invalid offers: ${plan.error}`);
-      plan.validOfferIds.forEach((id) => {
-        const o = this.offers.get(id);
-        if (o) this.offers.remove(o);
-      });
-      for (const t of plan.tasks) {
-        this.sendMasterUpdate(fw, {
-          task_id: t.task_id, agent_id: t.agent_id, state: 'TASK_DROPPED', source: 'SOURCE_MASTER', reason: 'REASON_INVALID_OFFERS',
-          message: `Task launched with invalid offers: ${plan.error}`, timestamp: now / 1000,
-        });
-      }
-      return;
-    }
-    plan.offerIds.forEach((id) => this.offers.remove(this.offers.get(id)!));
-    if (plan.ignoredOperations.length) this.logger.warn(`ACCEPT by ${fw.id}: operations not supported by the local cluster were ignored: ${plan.ignoredOperations.join(', ')}`);
-    for (const r of plan.rejections) {
-      this.sendMasterUpdate(fw, {
-        task_id: r.task.task_id, agent_id: r.task.agent_id, state: 'TASK_ERROR', source: 'SOURCE_MASTER', reason: r.reason, message: r.message, timestamp: now / 1000,
-      });
-    }
-    const agent = this.agents.get(plan.agentId);
-    for (const launch of plan.launches) {
-      if (launch.kind === 'task') {
-        this.tasks.add(fw.id, plan.agentId, launch.task, launch.resources, launch.task.task_id.value);
-        agent?.link?.send({ type: 'RUN_TASK', framework: fw.info, task: launch.task } satisfies AgentCommand);
-      } else {
-        const executorId = launch.executor.executor_id.value;
-        const info = { ...launch.executor, framework_id: { value: fw.id } };
-        this.tasks.setExecutor({
-          frameworkId: fw.id, agentId: plan.agentId, executorId, info, resources: launch.executorResources, taskIds: launch.tasks.map((t) => t.task.task_id.value),
-        });
-        launch.tasks.forEach((t) => this.tasks.add(fw.id, plan.agentId, t.task, t.resources, executorId, executorId));
-        agent?.link?.send({ type: 'RUN_TASK_GROUP', framework: fw.info, executor: info, tasks: launch.tasks.map((t) => t.task) } satisfies AgentCommand);
-      }
-    }
-    this.offers.filters.add(fw.id, plan.agentId, plan.unused, call.filters.refuse_seconds ?? 5, now);
-  }
-
-  private kill(fw: FrameworkRecord, taskId: string, agentId: string | undefined, killPolicy: unknown): void {
-    const t = this.tasks.get(fw.id, taskId);
-    if (!t) {
-      // Mesos answers a KILL of an unknown task with an explicit reconciliation of it.
-      this.logger.info(`KILL of unknown task ${taskId} by ${fw.id}: reconciling it`);
-      return this.reconcile(fw, [{ taskId, agentId }]);
-    }
-    if (isTerminal(t.state)) return;
-    const link = this.agents.get(t.agentId)?.link;
-    if (!link) {
-      this.logger.warn(`cannot kill task ${taskId} of ${fw.id}: agent ${t.agentId} is not connected`);
-      return;
-    }
-    link.send({ type: 'KILL_TASK', framework_id: fw.id, task_id: taskId, ...(killPolicy ? { kill_policy: killPolicy as never } : {}) } satisfies AgentCommand);
-  }
-
-  private shutdownExecutor(fw: FrameworkRecord, agentId: string, executorId: string): void {
-    const group = this.tasks.executor(fw.id, agentId, executorId);
-    const taskId = group ? group.taskIds[0] : this.tasks.get(fw.id, executorId)?.agentId === agentId ? executorId : undefined;
-    if (taskId === undefined) {
-      this.logger.info(`SHUTDOWN of unknown executor ${executorId} on ${agentId} by ${fw.id} ignored`);
-      return;
-    }
-    // Killing one task of a group kills the group, so one KILL shuts the executor down.
-    this.kill(fw, taskId, agentId, undefined);
-  }
-
-  private acknowledge(fw: FrameworkRecord, agentId: string, taskId: string, uuid: string): void {
-    const agent = this.agents.get(agentId);
-    if (!agent?.link) {
-      this.logger.warn(`cannot forward acknowledgement of ${taskId} (${fw.id}): agent ${agentId} is not connected`);
-      return;
-    }
-    agent.link.send({ type: 'ACKNOWLEDGE', framework_id: fw.id, task_id: taskId, uuid } satisfies AgentCommand);
-    const t = this.tasks.get(fw.id, taskId);
-    if (t && t.statusUpdateUuid === uuid && t.statusUpdateState && isTerminal(t.statusUpdateState)) this.tasks.complete(t);
-  }
-
-  private reconcile(fw: FrameworkRecord, requested: ReadonlyArray<{ taskId: string; agentId?: string }>): void {
-    const answers = reconcileAnswers({
-      partitionAware: fw.traits.partitionAware,
-      knownTasks: this.tasks.ofFramework(fw.id).map((t) => ({
-        taskId: t.taskId, agentId: t.agentId, executorId: t.executorId, state: t.state, latest: t.statuses[t.statuses.length - 1],
-      })),
-      agentStanding: (id) => this.agentStanding(id),
-      anyAgentRecovering: this.recoveringAgents.size > 0,
-      now: Date.now(),
-    }, requested);
-    answers.forEach((s) => this.send(fw, events.update(s)));
-  }
-
-  private agentStanding(id: string): AgentStanding {
-    if (this.agents.has(id)) return 'registered';
-    if (this.recoveringAgents.has(id)) return 'recovering';
-    if (this.unreachableAgents.has(id)) return 'unreachable';
-    if (this.goneAgents.has(id)) return 'gone';
-    return 'unknown';
+    this.calls.execute(fw, call);
   }
 
   /** A master-made update: no uuid, not acknowledged; terminal ones end the task at once. */
@@ -496,17 +337,13 @@ export class MasterCore {
     fw.stream?.send(event);
   }
 
-  private sendTo(frameworkId: string, event: SchedulerEvent): void {
-    this.frameworks.get(frameworkId)?.stream?.send(event);
-  }
-
   // ------------------------------------------------------------------ offers and allocation
 
   private allocateOnce(): void {
     if (!this.isLeading()) return;
     this.offers.allocateOnce(
-      [...this.agents.values()].map((a) => ({ id: a.id, active: !!a.link, available: this.availableOn(a) })),
-      [...this.frameworks.values()].map((f) => ({ id: f.id, roles: f.traits.roles, suppressedRoles: f.suppressedRoles, active: f.state === 'connected' && !!f.stream })),
+      this.agents.all().map((a) => ({ id: a.id, active: !!a.link, available: this.availableOn(a) })),
+      this.frameworks.all().map((f) => ({ id: f.id, roles: f.traits.roles, suppressedRoles: f.suppressedRoles, active: f.state === 'connected' && !!f.stream })),
     );
   }
 
@@ -524,18 +361,16 @@ export class MasterCore {
   // ------------------------------------------------------------------ agents
 
   /** An agent (re-)registers and keeps `res` open as its command stream. */
-  registerAgent(reg: AgentRegistration, res: ServerResponse): void {
-    const stream = new RecordStream(res, randomUUID());
-    stream.open({ [AGENT_LINK_HEADER]: stream.id });
-    if (reg.agent_id && this.goneAgents.has(reg.agent_id)) {
+  registerAgent(reg: AgentRegistration, stream: RecordStream): void {
+    if (reg.agent_id && this.agents.isGone(reg.agent_id)) {
       stream.send({ type: 'SHUTDOWN', message: `Agent ${reg.agent_id} has been marked gone` } satisfies AgentCommand);
       stream.end();
       return;
     }
-    const now = Date.now();
+    const now = this.now();
     const total = fromResources(reg.resources).bag;
     let agent = reg.agent_id ? this.agents.get(reg.agent_id) : undefined;
-    const id = reg.agent_id ?? `${this.id}-S${this.agentSeq++}`;
+    const id = reg.agent_id ?? this.agents.nextId();
     if (agent) {
       clearTimeout(agent.disconnectTimer);
       agent.disconnectTimer = undefined;
@@ -547,8 +382,7 @@ export class MasterCore {
     } else {
       agent = { id, hostname: reg.hostname, workDir: reg.work_dir, total, totalJson: reg.resources, attributes: reg.attributes, link: null, registeredTime: now };
       if (reg.agent_id) agent.reregisteredTime = now;
-      this.agents.set(id, agent);
-      const wasKnown = this.recoveringAgents.delete(id) || this.unreachableAgents.delete(id);
+      const wasKnown = this.agents.admit(agent);
       this.logger.info(`agent ${id} (${reg.hostname}) ${reg.agent_id ? `re-registered${wasKnown ? '' : ' (unknown to this master)'}` : 'registered'}`);
       this.saveRegistry();
     }
@@ -566,7 +400,7 @@ export class MasterCore {
     for (const info of reg.frameworks) {
       const id = info.id?.value;
       if (!id || this.frameworks.has(id)) continue;
-      if (this.completedFrameworks.has(id)) {
+      if (this.frameworks.isRemoved(id)) {
         agent.link?.send({ type: 'SHUTDOWN_FRAMEWORK', framework_id: id } satisfies AgentCommand);
         continue;
       }
@@ -574,13 +408,13 @@ export class MasterCore {
       if (!traits.ok) continue;
       // Like Mesos, no failover timeout runs for a framework known only from agents: it is kept
       // until it re-subscribes or is torn down.
-      this.frameworks.set(id, { id, info, traits: traits.traits, suppressedRoles: new Set(), stream: null, state: 'recovered', registeredTime: Date.now() });
+      this.frameworks.add({ id, info, traits: traits.traits, suppressedRoles: new Set(), stream: null, state: 'recovered', registeredTime: this.now() });
       this.logger.info(`learnt framework ${id} (${info.name}) from agent ${agent.id}`);
     }
     const reported = new Set<string>();
     for (const r of reg.tasks) {
       reported.add(`${r.framework_id}/${r.task.task_id.value}`);
-      if (this.completedFrameworks.has(r.framework_id)) continue;
+      if (this.frameworks.isRemoved(r.framework_id)) continue;
       let t = this.tasks.get(r.framework_id, r.task.task_id.value);
       if (!t) {
         t = this.tasks.add(r.framework_id, agent.id, r.task, fromResources(r.task.resources).bag, r.executor_id, r.group_executor?.executor_id.value);
@@ -601,7 +435,7 @@ export class MasterCore {
       if (reported.has(`${t.frameworkId}/${t.taskId}`) || isTerminal(t.state)) continue;
       this.sendMasterUpdate(this.frameworks.get(t.frameworkId), {
         task_id: { value: t.taskId }, agent_id: { value: agent.id }, state: 'TASK_GONE', source: 'SOURCE_MASTER', reason: 'REASON_RECONCILIATION',
-        message: 'Task is unknown to the agent that re-registered', timestamp: Date.now() / 1000,
+        message: 'Task is unknown to the agent that re-registered', timestamp: this.now() / 1000,
       });
     }
   }
@@ -629,20 +463,15 @@ export class MasterCore {
   }
 
   private removeAgent(agentId: string, how: 'unreachable' | 'gone'): boolean {
-    const agent = this.agents.get(agentId);
+    const agent = this.agents.remove(agentId, how, this.now());
     if (!agent) {
-      if (how === 'gone' && this.unreachableAgents.has(agentId)) {
-        const u = this.unreachableAgents.get(agentId)!;
-        this.unreachableAgents.delete(agentId);
-        this.goneAgents.set(agentId, { hostname: u.hostname, since: Date.now() });
+      if (how === 'gone' && this.agents.unreachableToGone(agentId, this.now())) {
         this.saveRegistry();
         return true;
       }
       return false;
     }
     clearTimeout(agent.disconnectTimer);
-    this.agents.delete(agentId);
-    (how === 'gone' ? this.goneAgents : this.unreachableAgents).set(agentId, { hostname: agent.hostname, since: Date.now() });
     this.saveRegistry();
     this.offers.rescindOnAgent(agentId, `agent ${agentId} removed`);
     this.offers.filters.clearAgent(agentId);
@@ -655,10 +484,10 @@ export class MasterCore {
       // reports it) but no longer uses resources anywhere.
       this.sendMasterUpdate(this.frameworks.get(t.frameworkId), {
         task_id: { value: t.taskId }, agent_id: { value: agentId }, state, source: 'SOURCE_MASTER', reason,
-        message: `Agent ${agent.hostname} is ${how}`, timestamp: Date.now() / 1000,
+        message: `Agent ${agent.hostname} is ${how}`, timestamp: this.now() / 1000,
       });
     }
-    for (const fw of this.frameworks.values()) this.send(fw, events.failure(agentId));
+    for (const fw of this.frameworks.all()) this.send(fw, events.failure(agentId));
     if (agent.link) {
       const link = agent.link;
       agent.link = null;
@@ -673,7 +502,7 @@ export class MasterCore {
     const agent = this.agents.get(u.agent_id);
     if (!agent?.link) return { ok: false, message: `Agent ${u.agent_id} is not registered with this master` };
     const fw = this.frameworks.get(u.framework_id);
-    if (!fw && this.completedFrameworks.has(u.framework_id)) {
+    if (!fw && this.frameworks.isRemoved(u.framework_id)) {
       agent.link.send({ type: 'SHUTDOWN_FRAMEWORK', framework_id: u.framework_id } satisfies AgentCommand);
       return { ok: true };
     }
@@ -725,12 +554,12 @@ export class MasterCore {
       leader: this.leader,
       startedAt: this.startedAt,
       electedAt: this.electedAt,
-      frameworks: [...this.frameworks.values()],
-      completedFrameworks: [...this.completedFrameworks.values()],
-      agents: [...this.agents.values()].map((a) => ({ agent: a, used: this.tasks.usedOn(a.id), offered: this.offers.offeredOn(a.id) })),
-      unreachableAgents: [...this.unreachableAgents].map(([id, u]) => ({ id, ...u })),
-      goneAgents: [...this.goneAgents].map(([id, g]) => ({ id, ...g })),
-      recoveringAgents: [...this.recoveringAgents.values()],
+      frameworks: this.frameworks.all(),
+      completedFrameworks: this.frameworks.completed(),
+      agents: this.agents.all().map((a) => ({ agent: a, used: this.tasks.usedOn(a.id), offered: this.offers.offeredOn(a.id) })),
+      unreachableAgents: this.agents.unreachableList(),
+      goneAgents: this.agents.goneList(),
+      recoveringAgents: this.agents.recoveringList(),
       offers: this.offers.all().flatMap((o) => {
         const agent = this.agents.get(o.agentId);
         return agent ? [{ offer: o, json: offerJson(o, agent) }] : [];
@@ -738,13 +567,13 @@ export class MasterCore {
       tasks: this.tasks.all(),
       completedTasks: this.tasks.completedTasks(),
       executors: this.tasks.allExecutors(),
-      frameworkIdsInfo: (id: string): FrameworkInfo | undefined => this.frameworks.get(id)?.info ?? this.completedFrameworks.get(id)?.info,
+      frameworkIdsInfo: (id: string): FrameworkInfo | undefined => this.frameworks.infoOf(id),
     };
   }
 
   /** Work directories of registered agents: the only places the files API may read. */
   agentWorkDirs(): string[] {
-    return [...this.agents.values()].map((a) => a.workDir);
+    return this.agents.all().map((a) => a.workDir);
   }
 }
 

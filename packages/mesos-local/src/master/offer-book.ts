@@ -8,6 +8,8 @@ import type { AgentRecord, OfferRecord } from './records';
 export interface OfferBookDeps {
   idPrefix: string;
   offerTimeoutMs?: number;
+  /** The master's clock (ms since the epoch). */
+  now(): number;
   logger: Logger;
   agent(id: string): AgentRecord | undefined;
   /** Tells a framework its offer is gone (RESCIND). */
@@ -74,7 +76,7 @@ export class OfferBook {
     const result = allocate({
       agents,
       frameworks,
-      filteredUntil: (fwId, agentId, resources) => this.filters.filteredUntil(fwId, agentId, resources, Date.now()),
+      filteredUntil: (fwId, agentId, resources) => this.filters.filteredUntil(fwId, agentId, resources, this.deps.now()),
       cursor: this.cursor,
     });
     this.cursor = result.cursor;
@@ -82,7 +84,7 @@ export class OfferBook {
     for (const g of result.grants) {
       const agent = this.deps.agent(g.agentId);
       if (!agent) continue;
-      const o: OfferRecord = { id: `${this.deps.idPrefix}-O${this.seq++}`, frameworkId: g.frameworkId, agentId: g.agentId, role: g.role, resources: g.resources, createdAt: Date.now() };
+      const o: OfferRecord = { id: `${this.deps.idPrefix}-O${this.seq++}`, frameworkId: g.frameworkId, agentId: g.agentId, role: g.role, resources: g.resources, createdAt: this.deps.now() };
       this.offers.set(o.id, o);
       if (this.deps.offerTimeoutMs !== undefined) o.timeout = setTimeout(() => this.rescind(o.id, 'offer timeout'), this.deps.offerTimeoutMs);
       byFramework.set(g.frameworkId, [...(byFramework.get(g.frameworkId) ?? []), offerJson(o, agent)]);

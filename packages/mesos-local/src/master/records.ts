@@ -1,6 +1,6 @@
 import type { Attribute, ExecutorInfo, FrameworkInfo, Resource, TaskInfo, TaskState, TaskStatus } from '../protocol/mesos-types';
 import type { Bag } from '../resources/bag';
-import type { RecordStream } from './record-stream';
+import type { RecordStream } from './http/record-stream';
 import type { FrameworkTraits } from './framework-roles';
 
 /** The master's in-memory records. Plain data; the Master class owns every change to them. */

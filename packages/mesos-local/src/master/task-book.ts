@@ -11,6 +11,9 @@ const STATUSES_KEPT = 50;
  * bounded list of completed ones, and the executors of task groups. Knows what they use.
  */
 export class TaskBook {
+  /** `now`: the master's clock (ms since the epoch). */
+  constructor(private readonly now: () => number = Date.now) {}
+
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly completed: TaskRecord[] = [];
   private readonly executors = new Map<string, GroupExecutorRecord>();
@@ -41,7 +44,7 @@ export class TaskBook {
 
   add(frameworkId: string, agentId: string, info: TaskInfo, resources: Bag, executorId: string, groupExecutorId?: string): TaskRecord {
     const t: TaskRecord = {
-      frameworkId, agentId, executorId, groupExecutorId, info, resources, taskId: info.task_id.value, state: 'TASK_STAGING', statuses: [], changedAt: Date.now() / 1000,
+      frameworkId, agentId, executorId, groupExecutorId, info, resources, taskId: info.task_id.value, state: 'TASK_STAGING', statuses: [], changedAt: this.now() / 1000,
     };
     this.tasks.set(taskKey(frameworkId, t.taskId), t);
     return t;
@@ -49,7 +52,7 @@ export class TaskBook {
 
   /** Records a new state (and the status that brought it, once per uuid). */
   setState(t: TaskRecord, state: TaskState, status?: TaskStatus): void {
-    if (t.state !== state) t.changedAt = Date.now() / 1000;
+    if (t.state !== state) t.changedAt = this.now() / 1000;
     t.state = state;
     if (status && !(status.uuid && t.statuses.some((s) => s.uuid === status.uuid))) {
       t.statuses.push(status);

@@ -17,8 +17,8 @@ export interface DaemonHostOptions {
 }
 
 /**
- * The agent side of the relay: runs the MPI daemon commands relayed to this task, reports how each
- * ended, and stops one when its relay gives up. Daemons' output goes to the task's own stdout/stderr.
+ * The agent side of the remote shell: runs the MPI daemon commands sent to this task through the remote shell, reports how each
+ * ended, and stops one when its remote shell gives up. Daemons' output goes to the task's own stdout/stderr.
  */
 export class DaemonHost {
   private readonly seen = new Set<string>();
@@ -72,7 +72,7 @@ export class DaemonHost {
       return;
     }
     if (!isMpiDaemon(argv)) {
-      this.o.logger.error(`refused to run ${JSON.stringify(argv[0])}: only MPI daemons are started on a relay's request`);
+      this.o.logger.error(`refused to run ${JSON.stringify(argv[0])}: only MPI daemons are started on a remote shell's request`);
       await report({ code: null, signal: null, error: `refused: ${argv[0]} is not an MPI daemon` });
       return;
     }
@@ -80,7 +80,7 @@ export class DaemonHost {
     const started = startProcess(argv, { env: this.o.env, cwd: this.o.cwd, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
     const killWatch = watchExists(this.o.zk, `${path}/kill`, (exists) => {
       if (exists) {
-        this.o.logger.info(`the relay gave up on daemon ${name}: stopping it`);
+        this.o.logger.info(`the remote shell gave up on daemon ${name}: stopping it`);
         signalGroup(started.child, 'SIGTERM');
       }
     }, (e) => this.o.logger.warn(`watching ${name}/kill failed: ${e.message}`));

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkHosts, HostfileError, renderHostfile, type HostSlots } from '../hostfile';
-import { writeRelayExecutable } from '../io/relay-file';
+import { writeRemoteShellExecutable } from '../io/remote-shell-file';
 import { buildLaunchCommand, type LaunchCommand } from '../launch-command';
 import type { MemberRecord } from '../records';
 import type { TaskContext } from './context';
@@ -16,7 +16,7 @@ export interface PreparedLaunch extends LaunchCommand {
   readonly hosts: readonly HostSlots[];
 }
 
-/** Writes the hostfile and the relay into the sandbox and builds the mpirun/mpiexec command. */
+/** Writes the hostfile and the remote shell into the sandbox and builds the mpirun/mpiexec command. */
 export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]): PreparedLaunch {
   const { gang } = ctx;
   if (gang.flavour === 'none') throw new Error('an MPI launch needs an MPI flavour');
@@ -37,7 +37,7 @@ export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]
     launcherPath: gang.mpi.launcherPath,
     hostfilePath,
     ranks: gang.ranks,
-    relayPath: writeRelayExecutable(join(gang.sandbox, '.msched'), process.execPath, join(dist, 'relay.js')),
+    remoteShellPath: writeRemoteShellExecutable(join(gang.sandbox, '.msched'), process.execPath, join(dist, 'remote-shell.js')),
     // Same node and dist path on every agent (the runner location): see README.md.
     rankCommand: [process.execPath, join(dist, 'rank-wrapper.js'), ...gang.app.argv],
     interfaces: gang.mpi.interfaces,

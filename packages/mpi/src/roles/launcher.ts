@@ -22,7 +22,7 @@ async function missingNow(ctx: TaskContext, members: readonly MemberRecord[]): P
 
 /**
  * Task 0 of an MPI gang: waits for every task, writes the hostfile, runs mpirun/mpiexec with our
- * relay in place of ssh, keeps the gang's fate one while MPI runs, and publishes the job's verdict.
+ * remote shell in place of ssh, keeps the gang's fate one while MPI runs, and publishes the job's verdict.
  */
 export async function runLauncher(ctx: TaskContext): Promise<number> {
   const { gang, zk, logger, paths } = ctx;

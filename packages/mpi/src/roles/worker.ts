@@ -59,7 +59,7 @@ function awaitVerdict(ctx: TaskContext): Promise<Verdict> {
 }
 
 /**
- * Task 1..n-1 of an MPI gang: registers, runs the MPI daemons relayed to it, and shares the job's
+ * Task 1..n-1 of an MPI gang: registers, runs the MPI daemons sent to it through the remote shell, and shares the job's
  * fate: ends with the launcher's verdict, or ends everything it started when the gang breaks.
  */
 export async function runWorker(ctx: TaskContext): Promise<number> {

@@ -3,7 +3,7 @@ import {
   MessageLevel, MessageType, OutputDataObjectType, ProcessIdentifier, ProcessStatusChangeEvent, TaskIdentifier,
   TaskOutputChangeEvent, TaskStatusChangeEvent, toInt64,
 } from '@msched/airavata-thrift';
-import { stateValue } from '@msched/lifecycle';
+import { stateValue } from '@msched/state-model';
 import type { OutputsEvent, StatusEvent } from '@msched/model';
 import { EncodeError } from '../errors';
 import type { PublishedEvent } from './event';

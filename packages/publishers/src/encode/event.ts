@@ -1,5 +1,5 @@
 import type { Envelope } from '@msched/bus';
-import { STATES_OF, TASK_TYPES } from '@msched/lifecycle';
+import { STATES_OF, TASK_TYPES } from '@msched/state-model';
 import {
   OUTPUTS_EVENT_TYPE, OutputsEvent, STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEntity, StatusEvent,
 } from '@msched/model';

@@ -1,4 +1,4 @@
-import { JOB_MONITOR_STATUS, JobState } from '@msched/lifecycle';
+import { JOB_MONITOR_STATUS, JobState } from '@msched/state-model';
 import type { PublishedEvent } from './event';
 import { EXPERIMENT_HEADER, MESSAGE_ID_HEADER, OutboundMessage } from './outbound';
 

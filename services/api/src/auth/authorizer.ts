@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { AuthzToken } from '@msched/airavata-thrift';
 import { Unauthorized } from '../errors';
-import { TokenError, verifyToken } from './token';
+import { TokenError, verifyToken } from '@msched/access-token';
 
 export type AuthMode = 'none' | 'static' | 'hmac';
 

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { makeEnvelope } from '@msched/bus';
 import type { NewLaunch } from '@msched/db';
-import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
+import { LAUNCH_ACCEPTED_TYPE, LAUNCH_ACCEPTED_VERSION, STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, type LaunchAccepted, StatusEvent } from '@msched/model';
 import {
   canonicalJson, DEFAULT_ID, ExperimentModel, Plain, ProcessModel, toPlain,
 } from '@msched/airavata-thrift';
-import { LAUNCH_EVENT_TYPE, LAUNCH_EVENT_VERSION, LaunchAccepted } from '../events';
 import type { LaunchPolicy } from '../validation/policy';
 import { effectiveSchedule } from '../validation/schedule';
 import type { IdSource } from './ids';
@@ -108,7 +107,7 @@ export function planLaunch(e: ExperimentModel, policy: LaunchPolicy, ids: IdSour
     experimentId, processId, jobId, taskId, attempt: 1, gatewayId, userName: e.userName, computeResourceId, queueName, role,
     experiment: plain, process,
   };
-  const launchMessage = { topic: 'launch' as const, key: experimentId, envelope: makeEnvelope(LAUNCH_EVENT_TYPE, accepted, { version: LAUNCH_EVENT_VERSION, time: now }) };
+  const launchMessage = { topic: 'launch' as const, key: experimentId, envelope: makeEnvelope(LAUNCH_ACCEPTED_TYPE, accepted, { version: LAUNCH_ACCEPTED_VERSION, time: now }) };
 
   return {
     payloadHash: hash,

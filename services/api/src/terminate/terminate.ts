@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { enqueueOutbox, lockExperiment, withTransaction } from '@msched/db';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition } from '@msched/state-recorder';
 import { Principal, requireGateway } from '../auth/authorizer';
 import { InvalidRequest, NotFound } from '../errors';
-import { CANCEL_EVENT_TYPE, CANCEL_EVENT_VERSION, CancelRequested } from '../events';
+import { CANCEL_REQUESTED_TYPE, CANCEL_REQUESTED_VERSION, type CancelRequested } from '@msched/model';
 import { API_SOURCE } from '../launch/plan';
 import { decideTermination } from './decide';
 
@@ -36,7 +36,7 @@ export async function terminateExperiment(ds: DataSource, who: Principal, experi
       if (!r.applied && r.kind !== 'duplicate') throw new InvalidRequest(`experiment "${experimentId}" cannot be terminated now: ${r.reason}`);
     }
     const cancel: CancelRequested = { experimentId, processId: cur.processId, jobId: cur.jobId, gatewayId, reason };
-    await enqueueOutbox(tx, { topic: 'cancel', key: experimentId, type: CANCEL_EVENT_TYPE, version: CANCEL_EVENT_VERSION, payload: cancel });
+    await enqueueOutbox(tx, { topic: 'cancel', key: experimentId, type: CANCEL_REQUESTED_TYPE, version: CANCEL_REQUESTED_VERSION, payload: cancel });
     return { requested: true, state: 'CANCELING' };
   });
 }

@@ -3,7 +3,7 @@ import { forJob } from '@msched/logging';
 import { removeJobRendezvous } from '@msched/mpi';
 import { runningGangOf } from '../policy/gangs-from-rows';
 import { runGangTransaction, type GangInput, type GangTxResult, type GangTxSettings } from '../status/gang-transaction';
-import { isJobTerminal } from '../status/restore-lifecycle';
+import { isJobTerminal } from '../status/restore-fate';
 import { isTerminalState } from '../status/task-order';
 import { launchedJobs } from '../store/launched-jobs';
 import type { JobRow } from '../store/rows';

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { markProcessed, withTransaction } from '@msched/db';
+import { lockExperiment, markProcessed, withTransaction } from '@msched/db';
 import { forJob, type Logger } from '@msched/logging';
 import { endUnlaunchedJob } from '../status/end-unlaunched-job';
 import { findJob } from '../store/find-job';
 import { markCancelRequested } from '../store/mark-cancel-requested';
-import type { CancelRequest } from './messages';
+import type { CancelRequested } from '@msched/model';
 
 export const CANCEL_CONSUMER = 'dispatcher.cancel';
 
@@ -20,12 +20,12 @@ export interface CancelOutcome {
  * waiting for offers ends CANCELED at once, a launched one is left to the leader (it kills the
  * tasks and records CANCELED). A job whose gang has not arrived is canceled when it does.
  */
-export async function handleCancel(ds: DataSource, messageId: string, c: CancelRequest, logger: Logger): Promise<CancelOutcome> {
+export async function handleCancel(ds: DataSource, messageId: string, c: CancelRequested, logger: Logger): Promise<CancelOutcome> {
   const log = forJob(logger, { experimentId: c.experimentId, processId: c.processId, jobId: c.jobId });
   return withTransaction(ds, async (tx) => {
     if (!(await markProcessed(tx, CANCEL_CONSUMER, messageId))) return { canceled: [], marked: [] };
     // The experiment first, as every writer of its status locks it.
-    await tx.query('SELECT 1 FROM experiments WHERE id = $1 FOR UPDATE', [c.experimentId]);
+    await lockExperiment(tx, c.experimentId);
     const ids = await markCancelRequested(tx, c.processId, c.reason);
     const canceled: string[] = [];
     for (const id of ids) {

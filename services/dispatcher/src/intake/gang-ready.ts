@@ -1,14 +1,14 @@
 import type { DataSource } from 'typeorm';
-import { markProcessed, withTransaction } from '@msched/db';
+import { markProcessed, saveGangSpec, withTransaction } from '@msched/db';
 import type { Logger } from '@msched/logging';
 import { forJob } from '@msched/logging';
 import type { GangReady } from '@msched/model';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition } from '@msched/state-recorder';
 import { endUnlaunchedJob } from '../status/end-unlaunched-job';
-import { isJobTerminal } from '../status/restore-lifecycle';
+import { isJobTerminal } from '../status/restore-fate';
 import { SOURCE, subjectOf } from '../status/subject';
 import { lockJob } from '../store/lock-job';
-import { storeGangSpec } from '../store/store-gang-spec';
+import { markJobQueued } from '../store/mark-job-queued';
 
 export const GANG_READY_CONSUMER = 'dispatcher.gang-ready';
 
@@ -38,7 +38,8 @@ export async function handleGangReady(ds: DataSource, messageId: string, msg: Ga
       log.info(`gang ready for job ${job.id}, which is already ${job.launchedAt && !isJobTerminal(job.state) ? 'launched' : job.state}: nothing to do`);
       return 'ignored';
     }
-    await storeGangSpec(tx, job.id, { ...spec, jobId: job.id, attempt: job.attempt });
+    await saveGangSpec(tx, job.id, { ...spec, jobId: job.id, attempt: job.attempt });
+    await markJobQueued(tx, job.id);
     if (job.cancelRequestedAt) {
       await endUnlaunchedJob(tx, job.id, { state: 'CANCELED', reason: job.cancelReason ?? 'canceled before it could run' });
       log.info('gang ready for a job canceled meanwhile: CANCELED');

@@ -3,10 +3,10 @@ import type { DataSource } from 'typeorm';
 import { startEnvelopeConsumer, topicName, type Envelope } from '@msched/bus';
 import { markProcessed, withTransaction } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import { GANG_READY_TYPE } from '@msched/model';
+import { CANCEL_REQUESTED_TYPE, GANG_READY_TYPE } from '@msched/model';
 import { handleCancel } from './cancel';
 import { handleGangReady } from './gang-ready';
-import { CANCEL_REQUESTED_TYPE, InvalidMessageError, parseCancelRequest, parseGangReady } from './messages';
+import { InvalidMessageError, parseCancelRequest, parseGangReady } from './messages';
 
 export interface IntakeOptions {
   readonly kafka: Kafka;

@@ -1,21 +1,9 @@
-import type { GangReady, GangSpec } from '@msched/model';
+import type { CancelRequested, GangReady, GangSpec } from '@msched/model';
 
 /**
  * The messages the dispatcher consumes, checked at the boundary. A payload that fails the check can
  * never succeed, so the consumer records it as processed with its reason instead of retrying.
  */
-
-/** Envelope type of a cancel request (services/api/src/events.ts, CANCEL_EVENT_TYPE). */
-export const CANCEL_REQUESTED_TYPE = 'cancel.requested';
-
-/** Topic `cancel` (API → provisioner and dispatcher): stop whatever runs for this process. */
-export interface CancelRequest {
-  readonly experimentId: string;
-  readonly processId: string;
-  readonly jobId: string;
-  readonly gatewayId: string;
-  readonly reason: string;
-}
 
 export class InvalidMessageError extends Error {
   readonly retriable = false;
@@ -62,7 +50,7 @@ export function parseGangReady(payload: unknown): GangReady {
   return { spec: payload.spec as unknown as GangSpec, taskId: payload.taskId as string };
 }
 
-export function parseCancelRequest(payload: unknown): CancelRequest {
+export function parseCancelRequest(payload: unknown): CancelRequested {
   if (!isObject(payload)) throw new InvalidMessageError(['the cancel payload is not an object']);
   const problems: string[] = [];
   for (const k of ['experimentId', 'processId', 'jobId', 'gatewayId']) text(payload, k, 'cancel', problems);

@@ -1,6 +1,6 @@
 import type { Db } from '@msched/db';
 import type { JobEnded } from '@msched/model';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition } from '@msched/state-recorder';
 import { lockJob } from '../store/lock-job';
 import { setFailureKind } from '../store/set-failure-kind';
 import { recordSettled } from './record-settled';

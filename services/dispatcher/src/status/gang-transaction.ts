@@ -4,7 +4,7 @@ import type { GangDecision, GangEvent, JobOutcome, TaskRef } from '@msched/gang'
 import type { TaskStatus } from '@msched/mesos';
 import type { JobEnded } from '@msched/model';
 import type { GangResult } from '@msched/mpi';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition } from '@msched/state-recorder';
 import type { NextAttempt } from '../store/insert-next-attempt';
 import { jobTasks } from '../store/job-tasks';
 import { lockJob } from '../store/lock-job';
@@ -16,7 +16,7 @@ import { exitCodeFromMessage } from './exit-code';
 import { queueNextAttempt } from './queue-next-attempt';
 import { recordSettled } from './record-settled';
 import { refineOutcome, type RecordedOutcome } from './refine-outcome';
-import { isJobTerminal, restoreLifecycle, type LifecycleSettings } from './restore-lifecycle';
+import { isJobTerminal, restoreGangFate, type GangFateSettings } from './restore-fate';
 import { SOURCE, subjectOf } from './subject';
 import { judgeUpdate, type UpdateVerdict } from './task-order';
 
@@ -47,7 +47,7 @@ export interface GangTxResult {
   readonly ended?: JobEnded;
 }
 
-export interface GangTxSettings extends LifecycleSettings {
+export interface GangTxSettings extends GangFateSettings {
   readonly now?: () => number;
 }
 
@@ -82,7 +82,7 @@ export async function runGangTransaction(ds: DataSource, jobId: string, input: G
     else if (input.type === 'launchFailed') tasks = await recordNotLaunched(tx, job, locked, input.agentId, input.reason);
     if (job.settledAt || !job.launchedAt || tasks.length === 0) return { job, verdict, kills: [], active: false };
 
-    const lifecycle = restoreLifecycle(job, tasks, s);
+    const lifecycle = restoreGangFate(job, tasks, s);
     const events: GangEvent[] = [];
     if (job.cancelRequestedAt && !isJobTerminal(job.state)) events.push({ type: 'cancel', reason: job.cancelReason ?? undefined });
     if (input.type === 'update' && verdict?.kind === 'record') events.push({ type: 'update', status: input.status });
@@ -133,7 +133,7 @@ async function recordNotLaunched(tx: Db, job: JobRow, tasks: readonly TaskRow[],
 
 async function applyDecisions(
   tx: Db, job: JobRow, tasks: readonly TaskRow[], decisions: readonly GangDecision[], result: GangResult | undefined,
-  s: LifecycleSettings, verdict: UpdateVerdict | undefined,
+  s: GangFateSettings, verdict: UpdateVerdict | undefined,
 ): Promise<GangTxResult> {
   const subject = subjectOf(job);
   const kills: TaskRef[] = [];

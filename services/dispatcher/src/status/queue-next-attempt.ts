@@ -1,6 +1,6 @@
 import { appendStatus, enqueueOutbox, type Db } from '@msched/db';
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, type StatusEvent } from '@msched/model';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition } from '@msched/state-recorder';
 import { insertNextAttempt, type NextAttempt } from '../store/insert-next-attempt';
 import type { JobRow } from '../store/rows';
 import { nextJobId } from './next-job-id';

@@ -1,4 +1,4 @@
-import type { Subject } from '@msched/transitions';
+import type { Subject } from '@msched/state-recorder';
 import type { JobRow } from '../store/rows';
 
 /** The ids every status event about this job carries. */

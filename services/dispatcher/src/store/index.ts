@@ -4,7 +4,7 @@ export * from './lock-job';
 export * from './find-job';
 export * from './job-tasks';
 export * from './job-of-task';
-export * from './store-gang-spec';
+export * from './mark-job-queued';
 export * from './mark-cancel-requested';
 export * from './waiting-jobs';
 export * from './launched-jobs';

@@ -1,4 +1,4 @@
-import { Db, queryOne } from '@msched/db';
+import { Db, lockExperiment, queryOne } from '@msched/db';
 import { JOB_COLUMNS, type JobRow } from './rows';
 
 /**
@@ -10,6 +10,6 @@ import { JOB_COLUMNS, type JobRow } from './rows';
 export async function lockJob(tx: Db, jobId: string): Promise<JobRow | undefined> {
   const head = await queryOne<{ experimentId: string }>(tx, 'SELECT experiment_id AS "experimentId" FROM jobs WHERE id = $1', [jobId]);
   if (!head) return undefined;
-  await tx.query('SELECT 1 FROM experiments WHERE id = $1 FOR UPDATE', [head.experimentId]);
+  await lockExperiment(tx, head.experimentId);
   return queryOne<JobRow>(tx, `SELECT ${JOB_COLUMNS} FROM jobs j JOIN experiments e ON e.id = j.experiment_id WHERE j.id = $1 FOR UPDATE OF j`, [jobId]);
 }

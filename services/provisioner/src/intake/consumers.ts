@@ -3,10 +3,11 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { Envelope, startEnvelopeConsumer, topicName } from '@msched/bus';
 import { markProcessed, withTransaction } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import { JOB_ENDED_TYPE, JobEnded } from '@msched/model';
+import { JOB_ENDED_TYPE, JobEnded, LAUNCH_ACCEPTED_TYPE, STAGE_WORK_TYPE } from '@msched/model';
 import { parseLaunch } from '../messages/launch';
-import { parseStageWork, STAGE_WORK_TYPE } from '../messages/stage-work';
-import { queueStage, StageRunner } from '../pipeline/stage-runner';
+import { parseStageWork } from '../messages/stage-work';
+import { queueStage } from '@msched/stage-runs';
+import { StageRunner } from '../pipeline/stage-runner';
 
 export interface IntakeOptions {
   ds: DataSource;
@@ -52,7 +53,7 @@ function startLaunchConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Prom
   return startEnvelopeConsumer({
     kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.launch`, topics: [t('launch')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
     handle: async (env: Envelope) => {
-      if (env.type !== 'launch.accepted') return;
+      if (env.type !== LAUNCH_ACCEPTED_TYPE) return;
       const l = parseLaunch(env.payload);
       await withTransaction(o.ds, async (tx) => {
         if (!(await markProcessed(tx, LAUNCH_CONSUMER, env.id))) return;

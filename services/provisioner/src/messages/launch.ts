@@ -1,7 +1,11 @@
+import type { LaunchAccepted } from '@msched/model';
+
 /**
- * The launch message as the provisioner reads it (topic `launch`, type `launch.accepted`, written by
- * the API; docs/api.md). Checked once here, at the edge; the stages get typed values.
+ * The launch message as the provisioner reads it (LaunchAccepted in @msched/model, written by the
+ * API; docs/api.md). Checked once here, at the edge; the stages get typed values. Field names are
+ * keys of LaunchAccepted, so renaming one there fails to compile here.
  */
+type LaunchKey = keyof LaunchAccepted;
 export interface SchedulingView {
   totalCPUCount?: number;
   nodeCount?: number;
@@ -28,14 +32,8 @@ export interface OutputView {
   type?: number;
 }
 
-export interface LaunchWork {
-  experimentId: string;
-  processId: string;
-  jobId: string;
-  taskId: string;
-  attempt: number;
-  gatewayId: string;
-  userName: string;
+/** The launch's ids as the API sent them, plus what the stages read from its models. */
+export interface LaunchWork extends Pick<LaunchAccepted, 'experimentId' | 'processId' | 'jobId' | 'taskId' | 'attempt' | 'gatewayId' | 'userName'> {
   applicationInterfaceId?: string;
   applicationDeploymentId?: string;
   experimentDataDir?: string;
@@ -69,7 +67,8 @@ function list(v: unknown, what: string): Array<Record<string, unknown>> {
 }
 
 export function parseLaunch(payload: unknown): LaunchWork {
-  const p = obj(payload);
+  const p = obj(payload) as Partial<Record<LaunchKey, unknown>>;
+  const need = (k: LaunchKey): string => str(p, k, true);
   const experiment = obj(p.experiment);
   const proc = obj(p.process);
   const sched = obj(proc.processResourceSchedule ?? obj(experiment.userConfigurationData).computationalResourceScheduling);
@@ -85,8 +84,8 @@ export function parseLaunch(payload: unknown): LaunchWork {
   const num = (k: string) => (typeof sched[k] === 'number' ? (sched[k] as number) : undefined);
   const attempt = typeof p.attempt === 'number' ? p.attempt : 1;
   return {
-    experimentId: str(p, 'experimentId', true), processId: str(p, 'processId', true), jobId: str(p, 'jobId', true),
-    taskId: str(p, 'taskId', true), attempt, gatewayId: str(p, 'gatewayId', true), userName: str(p, 'userName') ?? 'unknown',
+    experimentId: need('experimentId'), processId: need('processId'), jobId: need('jobId'),
+    taskId: need('taskId'), attempt, gatewayId: need('gatewayId'), userName: str(p, 'userName' satisfies LaunchKey) ?? 'unknown',
     applicationInterfaceId: str(proc, 'applicationInterfaceId') ?? str(experiment, 'executionId'),
     applicationDeploymentId: str(proc, 'applicationDeploymentId'),
     experimentDataDir: str(proc, 'experimentDataDir') ?? str(obj(experiment.userConfigurationData), 'experimentDataDir'),

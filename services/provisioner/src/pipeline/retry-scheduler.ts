@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { withTransaction } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import { queueStage } from './stage-runner';
-import { markQueued, takeDueRetries } from './stage-store';
+import { markQueued, queueStage, takeDueRetries } from '@msched/stage-runs';
 
 /**
  * Delayed redelivery: re-queues (through the outbox) the stage runs whose retry time has come.

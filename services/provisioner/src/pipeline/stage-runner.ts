@@ -1,14 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { enqueueOutbox, queryOne, withTransaction } from '@msched/db';
+import { enqueueOutbox, processState, withTransaction } from '@msched/db';
 import { forJob, Logger } from '@msched/logging';
 import { backoffDelay, BackoffPolicy } from '@msched/retry';
 import type { Metrics } from '@msched/observability';
-import { recordTransition, Subject } from '@msched/transitions';
-import { nextStage, StageName, StageWork, STAGE_WORK_TYPE } from '../messages/stage-work';
-import { DEAD_LETTER_TYPE, DeadLetter } from './dead-letter';
+import { recordTransition } from '@msched/state-recorder';
+import { DEAD_LETTER_TYPE, DeadLetter, nextStage, StageName, StageWork } from '@msched/model';
 import type { Stage } from './stage';
 import { isPermanent } from './stage-error';
-import { claimStageRun, completeStageRun, endStageRun, scheduleRetry } from './stage-store';
+import { claimStageRun, completeStageRun, endStageRun, PROVISIONER_SOURCE, queueStage, scheduleRetry, subjectOf } from '@msched/stage-runs';
 
 export interface RunnerOptions {
   ds: DataSource;
@@ -20,18 +19,9 @@ export interface RunnerOptions {
   metrics?: Metrics;
 }
 
-export const SOURCE = 'provisioner' as const;
+const SOURCE = PROVISIONER_SOURCE;
 
 const PRE_DISPATCH = new Set<StageName>(['resolve', 'capacity', 'stage-inputs', 'handoff']);
-
-export function subjectOf(w: StageWork): Subject {
-  return { gatewayId: w.gatewayId, experimentId: w.experimentId, processId: w.processId, taskId: w.taskId, jobId: w.jobId };
-}
-
-/** Queues a stage through the outbox (key = experimentId keeps one experiment's work in order). */
-export async function queueStage(tx: Parameters<typeof enqueueOutbox>[0], w: StageWork): Promise<void> {
-  await enqueueOutbox(tx, { topic: 'provision', key: w.experimentId, type: STAGE_WORK_TYPE, payload: w });
-}
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -91,8 +81,8 @@ export class StageRunner {
   /** A terminate that arrives before the gang was handed off ends the pipeline here. */
   private async cancelIfRequested(w: StageWork): Promise<boolean> {
     return withTransaction(this.o.ds, async (tx) => {
-      const row = await queryOne<{ state: string }>(tx, 'SELECT state FROM processes WHERE id = $1', [w.processId]);
-      if (row?.state !== 'CANCELLING' && row?.state !== 'CANCELED') return false;
+      const state = await processState(tx, w.processId);
+      if (state !== 'CANCELLING' && state !== 'CANCELED') return false;
       await endStageRun(tx, w.jobId, w.stage, 'failed', 'terminated before the gang was handed to the dispatcher');
       const reason = 'terminated before the gang started';
       await recordTransition(tx, { entity: 'job', id: w.jobId, to: 'CANCELED', reason, source: SOURCE, subject: subjectOf(w) });

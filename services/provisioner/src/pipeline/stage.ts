@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Db } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import type { StageName, StageWork } from '../messages/stage-work';
+import type { StageName, StageWork } from '@msched/model';
 
 /**
  * One provisioning step. `run` does the slow effect outside any transaction and must be safe to

@@ -1,8 +1,8 @@
-import { queryOne } from '@msched/db';
-import { recordTransition } from '@msched/transitions';
+import { jobState } from '@msched/db';
+import { recordTransition } from '@msched/state-recorder';
 import type { CapacityProvider } from '../capacity/provider';
 import type { Stage } from '../pipeline/stage';
-import { SOURCE, subjectOf } from '../pipeline/stage-runner';
+import { PROVISIONER_SOURCE as SOURCE, subjectOf } from '@msched/stage-runs';
 
 const PROCESS_END: Record<string, string> = { COMPLETE: 'COMPLETED', FAILED: 'FAILED', CANCELED: 'CANCELED' };
 
@@ -26,7 +26,7 @@ export function cleanupStage(deps: CleanupDeps): Stage<void> {
       await deps.removeRendezvous(ctx.work.jobId);
     },
     commit: async (tx, ctx) => {
-      const job = await queryOne<{ state: string; reason: string | null }>(tx, 'SELECT state, reason FROM jobs WHERE id = $1', [ctx.work.jobId]);
+      const job = await jobState(tx, ctx.work.jobId);
       const to = PROCESS_END[job?.state ?? ''] ?? 'FAILED';
       const reason = to === 'COMPLETED' ? undefined : job?.reason ?? `job ended ${job?.state ?? 'in an unknown state'}`;
       await recordTransition(tx, { entity: 'process', id: ctx.work.processId, to, reason, source: SOURCE, subject: subjectOf(ctx.work) });

@@ -1,5 +1,5 @@
 import { resolve as resolvePath, join, normalize, isAbsolute } from 'node:path';
-import { enqueueOutbox } from '@msched/db';
+import { enqueueOutbox, saveJobOutputs } from '@msched/db';
 import type { ClusterState, SandboxLookup } from '@msched/mesos';
 import { CollectedOutput, EndedTask, OUTPUTS_EVENT_TYPE, OutputsEvent } from '@msched/model';
 import type { Stage } from '../pipeline/stage';
@@ -106,8 +106,7 @@ export function collectOutputsStage(deps: CollectDeps): Stage<Collected> {
     },
     commit: async (tx, ctx, c) => {
       await setTaskSandboxes(tx, c.foundSandboxes);
-      await tx.query('UPDATE jobs SET working_dir = $2, std_out = coalesce($3, std_out), std_err = coalesce($4, std_err), updated_at = now() WHERE id = $1',
-        [ctx.work.jobId, c.dataDir, c.stdout ?? null, c.stderr ?? null]);
+      await saveJobOutputs(tx, ctx.work.jobId, { workingDir: c.dataDir, stdout: c.stdout, stderr: c.stderr });
       const event: OutputsEvent = {
         gatewayId: ctx.work.gatewayId, experimentId: ctx.work.experimentId, processId: ctx.work.processId, taskId: ctx.work.taskId,
         outputs: c.outputs, time: new Date().toISOString(),

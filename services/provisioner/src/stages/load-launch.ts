@@ -1,16 +1,14 @@
-import { Db, queryOne } from '@msched/db';
+import { Db, gangSpecOf, launchModels } from '@msched/db';
 import type { GangSpec } from '@msched/model';
 import { LaunchWork, parseLaunch } from '../messages/launch';
-import type { StageWork } from '../messages/stage-work';
+import type { StageWork } from '@msched/model';
 
 /**
  * The launch as the API stored it (experiments.model, processes.model), so every stage works from
  * the durable record rather than from a message that may be gone.
  */
 export async function loadLaunch(db: Db, w: StageWork): Promise<LaunchWork> {
-  const row = await queryOne<{ experiment: unknown; process: unknown; attempt: number; userName: string }>(db, `
-    SELECT e.model AS experiment, p.model AS process, j.attempt, e.user_name AS "userName"
-    FROM jobs j JOIN processes p ON p.id = j.process_id JOIN experiments e ON e.id = j.experiment_id WHERE j.id = $1`, [w.jobId]);
+  const row = await launchModels(db, w.jobId);
   if (!row) throw new Error(`job ${w.jobId} is not in the job database`);
   return parseLaunch({
     experimentId: w.experimentId, processId: w.processId, jobId: w.jobId, taskId: w.taskId, attempt: row.attempt,
@@ -19,11 +17,7 @@ export async function loadLaunch(db: Db, w: StageWork): Promise<LaunchWork> {
 }
 
 export async function loadGangSpec(db: Db, jobId: string): Promise<GangSpec> {
-  const row = await queryOne<{ spec: GangSpec | null }>(db, 'SELECT gang_spec AS spec FROM jobs WHERE id = $1', [jobId]);
-  if (!row?.spec) throw new Error(`job ${jobId} has no gang spec yet (resolve has not run)`);
-  return row.spec;
-}
-
-export async function saveGangSpec(db: Db, jobId: string, spec: GangSpec): Promise<void> {
-  await db.query('UPDATE jobs SET gang_spec = $2, updated_at = now() WHERE id = $1', [jobId, JSON.stringify(spec)]);
+  const spec = await gangSpecOf(db, jobId);
+  if (!spec) throw new Error(`job ${jobId} has no gang spec yet (resolve has not run)`);
+  return spec;
 }

@@ -1,4 +1,4 @@
-import { SCALAR_EPSILON } from '@msched/mesos';
+import { SCALAR_EPSILON } from '@msched/mesos/protocol';
 import { agentLabel } from '../../snapshot/agent-resources';
 import { basisWord, num, plural } from '../format';
 import type { AgentFilter } from './agent-filter';

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AGENT_REGISTER_PATH, AGENT_UPDATE_PATH, AgentPost, AgentRegistration } from '../../protocol/agent-link';
 import { isObject } from '../../protocol/json-shape';
 import type { MasterCore } from '../master';
+import { openAgentCommandStream } from './event-streams';
 import { redirectUnlessLeading } from './leader-gate';
 import { BodyTooLarge, methodNotAllowed, readBody, text } from './respond';
 
@@ -35,7 +36,7 @@ export async function handleAgentRegister(core: MasterCore, req: IncomingMessage
   if (!body) return;
   const problem = registrationProblem(body);
   if (problem) return text(res, 400, `Invalid agent registration: ${problem}`);
-  core.registerAgent(body as unknown as AgentRegistration, res);
+  core.registerAgent(body as unknown as AgentRegistration, openAgentCommandStream(res));
 }
 
 export async function handleAgentPost(core: MasterCore, req: IncomingMessage, res: ServerResponse): Promise<void> {

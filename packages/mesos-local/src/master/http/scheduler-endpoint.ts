@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { acceptsMediaType } from '../../protocol/media-types';
 import { parseSchedulerCall } from '../../protocol/scheduler-calls';
 import type { MasterCore } from '../master';
+import { openSchedulerStream } from './event-streams';
 import { redirectUnlessLeading } from './leader-gate';
 import { BodyTooLarge, methodNotAllowed, readBody, text } from './respond';
 
@@ -42,7 +43,7 @@ export async function handleSchedulerCall(core: MasterCore, req: IncomingMessage
         : `Expecting 'Accept' to allow '${PROTOBUF_TYPE}' or '${JSON_TYPE}'`);
     }
     if (streamId !== undefined) return text(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
-    core.subscribe(call, res);
+    core.subscribe(call, openSchedulerStream(res));
     return;
   }
 

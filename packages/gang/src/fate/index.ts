@@ -1,0 +1,3 @@
+export * from './types';
+export * from './failure-classifier';
+export * from './gang-fate';

@@ -1,3 +1,0 @@
-export * from './types';
-export * from './failure-classifier';
-export * from './gang-lifecycle';

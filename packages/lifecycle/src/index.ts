@@ -1,3 +1,0 @@
-export * from './states';
-export * from './transitions';
-export * from './mapping';

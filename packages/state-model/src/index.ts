@@ -1,0 +1,3 @@
+export * from './states';
+export * from './transition-rules';
+export * from './mapping';
