@@ -5,7 +5,8 @@ import { startDispatcher, type DispatcherHandle } from '@msched/dispatcher';
 import type { SandboxLookup } from '@msched/mesos';
 import type { JobEnded } from '@msched/model';
 import { startProvisioner, parseCatalogue, type ProvisionerHandle, type ProvisionerOptions } from '@msched/provisioner';
-import { eventually, serialExperiment, testLogger, TOKEN } from '../../helpers/pipeline';
+import { serialExperiment, testLogger, TOKEN } from '../../helpers/pipeline';
+import { eventually } from '../../helpers/eventually';
 import { requireStack } from '../../helpers/stack';
 import { processEnds, startWholePipeline, type WholePipeline } from '../../helpers/whole-pipeline';
 

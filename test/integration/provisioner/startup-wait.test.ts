@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, serialExperiment, startApiHarness, TOKEN, type ApiHarness } from '../../helpers/pipeline';
+import { serialExperiment, startApiHarness, TOKEN, type ApiHarness } from '../../helpers/pipeline';
+import { eventually } from '../../helpers/eventually';
 import { requireStack } from '../../helpers/stack';
 import { startThrowawayKafka, type ThrowawayKafka } from '../../helpers/throwaway-kafka';
 
