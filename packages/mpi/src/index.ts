@@ -18,6 +18,8 @@ export { findMpiAbort, AbortScanner } from './abort-scanner';
 export type { MpiAbort } from './abort-scanner';
 export type { HostSlots } from './hostfile';
 export { buildLaunchCommand } from './launch-command';
+export { oversubscribedMachines } from './oversubscription';
+export type { OversubscribedMachine } from './oversubscription';
 export type { LaunchPlan, LaunchCommand } from './launch-command';
 export { tokenizeCommand, CommandSyntaxError } from './command-tokenizer';
 export { parseRelayArgs, RelayUsageError } from './relay-args';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { checkHosts, HostfileError, renderHostfile, type HostSlots } from '../hostfile';
 import { writeRelayExecutable } from '../io/relay-file';
 import { buildLaunchCommand, type LaunchCommand } from '../launch-command';
+import { oversubscribedMachines, type OversubscribedMachine } from '../oversubscription';
 import type { MemberRecord } from '../records';
 import type { TaskContext } from './context';
 
@@ -14,6 +15,8 @@ export class PlacementError extends Error {}
 export interface PreparedLaunch extends LaunchCommand {
   /** Hosts in rank order, as written to the hostfile. */
   readonly hosts: readonly HostSlots[];
+  /** Machines with more ranks than cores, which MPI was told about. */
+  readonly oversubscribed: readonly OversubscribedMachine[];
 }
 
 /** Writes the hostfile and the relay into the sandbox and builds the mpirun/mpiexec command. */
@@ -29,6 +32,7 @@ export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]
     if (e instanceof HostfileError) throw new PlacementError(`cannot place ranks: ${e.message}`);
     throw e;
   }
+  const oversubscribed = oversubscribedMachines(members);
   const hostfilePath = join(gang.sandbox, HOSTFILE);
   writeFileSync(hostfilePath, renderHostfile(gang.flavour, hosts));
   const dist = join(__dirname, '..');
@@ -46,6 +50,7 @@ export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]
     launcherAddress: gang.mpi.launcherAddress ?? gang.member.hostname,
     controlPort: gang.member.port,
     runningAsRoot: process.getuid?.() === 0,
+    oversubscribed: oversubscribed.length > 0,
   });
-  return { ...command, hosts };
+  return { ...command, hosts, oversubscribed };
 }

@@ -54,6 +54,9 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
       if (e instanceof PlacementError) return await fail('config', e.message);
       throw e;
     }
+    for (const o of launch.oversubscribed) {
+      logger.warn(`${o.ranks} ranks on ${o.hostnames.join(', ')}, one machine with ${o.cores} core(s): MPI is told it is oversubscribed (ranks yield while they wait)`);
+    }
     if (latch.reason) return await aborted();
     let run: Awaited<ReturnType<typeof runMpi>>;
     try {
