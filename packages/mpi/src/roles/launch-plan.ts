@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkHosts, HostfileError, renderHostfile, type HostSlots } from '../hostfile';
 import { writeRelayExecutable } from '../io/relay-file';
@@ -8,6 +8,16 @@ import type { MemberRecord } from '../records';
 import type { TaskContext } from './context';
 
 export const HOSTFILE = 'msched-hostfile';
+export const NATIVE_RANK_WRAPPER = 'msched-rank-exec';
+
+/**
+ * What wraps every rank: the native wrapper built next to dist when a C compiler was there at build
+ * time (about 1 MB resident per rank), else the node one (about 40 MB). Both do the same job.
+ */
+export function rankWrapperCommand(dist: string): string[] {
+  const native = join(dist, NATIVE_RANK_WRAPPER);
+  return existsSync(native) ? [native, process.execPath, join(dist, 'rank-helper.js')] : [process.execPath, join(dist, 'rank-wrapper.js')];
+}
 
 /** The registered gang cannot run as placed: a dispatcher bug, not a reason to retry. */
 export class PlacementError extends Error {}
@@ -43,7 +53,7 @@ export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]
     ranks: gang.ranks,
     relayPath: writeRelayExecutable(join(gang.sandbox, '.msched'), process.execPath, join(dist, 'relay.js')),
     // Same node and dist path on every agent (the runner location): see README.md.
-    rankCommand: [process.execPath, join(dist, 'rank-wrapper.js'), ...gang.app.argv],
+    rankCommand: [...rankWrapperCommand(dist), ...gang.app.argv],
     interfaces: gang.mpi.interfaces,
     openmpiBtl: gang.mpi.openmpiBtl,
     // The agent's hostname as Mesos knows it is reachable by construction; gethostname() may not be.
