@@ -19,6 +19,7 @@ export type { MpiAbort } from './abort-scanner';
 export type { HostSlots } from './hostfile';
 export { buildLaunchCommand } from './launch-command';
 export { oversubscribedMachines } from './oversubscription';
+export { renderRankSpec } from './rank-helper';
 export type { OversubscribedMachine } from './oversubscription';
 export type { LaunchPlan, LaunchCommand } from './launch-command';
 export { tokenizeCommand, CommandSyntaxError } from './command-tokenizer';
