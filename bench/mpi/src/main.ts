@@ -101,34 +101,44 @@ function programs(dir: string): Program[] {
 }
 
 /**
- * Plain mpirun/mpiexec with the system's transport, interfaces and binding; what cannot be the same
- * is listed by `differences`.
+ * Plain mpirun/mpiexec with the system's hosts file shape (two "hosts", one daemon each, started
+ * here by local-rsh / Hydra's fork launcher instead of the system's relay), transport, interfaces,
+ * binding and yield; what still differs is listed by `differences`.
  */
-function baselineCommand(flavour: 'openmpi' | 'mpich', ranks: number, program: string[]): { argv: string[]; env: Record<string, string> } {
+function baselineCommand(flavour: 'openmpi' | 'mpich', ranks: number, program: string[], cwd: string): { argv: string[]; env: Record<string, string> } {
+  const perAgent = ranks / AGENTS;
+  const hosts = Array.from({ length: AGENTS }, (_, i) => `benchhost${i + 1}`);
   if (flavour === 'openmpi') {
+    const hostfile = join(cwd, 'hostfile');
+    writeFileSync(hostfile, hosts.map((h) => `${h} slots=${perAgent}\n`).join(''));
+    // What the system's launcher does when a machine holds more ranks than cores.
+    const yieldFlag = ranks > availableParallelism() ? ['--mca', 'mpi_yield_when_idle', '1'] : [];
     return {
-      argv: ['mpirun.openmpi', '-np', String(ranks), '--oversubscribe', '--bind-to', 'none', '--mca', 'btl', 'tcp,self',
-        '--mca', 'btl_tcp_if_include', 'lo', '--mca', 'oob_tcp_if_include', 'lo', '--mca', 'rtc_hwloc_vmhole', 'none', ...program],
+      argv: ['mpirun.openmpi', '--hostfile', hostfile, '-np', String(ranks), '--mca', 'plm_rsh_agent', `${process.execPath} ${join(__dirname, 'local-rsh.js')}`,
+        '--mca', 'plm_rsh_no_tree_spawn', '1', '--leave-session-attached', '--noprefix', '--bind-to', 'none', '--mca', 'btl', 'tcp,self',
+        '--mca', 'btl_tcp_if_include', 'lo', '--mca', 'oob_tcp_if_include', 'lo', '--mca', 'rtc_hwloc_vmhole', 'none', ...yieldFlag, ...program],
       env: { OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' },
     };
   }
-  return { argv: ['mpiexec.mpich', '-n', String(ranks), '-iface', 'lo', ...program], env: {} };
+  return {
+    argv: ['mpiexec.mpich', '-launcher', 'fork', '-hosts', hosts.map((h) => `${h}:${perAgent}`).join(','), '-n', String(ranks),
+      '-genvnone', '-localhost', '127.0.0.1', '-iface', 'lo', ...program],
+    env: {},
+  };
 }
 
 function differences(flavour: 'openmpi' | 'mpich', ranks: number): string[] {
   const perAgent = ranks / AGENTS;
   const common = [
-    `hosts: baseline 1 host x ${ranks} slots, one launcher; system ${AGENTS} agents x ${perAgent} slot(s), one MPI daemon per agent started through the relay`,
+    `same hosts file shape: ${AGENTS} hosts x ${perAgent} slot(s), one MPI daemon per host (baseline: started here by ${flavour === 'openmpi' ? 'local-rsh' : 'Hydra\'s fork launcher'}; system: through the relay and the gang task on each agent)`,
     `rank wrapper: baseline none; system ${existsSync(join(ROOT, 'packages/mpi/dist/msched-rank-exec')) ? 'msched-rank-exec (C)' : 'node rank-wrapper.js'} around every rank`,
+    'stdout: baseline straight to the bench; system daemon -> launcher task -> sandbox file -> collected',
     'control plane: the system\'s services (API, provisioner, dispatcher, local cluster, gang tasks, relays) share the cores with the ranks',
-    'stdout: baseline straight to the terminal; system daemon -> launcher task -> sandbox file -> collected',
   ];
   if (flavour === 'openmpi') {
-    return [...common,
-      `yield: baseline decided by mpirun (${ranks} ranks > ${availableParallelism()} cores: ${ranks > availableParallelism() ? 'on' : 'off'}); system mpi_yield_when_idle=1 when the launcher sees more ranks than cores on a machine`,
-      'same: btl tcp,self on lo, oob on lo, --bind-to none'];
+    return [...common, `same: btl tcp,self on lo, oob on lo, --bind-to none, yield ${ranks > availableParallelism() ? 'on' : 'off'} (${ranks} ranks on ${availableParallelism()} cores)`];
   }
-  return [...common, 'launcher: system adds -genvnone -localhost 127.0.0.1 -launcher ssh -launcher-exec <relay>', 'same: -iface lo, no binding option'];
+  return [...common, 'same: -iface lo, -genvnone, -localhost 127.0.0.1, no binding option, no yield setting (Debian\'s MPICH is ch4:ucx: none exists)'];
 }
 
 interface RunResult { wallMs: number; launcherMs?: number; figures: Record<string, number> }
@@ -136,7 +146,7 @@ interface RunResult { wallMs: number; launcherMs?: number; figures: Record<strin
 async function runBaseline(p: Program, ranks: number, dir: string): Promise<RunResult> {
   const cwd = mkdtempSync(join(dir, `base-${p.name}-${ranks}-`));
   p.prepareBaselineDir(ranks, cwd);
-  const { argv, env } = baselineCommand(p.flavour, ranks, p.baselineArgv(ranks));
+  const { argv, env } = baselineCommand(p.flavour, ranks, p.baselineArgv(ranks), cwd);
   const started = process.hrtime.bigint();
   const stdout = await new Promise<string>((ok, fail) => {
     const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
