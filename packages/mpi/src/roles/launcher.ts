@@ -55,7 +55,10 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
       throw e;
     }
     for (const o of launch.oversubscribed) {
-      logger.warn(`${o.ranks} ranks on ${o.hostnames.join(', ')}, one machine with ${o.cores} core(s): MPI is told it is oversubscribed (ranks yield while they wait)`);
+      const told = gang.flavour === 'openmpi'
+        ? 'MPI is told it is oversubscribed (ranks yield while they wait)'
+        : 'MPICH has no setting for it: ranks busy-poll and run slower than on enough cores';
+      logger.warn(`${o.ranks} ranks on ${o.hostnames.join(', ')}, one machine with ${o.cores} core(s): ${told}`);
     }
     if (latch.reason) return await aborted();
     let run: Awaited<ReturnType<typeof runMpi>>;
