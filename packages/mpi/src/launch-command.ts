@@ -20,6 +20,11 @@ export interface LaunchPlan {
   readonly controlPort?: number;
   /** OpenMPI refuses to run as root unless told twice. */
   readonly runningAsRoot: boolean;
+  /**
+   * Some machine of the placement has more ranks than cores (oversubscription.ts): ranks must yield
+   * the core while they wait instead of busy-polling it away from the rank they wait for.
+   */
+  readonly oversubscribed?: boolean;
 }
 
 export interface LaunchCommand {
@@ -57,6 +62,9 @@ function openmpi(p: LaunchPlan): LaunchCommand {
     // optimisation only); "none" turns that sharing off.
     '--mca', 'rtc_hwloc_vmhole', 'none',
   ];
+  // OpenMPI turns this on by itself only when it sees more ranks than slots on a host, which the
+  // hostfile of a placement never shows (slots are what the agent granted).
+  if (p.oversubscribed) argv.push('--mca', 'mpi_yield_when_idle', '1');
   if (p.openmpiBtl) argv.push('--mca', 'btl', p.openmpiBtl);
   if (p.interfaces.length) {
     const list = p.interfaces.join(',');

@@ -11,6 +11,10 @@ export interface MemberRecord {
   readonly slots: number;
   readonly port?: number;
   readonly pid: number;
+  /** Identity of the machine (kernel) the task runs on: tasks on one machine share its cores. */
+  readonly machine?: string;
+  /** Cores the task can run on, for the launcher to see an oversubscribed machine. */
+  readonly cores?: number;
 }
 
 export interface DaemonRequest {
@@ -69,7 +73,14 @@ export function parseMemberRecord(buf: Buffer | string): MemberRecord {
     throw new RecordError('member record', JSON.stringify(o));
   }
   if (o.port !== undefined && (!isNat(o.port) || o.port < 1 || o.port > 65535)) throw new RecordError('member record', `port ${String(o.port)}`);
-  return { index: o.index, hostname: o.hostname, agentId: o.agentId, taskId: o.taskId, slots: o.slots, port: o.port as number | undefined, pid: o.pid };
+  if (o.machine !== undefined && (!isStr(o.machine) || !o.machine)) throw new RecordError('member record', `machine ${JSON.stringify(o.machine)}`);
+  if (o.cores !== undefined && (!isNat(o.cores) || o.cores < 1)) throw new RecordError('member record', `cores ${JSON.stringify(o.cores)}`);
+  return {
+    index: o.index, hostname: o.hostname, agentId: o.agentId, taskId: o.taskId, slots: o.slots, port: o.port as number | undefined, pid: o.pid,
+    // Absent in records of tasks from before these facts existed: left out, not set to undefined.
+    ...(o.machine === undefined ? {} : { machine: o.machine as string }),
+    ...(o.cores === undefined ? {} : { cores: o.cores as number }),
+  };
 }
 
 export function parseDaemonRequest(buf: Buffer | string): DaemonRequest {

@@ -8,7 +8,7 @@ import { rendezvousPath } from './rendezvous-layout';
 export interface RunnerLocation {
   /** Absolute path of node on the agents. */
   readonly node: string;
-  /** Folder holding gang-task.js, remote-shell.js and rank-wrapper.js. */
+  /** Folder holding gang-task.js, remote-shell.js, rank-helper.js / msched-rank-exec and rank-wrapper.js. */
   readonly distDir: string;
 }
 

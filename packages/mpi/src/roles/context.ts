@@ -7,6 +7,7 @@ import { gangPaths, type GangPaths } from '../rendezvous-layout';
 import { prepareRendezvous, registerMember } from '../io/rendezvous';
 import { createScratch, removeScratch as removeScratchDir, sweepOrphanedScratch } from '../io/scratch';
 import type { ResultContext } from '../result';
+import { thisMachine } from '../io/machine';
 
 /** What every role of the gang task works with. */
 export interface TaskContext {
@@ -61,6 +62,7 @@ export async function joinGang(ctx: TaskContext): Promise<void> {
     slots: gang.member.slots,
     port: gang.member.port,
     pid: process.pid,
+    ...thisMachine(),
   });
   ctx.logger.info(`joined the gang as task ${gang.member.index} of ${gang.member.count} on ${gang.member.hostname}`);
 }

@@ -54,6 +54,12 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
       if (e instanceof PlacementError) return await fail('config', e.message);
       throw e;
     }
+    for (const o of launch.oversubscribed) {
+      const told = gang.flavour === 'openmpi'
+        ? 'MPI is told it is oversubscribed (ranks yield while they wait)'
+        : 'MPICH has no setting for it: ranks busy-poll and run slower than on enough cores';
+      logger.warn(`${o.ranks} ranks on ${o.hostnames.join(', ')}, one machine with ${o.cores} core(s): ${told}`);
+    }
     if (latch.reason) return await aborted();
     let run: Awaited<ReturnType<typeof runMpi>>;
     try {

@@ -67,7 +67,10 @@ export async function runMpi(ctx: TaskContext, launch: PreparedLaunch, members: 
       logger.warn(`stopping the job: ${a.message}`);
       return stopMpi(ctx, started);
     });
+    const startedAt = Date.now();
     const ended = await started.ended;
+    // The launcher's own time, apart from scheduling and staging: what to compare with plain mpirun.
+    logger.info(`${gang.flavour} launcher ended after ${Date.now() - startedAt} ms`, { code: ended.code, signal: ended.signal });
     rankWatch.stop();
     memberWatch.stop();
     if (latch.reason) await stopping;
