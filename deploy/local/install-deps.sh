@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs and the machine lacks: Java + Maven (Kafka from
 # Maven Central), ZooKeeper, the Thrift compiler (our IDL bindings), OpenMPI and MPICH with their
-# compilers. Used by .ci/run and by `npm run demo`. Needs root (or sudo) only when something is missing.
+# compilers, and Chromium (the console's browser tests drive it headless). Used by .ci/run and by `npm run demo`. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(openjdk-17-jre-headless maven zookeeper thrift-compiler openmpi-bin libopenmpi-dev mpich libmpich-dev build-essential)
+packages=(openjdk-17-jre-headless maven zookeeper thrift-compiler openmpi-bin libopenmpi-dev mpich libmpich-dev build-essential chromium)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
