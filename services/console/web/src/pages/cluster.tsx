@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { Cluster, get } from '../api';
 import { ErrorBox, Link, Loading } from '../components';
 import { between, duration, gangColour } from '../format';
@@ -5,8 +6,10 @@ import { useLiveData, useTick } from '../hooks';
 
 /** Each agent is a box whose CPU bar is filled by the gangs running there, then held offers, then free CPUs. */
 export function ClusterPage() {
-  useTick(5000);
-  const { data, error } = useLiveData(() => get<Cluster>('/api/cluster'), []);
+  const { data, error, reload } = useLiveData(() => get<Cluster>('/api/cluster'), []);
+  // Offers come and go without a status event: the agents are read again every few seconds too.
+  const tick = useTick(5000);
+  useEffect(() => { if (tick > 0) reload(); }, [tick]);
   if (!data) return <section><ErrorBox error={error} />{!error && <Loading />}</section>;
   return (
     <section>
