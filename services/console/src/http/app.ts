@@ -101,17 +101,20 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
   };
 
   // --- session -------------------------------------------------------------------------------
-  const cookie = (value: string, maxAge: number) =>
-    `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${d.secureCookies ? '; Secure' : ''}`;
+  // Secure when the browser came over HTTPS (a TLS proxy in front says so), so it never travels in clear.
+  const cookie = (req: FastifyRequest, value: string, maxAge: number) => {
+    const secure = d.secureCookies || req.headers['x-forwarded-proto'] === 'https';
+    return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
+  };
   app.post<{ Body: { token: string } }>('/api/session', { schema: { body: S.loginBody, querystring: S.noQuery } }, async (req, reply) => {
     const p = d.authenticate ? d.authenticate(req.body.token) : OPEN_PRINCIPAL;
     if (!p) throw new HttpError(401, 'that token is not valid for this console');
     const s = d.sessions.issue(p);
-    reply.header('Set-Cookie', cookie(s.value, s.maxAgeSeconds));
+    reply.header('Set-Cookie', cookie(req, s.value, s.maxAgeSeconds));
     return { name: p.name, canOperate: p.canOperate };
   });
-  app.delete('/api/session', { schema: { querystring: S.noQuery } }, async (_req, reply) => {
-    reply.header('Set-Cookie', cookie('', 0));
+  app.delete('/api/session', { schema: { querystring: S.noQuery } }, async (req, reply) => {
+    reply.header('Set-Cookie', cookie(req, '', 0));
     return { loggedOut: true };
   });
   app.get('/api/me', { schema: { querystring: S.noQuery }, preHandler: readers }, async (req) => ({
