@@ -17,7 +17,7 @@ import { API_TOKEN, AUTH_ENV, OPERATOR_TOKEN, startConsoleFor } from '../integra
  * launched over Thrift shows up in the jobs table, its page shows the timeline and its ranks on
  * the agents they ran on, and turns COMPLETED live (no reload); a cancel from the page ends a
  * running job CANCELED; a job named like a script is shown as text. Screenshots go to
- * MSCHED_CONSOLE_SCREENSHOTS when it is set (docs/images takes them from there).
+ * MSCHED_TEST_CONSOLE_SCREENSHOTS when it is set (docs/images takes them from there).
  */
 describe('operator console in a real browser (real stack)', function () {
   this.timeout(240000);
@@ -26,7 +26,7 @@ describe('operator console in a real browser (real stack)', function () {
   let browser: Awaited<ReturnType<typeof startBrowser>>;
   let page: Page;
   const alerts: string[] = [];
-  const shots = process.env.MSCHED_CONSOLE_SCREENSHOTS;
+  const shots = process.env.MSCHED_TEST_CONSOLE_SCREENSHOTS;
 
   before(async function () {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run deploy/local/install-deps.sh`);
