@@ -4,7 +4,7 @@ export * from './capacity/provider';
 export * from './messages/launch';
 export * from './messages/stage-work';
 export * from './pipeline/stage-error';
-export * from './pipeline/replay';
+export { listDeadStageRuns, replayDeadStage, ReplayError, type DeadStageRun } from '@msched/dead-letters';
 export * from './pipeline/stage-store';
 export { resolveGang } from './stages/resolve-gang';
 export { experimentDataDir } from './stages/collect-outputs';

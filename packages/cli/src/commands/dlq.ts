@@ -11,7 +11,7 @@ export const dlqCommands: CommandGroup = {
     usage: '[--json]',
     async run(ctx) {
       const { values } = parseOptions(ctx.argv, { json: { type: 'boolean', default: false } });
-      const { listDeadStageRuns } = await import('@msched/provisioner');
+      const { listDeadStageRuns } = await import('@msched/dead-letters');
       const rows = await listDeadStageRuns(await ctx.database());
       if (values.json) {
         ctx.out.write(json(rows));
@@ -39,7 +39,7 @@ export const dlqCommands: CommandGroup = {
       const { values, positionals } = parseOptions(ctx.argv, { json: { type: 'boolean', default: false } }, { positionals: 1 });
       const id = positionals[0];
       if (!id) throw new UsageError('which entry? give its id (msched dlq list shows them)');
-      const { replayDeadStage, ReplayError } = await import('@msched/provisioner');
+      const { replayDeadStage, ReplayError } = await import('@msched/dead-letters');
       const operator = ctx.env.USER ?? ctx.env.LOGNAME ?? 'an operator';
       try {
         const r = await replayDeadStage(await ctx.database(), id, operator);

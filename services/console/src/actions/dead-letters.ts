@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { notifyOutbox } from '@msched/db';
+import { listDeadStageRuns, replayDeadStage, ReplayError } from '@msched/dead-letters';
 
 /** One dead-lettered provisioning stage as the console lists it. */
 export interface DeadLetterView {
@@ -15,17 +16,15 @@ export interface DeadLetterView {
 export class ReplayRefused extends Error {}
 
 /**
- * The provisioner's own list and replay (the CLI's `msched dlq` uses the same two functions), so a
+ * The same list and replay as the CLI's `msched dlq` (@msched/dead-letters), so a
  * replay from the console is exactly a replay from the CLI: fresh attempts, the process requeued
  * and the override recorded in the history with the operator's name.
  */
 export async function listDeadLetters(ds: DataSource): Promise<DeadLetterView[]> {
-  const { listDeadStageRuns } = await import('@msched/provisioner');
   return (await listDeadStageRuns(ds)).map(({ id, stage, jobId, experimentId, attempts, lastError, deadAt }) => ({ id, stage, jobId, experimentId, attempts, lastError, deadAt }));
 }
 
 export async function replayDeadLetter(ds: DataSource, id: string, operator: string): Promise<{ stage: string; jobId: string; experimentId: string }> {
-  const { replayDeadStage, ReplayError } = await import('@msched/provisioner');
   try {
     const r = await replayDeadStage(ds, id, `console:${operator}`);
     // Wake the outbox relays now rather than at their next poll.

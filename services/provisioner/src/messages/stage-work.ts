@@ -1,23 +1,9 @@
-import type { JobEnded } from '@msched/model';
+import { STAGES, type StageName, type StageWork } from '@msched/model';
 import { MessageError } from './launch';
 
-/** The provisioning stages, in pipeline order. */
-export const STAGES = ['resolve', 'capacity', 'stage-inputs', 'handoff', 'collect-outputs', 'cleanup'] as const;
-export type StageName = (typeof STAGES)[number];
-
-export const STAGE_WORK_TYPE = 'stage.work';
-
-/** Topic `provision`: run one stage for one job. Key = experimentId. */
-export interface StageWork {
-  stage: StageName;
-  experimentId: string;
-  processId: string;
-  jobId: string;
-  gatewayId: string;
-  taskId: string;
-  /** For collect-outputs and cleanup: how the job ended and where its sandboxes are. */
-  ended?: JobEnded;
-}
+// The message itself is shared (@msched/model): dead-letter replays queue it from outside the provisioner.
+export { STAGES, STAGE_WORK_TYPE } from '@msched/model';
+export type { StageName, StageWork } from '@msched/model';
 
 export function parseStageWork(payload: unknown): StageWork {
   const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;

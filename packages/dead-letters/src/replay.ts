@@ -1,10 +1,15 @@
 import type { DataSource } from 'typeorm';
-import { withTransaction } from '@msched/db';
+import { enqueueOutbox, withTransaction } from '@msched/db';
+import { STAGE_WORK_TYPE, type StageWork } from '@msched/model';
 import { recordTransition } from '@msched/transitions';
-import { queueStage, SOURCE, subjectOf } from './stage-runner';
-import { lockDeadStageRun, resetForReplay } from './stage-store';
+import { lockDeadStageRun, resetForReplay } from './dead-stage-runs';
 
 export class ReplayError extends Error {}
+
+/** The stage runner's source name: a replay is recorded as the provisioner's change, forced by the operator. */
+const SOURCE = 'provisioner' as const;
+
+const subjectOf = (w: StageWork) => ({ gatewayId: w.gatewayId, experimentId: w.experimentId, processId: w.processId, taskId: w.taskId, jobId: w.jobId });
 
 /**
  * Brings a dead-lettered stage back after its cause was fixed: its attempts start again, its work
@@ -19,7 +24,8 @@ export async function replayDeadStage(ds: DataSource, id: string, operator: stri
       entity: 'process', id: dead.processId, to: 'REQUEUED', source: SOURCE, subject: subjectOf(dead.work),
       reason: `dead-lettered ${dead.stage} replayed`, force: `replay by ${operator}`,
     });
-    await queueStage(tx, dead.work);
+    // As the stage runner queues a stage (key = experimentId keeps one experiment's work in order).
+    await enqueueOutbox(tx, { topic: 'provision', key: dead.work.experimentId, type: STAGE_WORK_TYPE, payload: dead.work });
     return { stage: dead.stage, jobId: dead.jobId, experimentId: dead.experimentId };
   });
 }

@@ -1,0 +1,2 @@
+export * from './dead-stage-runs';
+export * from './replay';
