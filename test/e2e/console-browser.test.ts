@@ -124,14 +124,25 @@ describe('operator console in a real browser (real stack)', function () {
     assert.deepEqual(alerts, [], 'no script from the job ran');
   });
 
-  it('a cancel from the job page ends a running job CANCELED; the cluster page shows it on its agent meanwhile', async () => {
+  it('the cluster page shows a running gang on its agent and a waiting one with why; a cancel from the job page ends the running one CANCELED', async () => {
     const e = experiment('sleep', 'sleeper', { cpus: 1, nodes: 1 }, [new InputDataObjectType({ name: 'seconds', value: '120', type: DataType.INTEGER, inputOrder: 1, requiredToAddedToCommandLine: true })]);
     const ids = await h.client.client.launchExperiment(API_TOKEN, e);
     await eventually('the job to run', async () => (await h.ds.query(`SELECT 1 FROM tasks WHERE job_id = $1 AND state = 'TASK_RUNNING'`, [ids.jobId])).length > 0 || undefined, 90000);
 
+    // A gang of 4 ranks cannot start while the sleeper holds one of the 4 CPUs: it waits, and says why.
+    const big = experiment('pi-openmpi', 'pi waiting for CPUs', { cpus: 4, nodes: 2 }, [
+      new InputDataObjectType({ name: 'steps', value: '1000', type: DataType.INTEGER, inputOrder: 1, requiredToAddedToCommandLine: true }),
+      new InputDataObjectType({ name: 'label', value: 'queued', type: DataType.STRING, inputOrder: 2, requiredToAddedToCommandLine: true }),
+    ]);
+    const bigIds = await h.client.client.launchExperiment(API_TOKEN, big);
+    const reason = await eventually('the dispatcher to say why the gang waits', async () => (await h.ds.query('SELECT wait_reason FROM jobs WHERE id = $1', [bigIds.jobId]))[0]?.wait_reason as string | undefined, 90000);
+
     await page.getByRole('navigation').getByRole('link', { name: 'Cluster' }).click();
     const [task] = await h.ds.query('SELECT agent_id FROM tasks WHERE job_id = $1', [ids.jobId]);
     await page.locator(`.agent[data-agent="${task.agent_id}"] [data-job="${ids.jobId}"]`).waitFor();
+    const waiting = page.locator(`table.waiting tr[data-job-id="${bigIds.jobId}"]`);
+    await waiting.waitFor();
+    assert.equal(await waiting.locator('td').last().textContent(), reason);
     await shot('console-cluster');
 
     await page.locator(`.agent[data-agent="${task.agent_id}"] .agent-gangs a`, { hasText: 'sleeper' }).click();
@@ -140,6 +151,11 @@ describe('operator console in a real browser (real stack)', function () {
     assert.equal(await processEnds(h, ids.processId, 5000), 'CANCELED');
     const [t] = await h.ds.query('SELECT state FROM tasks WHERE job_id = $1', [ids.jobId]);
     assert.equal(t.state, 'TASK_KILLED');
+    // The CPUs freed, the waiting gang runs: it leaves the queue on the cluster page by itself.
+    await page.getByRole('navigation').getByRole('link', { name: 'Cluster' }).click();
+    await page.getByRole('heading', { name: 'Cluster' }).waitFor();
+    assert.equal(await processEnds(h, bigIds.processId), 'COMPLETED');
+    await page.locator(`table.waiting tr[data-job-id="${bigIds.jobId}"]`).waitFor({ state: 'detached' });
     await page.getByRole('navigation').getByRole('link', { name: 'Jobs' }).click();
     await page.locator(`tr[data-job-id="${ids.jobId}"]`).waitFor();
     await shot('console-jobs');

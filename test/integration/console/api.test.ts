@@ -173,6 +173,21 @@ describe('console JSON API (integration)', function () {
     assert.equal((await consoleFetch(c, `/api/dead-letters/${id}/replay`, { method: 'POST' })).status, 404);
   });
 
+  it('lists waiting gangs in the dispatcher\'s queue order with why each waits', async () => {
+    const a = await h.client.client.launchExperiment(API_TOKEN, exampleExperiment());
+    const b = await h.client.client.launchExperiment(API_TOKEN, exampleExperiment());
+    // b was queued first (a retried attempt keeps its first queue time), so it is first in line.
+    await h.ds.query(`UPDATE jobs SET state = 'QUEUED', queued_at = now() - interval '1 minute', wait_reason = 'needs 4 cpus on 2 agents; 1 agent has 2 free' WHERE id = $1`, [b.jobId]);
+    await h.ds.query(`UPDATE jobs SET state = 'QUEUED', queued_at = now(), wait_reason = NULL WHERE id = $1`, [a.jobId]);
+    const r = await json(await consoleFetch(c, '/api/cluster'));
+    assert.equal(r.status, 200);
+    const mine = r.body.waiting.filter((w: any) => [a.jobId, b.jobId].includes(w.jobId));
+    assert.deepEqual(mine.map((w: any) => [w.jobId, w.waitReason]), [[b.jobId, 'needs 4 cpus on 2 agents; 1 agent has 2 free'], [a.jobId, null]]);
+    // The agents come from the Mesos master; when it cannot be read the page says so instead of failing.
+    assert.ok(Array.isArray(r.body.agents));
+    assert.ok(r.body.master !== null || typeof r.body.masterError === 'string');
+  });
+
   it('serves the page with a strict content security policy and no token in it', async () => {
     const r = await consoleFetch(c, '/jobs', { token: null });
     assert.equal(r.status, 200);
