@@ -135,13 +135,14 @@ describe('operator console in a real browser (real stack)', function () {
       new InputDataObjectType({ name: 'label', value: 'queued', type: DataType.STRING, inputOrder: 2, requiredToAddedToCommandLine: true }),
     ]);
     const bigIds = await h.client.client.launchExperiment(API_TOKEN, big);
-    const reason = await eventually('the dispatcher to say why the gang waits', async () => (await h.ds.query('SELECT wait_reason FROM jobs WHERE id = $1', [bigIds.jobId]))[0]?.wait_reason as string | undefined, 90000);
+    const reason = await eventually('the dispatcher to say why the gang waits', async () => ((await h.ds.query('SELECT wait_reason FROM jobs WHERE id = $1', [bigIds.jobId]))[0]?.wait_reason as string | null) ?? undefined, 90000);
 
     await page.getByRole('navigation').getByRole('link', { name: 'Cluster' }).click();
     const [task] = await h.ds.query('SELECT agent_id FROM tasks WHERE job_id = $1', [ids.jobId]);
     await page.locator(`.agent[data-agent="${task.agent_id}"] [data-job="${ids.jobId}"]`).waitFor();
     const waiting = page.locator(`table.waiting tr[data-job-id="${bigIds.jobId}"]`);
-    await waiting.waitFor();
+    // The reason is saved by the dispatcher, not announced by an event: the page reads it on its next refresh.
+    await waiting.locator('td', { hasText: reason }).waitFor();
     assert.equal(await waiting.locator('td').last().textContent(), reason);
     await shot('console-cluster');
 
