@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { Consumer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createKafka } from '@msched/bus';
 import type { Config } from '@msched/config';
@@ -12,7 +11,7 @@ import { SessionSigner } from './auth/session';
 import { buildConsoleApp } from './http/app';
 import { loadWebAssets } from './http/static-files';
 import { EventHub } from './live/event-hub';
-import { consumeStatusEvents } from './live/events-consumer';
+import { startStatusEvents } from './live/events-consumer';
 
 export interface RunningConsole {
   readonly port: number;
@@ -40,9 +39,9 @@ export async function startConsole(cfg: Config, o: ConsoleOptions): Promise<Runn
   if (!authenticate) o.logger.warn('the console asks for no token (MSCHED_API_AUTH_MODE=none): development only');
   const ds = o.ds ?? await openDatabase(cfg.database, { migrate: cfg.database.runMigrations, applicationName: 'msched-console' });
   const hub = new EventHub();
-  let consumer: Consumer | undefined;
+  let events: { stop(): Promise<void> } | undefined;
   try {
-    consumer = await consumeStatusEvents({ kafka: createKafka(cfg.kafka, o.logger, { retries: 5 }), topicPrefix: cfg.kafka.topicPrefix, hub, logger: o.logger });
+    events = await startStatusEvents({ kafka: createKafka(cfg.kafka, o.logger, { retries: 3 }), topicPrefix: cfg.kafka.topicPrefix, hub, logger: o.logger });
     const app = buildConsoleApp({
       ds, logger: o.logger, hub, authenticate,
       sessions: new SessionSigner(authenticate ? `${cfg.api.authSecret}\0${cfg.console.viewerToken}` : '', cfg.console.sessionHours * 3600_000),
@@ -60,12 +59,12 @@ export async function startConsole(cfg: Config, o: ConsoleOptions): Promise<Runn
         // Open event streams would keep close() waiting for ever.
         app.server.closeAllConnections();
         await app.close();
-        await consumer?.disconnect().catch(() => undefined);
+        await events?.stop();
         if (!o.ds) await ds.destroy().catch(() => undefined);
       },
     };
   } catch (e) {
-    await consumer?.disconnect().catch(() => undefined);
+    await events?.stop();
     if (!o.ds) await ds.destroy().catch(() => undefined);
     throw e;
   }

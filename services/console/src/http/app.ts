@@ -213,10 +213,14 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
       'X-Content-Type-Options': 'nosniff', 'X-Accel-Buffering': 'no',
     });
     // "ready" tells the page to (re)load what it shows: events missed while disconnected are covered.
-    res.write('retry: 2000\nevent: ready\ndata: {}\n\n');
+    // It says whether events flow; when they do not (Kafka unreachable) the page polls instead.
+    const ready = (events: boolean) => res.write(`event: ready\ndata: ${JSON.stringify({ events })}\n\n`);
+    res.write('retry: 2000\n\n');
+    ready(d.hub.available);
     const unsubscribe = d.hub.subscribe((e) => { res.write(`event: status\ndata: ${JSON.stringify(e)}\n\n`); });
+    const offAvailability = d.hub.onAvailability(ready);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), d.keepAliveMs ?? 15_000);
-    req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); });
+    req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); offAvailability(); });
   });
 
   app.get('/healthz', { schema: { querystring: S.noQuery } }, async () => ({ ok: true }));

@@ -15,6 +15,24 @@ export type LiveListener = (e: LiveEvent) => void;
 /** Fans events out to the connected browsers. A listener that throws is dropped, not the others. */
 export class EventHub {
   private readonly listeners = new Set<LiveListener>();
+  private readonly availabilityListeners = new Set<(available: boolean) => void>();
+  private eventsAvailable = false;
+
+  /** Whether events flow (the console reads the events topic); pages poll while they do not. */
+  get available(): boolean {
+    return this.eventsAvailable;
+  }
+
+  setAvailable(available: boolean): void {
+    if (available === this.eventsAvailable) return;
+    this.eventsAvailable = available;
+    for (const l of [...this.availabilityListeners]) l(available);
+  }
+
+  onAvailability(l: (available: boolean) => void): () => void {
+    this.availabilityListeners.add(l);
+    return () => this.availabilityListeners.delete(l);
+  }
 
   subscribe(l: LiveListener): () => void {
     this.listeners.add(l);

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
-import { LiveEvent, onLive } from './live';
+import { LiveEvent, onLive, onLiveState } from './live';
+
+const POLL_MS = 10_000;
 
 /**
  * Loads data, and loads it again when a live event concerns it (debounced: a burst of state changes
@@ -25,7 +27,13 @@ export function useLiveData<T>(load: () => Promise<T>, deps: unknown[], concerns
       clearTimeout(timer.current);
       timer.current = window.setTimeout(reload, 250);
     });
-    return () => { off(); clearTimeout(timer.current); };
+    // Without events (no stream, or the console has none from Kafka) the page polls instead.
+    let poll: number | undefined;
+    const offState = onLiveState((s) => {
+      clearInterval(poll);
+      poll = s === 'live' || s === 'connecting' ? undefined : window.setInterval(reload, POLL_MS);
+    });
+    return () => { off(); offState(); clearTimeout(timer.current); clearInterval(poll); };
   }, [reload]);
   return { data, error, reload };
 }

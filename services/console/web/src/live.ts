@@ -3,7 +3,8 @@
  * "status" carries one state change. Pages subscribe and decide what concerns them.
  */
 export interface LiveEvent { entity: string; state: string; experimentId: string; jobId?: string; processId?: string; time: string }
-export type LiveState = 'connecting' | 'live' | 'offline';
+/** live: events flow; polling: the console has no event stream (Kafka unreachable), pages poll; offline: no connection to the console. */
+export type LiveState = 'connecting' | 'live' | 'polling' | 'offline';
 
 type Listener = (e: LiveEvent | 'ready') => void;
 const listeners = new Set<Listener>();
@@ -19,7 +20,12 @@ function setState(s: LiveState): void {
 export function connectLive(): void {
   if (source) return;
   source = new EventSource('/api/events');
-  source.addEventListener('ready', () => { setState('live'); for (const l of [...listeners]) l('ready'); });
+  source.addEventListener('ready', (m) => {
+    let events = true;
+    try { events = JSON.parse((m as MessageEvent).data).events !== false; } catch { /* an old server: assume events */ }
+    setState(events ? 'live' : 'polling');
+    for (const l of [...listeners]) l('ready');
+  });
   source.addEventListener('status', (m) => {
     let e: LiveEvent;
     try { e = JSON.parse((m as MessageEvent).data); } catch { return; }
@@ -38,6 +44,10 @@ export function disconnectLive(): void {
 export function onLive(l: Listener): () => void {
   listeners.add(l);
   return () => listeners.delete(l);
+}
+
+export function liveState(): LiveState {
+  return state;
 }
 
 export function onLiveState(l: (s: LiveState) => void): () => void {

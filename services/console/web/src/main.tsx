@@ -13,7 +13,7 @@ import { navigate, useLocation } from './router';
 function LiveBadge() {
   const [s, setS] = useState<LiveState>('connecting');
   useEffect(() => onLiveState(setS), []);
-  return <span class={`live live-${s}`} data-testid="live" title="live updates from the event stream">{s === 'live' ? '● live' : s === 'offline' ? '○ reconnecting' : '○ connecting'}</span>;
+  return <span class={`live live-${s}`} data-testid="live" title="live updates from the event stream">{s === 'live' ? '● live' : s === 'polling' ? '◐ no event stream: refreshing every 10 s' : s === 'offline' ? '○ reconnecting' : '○ connecting'}</span>;
 }
 
 function App() {
