@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleExperiment, LaunchResult } from '@msched/airavata-thrift';
@@ -95,6 +95,7 @@ describe('console JSON API (integration)', function () {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'result.txt'), 'pi=3.14\n');
     writeFileSync(join(dir, 'page.html'), '<script>alert(1)</script>');
+    symlinkSync('/etc/passwd', join(dir, 'passwd'));
     await h.ds.query('UPDATE jobs SET working_dir = $2 WHERE id = $1', [launched[1].jobId, dir]);
     const r = await json(await consoleFetch(c, `/api/jobs/${launched[1].jobId}`));
     assert.deepEqual(r.body.outputs.map((o: any) => o.name), ['page.html', 'result.txt']);
@@ -102,7 +103,7 @@ describe('console JSON API (integration)', function () {
     assert.equal(file.status, 200);
     assert.equal(file.headers.get('content-type'), 'application/octet-stream');
     assert.match(file.headers.get('content-disposition') ?? '', /^attachment/);
-    for (const name of ['..%2F..%2Fetc%2Fpasswd', '..', '%2Fetc%2Fpasswd']) {
+    for (const name of ['..%2F..%2Fetc%2Fpasswd', '..', '%2Fetc%2Fpasswd', 'passwd']) {
       assert.equal((await consoleFetch(c, `/api/jobs/${launched[1].jobId}/outputs/${name}`)).status, 404, name);
     }
   });

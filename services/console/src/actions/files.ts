@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 /** The last `maxBytes` of a file, decoded as UTF-8 (a cut multi-byte character becomes U+FFFD). */
@@ -22,7 +22,10 @@ export async function tailFile(path: string, maxBytes: number): Promise<{ text: 
 
 export interface OutputFile { name: string; size: number }
 
-/** The plain files of a job's working directory (where its outputs are collected). */
+/**
+ * The plain files of a job's working directory (where its outputs are collected). Symbolic links
+ * are left out: a job could leave one pointing anywhere on the console's machine.
+ */
 export async function listOutputs(dir: string): Promise<OutputFile[]> {
   let names: string[];
   try {
@@ -32,7 +35,7 @@ export async function listOutputs(dir: string): Promise<OutputFile[]> {
   }
   const out: OutputFile[] = [];
   for (const name of names.sort()) {
-    const s = await stat(join(dir, name)).catch(() => undefined);
+    const s = await lstat(join(dir, name)).catch(() => undefined);
     if (s?.isFile()) out.push({ name, size: s.size });
   }
   return out;

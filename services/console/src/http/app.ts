@@ -11,7 +11,7 @@ import { Authenticator, ConsolePrincipal, OPEN_PRINCIPAL } from '../auth/authent
 import { readCookie, SESSION_COOKIE, SessionSigner } from '../auth/session';
 import type { EventHub } from '../live/event-hub';
 import { gangShares, waitingGangs } from '../queries/cluster-jobs';
-import { jobOwner, jobPage } from '../queries/job-page';
+import { jobOwner, jobPage, jobWorkingDir } from '../queries/job-page';
 import { CursorError, decodeCursor, jobsPage } from '../queries/jobs-page';
 import * as S from './schemas';
 import { CONTENT_SECURITY_POLICY, WebAssets } from './static-files';
@@ -150,9 +150,10 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
   });
 
   app.get<{ Params: { jobId: string; name: string } }>('/api/jobs/:jobId/outputs/:name', { schema: { params: S.outputParams, querystring: S.noQuery }, preHandler: readers }, async (req, reply) => {
-    const page = await jobPage(d.ds, req.params.jobId);
-    const path = page?.job.workingDir ? outputPath(page.job.workingDir, req.params.name) : undefined;
-    if (!path || !(await listOutputs(page!.job.workingDir!)).some((f) => f.name === req.params.name)) throw new HttpError(404, 'no such output');
+    const dir = await jobWorkingDir(d.ds, req.params.jobId);
+    const path = dir ? outputPath(dir, req.params.name) : undefined;
+    // Only a plain file the job page lists: no folder, no link target outside the listing.
+    if (!dir || !path || !(await listOutputs(dir)).some((f) => f.name === req.params.name)) throw new HttpError(404, 'no such output');
     // Always a download, never rendered: an output could be HTML written by anyone.
     reply.header('Content-Type', 'application/octet-stream');
     reply.header('Content-Disposition', `attachment; filename="${req.params.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
