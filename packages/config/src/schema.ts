@@ -145,6 +145,13 @@ export const schema = {
     clusterStateIntervalSeconds: int('MSCHED_DISPATCHER_CLUSTER_STATE_SECONDS', 'How often the leader reads /master/state to learn the cluster\'s capacity (a gang that can never fit fails at once).', 30, 1, 3600),
     healthPort: int('MSCHED_DISPATCHER_HEALTH_PORT', 'Port of the dispatcher\'s /healthz, /readyz and /metrics, on MSCHED_API_HOST like every service (0: any free port, as tests use).', 9932, 0, 65535),
   },
+  console: {
+    host: str('MSCHED_CONSOLE_HOST', 'Address the operator web console binds to (put a TLS reverse proxy in front of it beyond localhost).', '127.0.0.1'),
+    port: int('MSCHED_CONSOLE_PORT', 'Port of the operator web console and its JSON API (0: any free port).', 9935, 0, 65535),
+    viewerToken: optStr('MSCHED_CONSOLE_VIEWER_TOKEN', 'A read-only token for the console (sees everything, cancels and replays nothing). The API\'s own token (MSCHED_API_AUTH_SECRET) is the operator token that may also cancel and replay.', '', { secret: true }),
+    apiHost: str('MSCHED_CONSOLE_API_HOST', 'Where the console reaches the Thrift API for terminateExperiment (port MSCHED_API_PORT, transport MSCHED_API_TRANSPORT).', '127.0.0.1'),
+    sessionHours: int('MSCHED_CONSOLE_SESSION_HOURS', 'How long a console login lasts.', 12, 1, 720),
+  },
 } as const;
 
 export type Schema = typeof schema;

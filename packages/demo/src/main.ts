@@ -72,8 +72,15 @@ async function main(): Promise<number> {
     services.push(startService(REPO, 'api', 'services/api/dist/main.js', env, logs));
     services.push(startService(REPO, 'provisioner', 'services/provisioner/dist/main.js', env, logs));
     services.push(startService(REPO, 'dispatcher', 'services/dispatcher/dist/main.js', env, logs));
+    const consoleUrl = `http://${cfg.console.host}:${cfg.console.port}/`;
+    if (await portOpen(cfg.console.port, cfg.console.host)) info(`port ${cfg.console.port} is in use: no console this time (set MSCHED_CONSOLE_PORT)`);
+    else services.push(startService(REPO, 'console', 'services/console/dist/main.js', env, logs));
     await waitFor(`the Thrift API on port ${cfg.api.port}`, () => portOpen(cfg.api.port), services, 60000);
     for (const s of services) info(`${s.name.padEnd(12)} pid ${s.child.pid}, log ${s.log}`);
+    if (services.some((s) => s.name === 'console')) {
+      await waitFor(`the console on port ${cfg.console.port}`, () => portOpen(cfg.console.port, cfg.console.host), services, 60000);
+      info(`operator console: ${c('1', consoleUrl)} (open it now to watch the job live)`);
+    }
 
     step('Launching the experiment over Thrift (TBinaryProtocol, buffered), as Airavata\'s orchestrator does');
     const conn = await connectMetaScheduler({ host: cfg.api.host, port: cfg.api.port, transport: cfg.api.transport });
@@ -89,6 +96,7 @@ async function main(): Promise<number> {
 
     step('Live progress (status history as it is committed)');
     const outcome = await follow(cfg.database.url, experiment.experimentId!, services);
+    if (services.some((s) => s.name === 'console')) await showInConsole(consoleUrl, ids.jobId, cfg.api.authSecret);
 
     step('Result');
     const dataDir = join(DEMO, 'data', 'demo-gateway', experiment.experimentId!);
@@ -103,6 +111,7 @@ async function main(): Promise<number> {
     info('look further:');
     info(`  node packages/cli/dist/main.js jobs show ${ids.jobId}`);
     info(`  node packages/cli/dist/main.js events tail --experiment ${experiment.experimentId} --from-beginning`);
+    info(`  npm run console   (the operator console on its own, after the demo stopped its services)`);
     info(`  service logs: ${logs}/`);
     if (outcome === 'COMPLETED') {
       console.log(`\n${c('1;32', 'SUCCESS')}: the MPI experiment COMPLETED on the local Mesos cluster.`);
@@ -113,6 +122,19 @@ async function main(): Promise<number> {
   } finally {
     step('Stopping the services (the stack stays up: npm run stack:down stops it)');
     await stopServices(services);
+  }
+}
+
+/** Asks the console's JSON API for the demo's job, as its page does, and says what it shows. */
+async function showInConsole(url: string, jobId: string, token: string): Promise<void> {
+  try {
+    const r = await fetch(new URL(`/api/jobs/${encodeURIComponent(jobId)}`, url), { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    const body = await r.json() as { job?: { state: string; experimentState: string }; tasks?: Array<{ hostname: string | null; ranks: number[] }> };
+    if (!r.ok || !body.job) throw new Error(`HTTP ${r.status}`);
+    const where = (body.tasks ?? []).map((t) => `${t.hostname}: ranks ${t.ranks.join(',')}`).join('; ');
+    info(`console shows the job ${body.job.state}, experiment ${body.job.experimentState} (${where}): ${url}jobs/${encodeURIComponent(jobId)}`);
+  } catch (e) {
+    info(`the console could not show the job: ${(e as Error).message}`);
   }
 }
 

@@ -4,7 +4,8 @@ import { dbCommands } from './db';
 import { jobsCommands } from './jobs';
 import { dlqCommands } from './dlq';
 import { eventsCommands } from './events';
+import { consoleCommands } from './console';
 import { dispatcherCommands, localClusterCommands, provisionerCommands } from './services';
 
 /** Every command group of msched; add a group by adding its file and one line here. */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [jobsCommands, dlqCommands, eventsCommands, dbCommands, apiCommands, provisionerCommands, dispatcherCommands, localClusterCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [jobsCommands, dlqCommands, eventsCommands, dbCommands, apiCommands, provisionerCommands, dispatcherCommands, localClusterCommands, consoleCommands];

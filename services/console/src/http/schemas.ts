@@ -1,0 +1,49 @@
+/**
+ * JSON schemas of every query string, path parameter and body the console accepts. Unknown
+ * parameters are refused (400), not ignored, so a typo never silently widens a query.
+ */
+const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
+
+export const jobsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    state: { type: 'string', pattern: '^[A-Z_]{1,32}$' },
+    gateway: text(256),
+    user: text(256),
+    queue: text(256),
+    q: text(200),
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    cursor: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,600}$' },
+  },
+} as const;
+
+export const jobParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['jobId'],
+  properties: { jobId: text(300) },
+} as const;
+
+export const outputParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['jobId', 'name'],
+  properties: { jobId: text(300), name: text(255) },
+} as const;
+
+export const deadLetterParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[0-9]{1,18}$' } },
+} as const;
+
+export const noQuery = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+export const loginBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token'],
+  properties: { token: { type: 'string', minLength: 1, maxLength: 8192 } },
+} as const;

@@ -1,0 +1,96 @@
+import { Db, queryRows } from '@msched/db';
+
+/** One row of the console's jobs table. */
+export interface JobRowView {
+  jobId: string;
+  experimentId: string;
+  experimentName: string;
+  state: string;
+  experimentState: string;
+  gatewayId: string;
+  userName: string;
+  queueName: string | null;
+  ranks: number | null;
+  attempt: number;
+  createdAt: Date;
+  queuedAt: Date | null;
+  launchedAt: Date | null;
+  settledAt: Date | null;
+  waitReason: string | null;
+}
+
+export interface JobsPageFilter {
+  /** JobState name (QUEUED, ACTIVE, COMPLETE, FAILED, CANCELED, ...). */
+  state?: string;
+  gateway?: string;
+  user?: string;
+  queue?: string;
+  /** Part of the experiment name, experiment id or job id (case-insensitive). */
+  search?: string;
+  /** Keyset cursor: the last row of the previous page. */
+  after?: JobsCursor;
+  limit: number;
+}
+
+export interface JobsCursor { createdAt: string; jobId: string }
+
+export interface JobsPage {
+  jobs: JobRowView[];
+  /** Cursor of the next (older) page, absent on the last one. */
+  next?: string;
+}
+
+export class CursorError extends Error {}
+
+/** Cursors are opaque to the browser: base64url of "createdAt|jobId". */
+export function encodeCursor(c: JobsCursor): string {
+  return Buffer.from(`${c.createdAt}|${c.jobId}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(s: string): JobsCursor {
+  const text = Buffer.from(s, 'base64url').toString('utf8');
+  const bar = text.indexOf('|');
+  const createdAt = text.slice(0, bar);
+  if (bar <= 0 || Number.isNaN(Date.parse(createdAt)) || text.length === bar + 1) throw new CursorError('the page cursor is not one this console gave out');
+  return { createdAt, jobId: text.slice(bar + 1) };
+}
+
+/** LIKE pattern matching `s` literally anywhere. */
+function containing(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Jobs newest first, one page at a time. Paging is by keyset (created_at, id), so a page deep in a
+ * million jobs costs what the first one does (index jobs_newest_idx), and jobs arriving while an
+ * operator pages do not shift the rows.
+ */
+export async function jobsPage(db: Db, f: JobsPageFilter): Promise<JobsPage> {
+  // created_at is compared as text from Postgres itself (microseconds), never through a JS Date (milliseconds).
+  const rows = await queryRows<JobRowView & { cursorAt: string }>(db, `
+    SELECT j.id AS "jobId", j.experiment_id AS "experimentId", e.name AS "experimentName", j.state,
+           e.state AS "experimentState", e.gateway_id AS "gatewayId", e.user_name AS "userName",
+           p.resource_schedule ->> 'queueName' AS "queueName",
+           (p.resource_schedule ->> 'totalCPUCount')::integer AS ranks, j.attempt,
+           j.created_at AS "createdAt", j.queued_at AS "queuedAt", j.launched_at AS "launchedAt",
+           j.settled_at AS "settledAt", j.wait_reason AS "waitReason", j.created_at::text AS "cursorAt"
+    FROM jobs j
+    JOIN experiments e ON e.id = j.experiment_id
+    JOIN processes p ON p.id = j.process_id
+    WHERE ($1::text IS NULL OR j.state = $1)
+      AND ($2::text IS NULL OR e.gateway_id = $2)
+      AND ($3::text IS NULL OR e.user_name = $3)
+      AND ($4::text IS NULL OR p.resource_schedule ->> 'queueName' = $4)
+      AND ($5::text IS NULL OR e.name ILIKE $5 OR j.experiment_id ILIKE $5 OR j.id ILIKE $5)
+      AND ($6::timestamptz IS NULL OR (j.created_at, j.id) < ($6::timestamptz, $7::text))
+    ORDER BY j.created_at DESC, j.id DESC
+    LIMIT $8`, [
+    f.state ?? null, f.gateway ?? null, f.user ?? null, f.queue ?? null,
+    f.search ? containing(f.search) : null, f.after?.createdAt ?? null, f.after?.jobId ?? null, f.limit + 1,
+  ]);
+  const more = rows.length > f.limit;
+  const page = more ? rows.slice(0, f.limit) : rows;
+  const last = page[page.length - 1];
+  const jobs = page.map(({ cursorAt: _c, ...r }) => r);
+  return more && last ? { jobs, next: encodeCursor({ createdAt: last.cursorAt, jobId: last.jobId }) } : { jobs };
+}
