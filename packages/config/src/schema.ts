@@ -22,6 +22,12 @@ function optHostPorts(env: string, doc: string): Setting<string[]> {
   return { ...inner, expects: `${inner.expects} (or empty)`, parse: (raw) => (raw.trim() === '' ? [] : inner.parse(raw)) };
 }
 
+/** Comma-separated list that may be empty. */
+function optList(env: string, doc: string, def = ''): Setting<string[]> {
+  const inner = list(env, doc, def);
+  return { ...inner, expects: `${inner.expects} (or empty)`, parse: (raw) => (raw.trim() === '' ? [] : inner.parse(raw)) };
+}
+
 /**
  * Every setting the meta-scheduler reads. docs/configuration.md is generated from this tree
  * (`npm run docs:config`) and a test fails when the two drift apart.
@@ -76,8 +82,28 @@ export const schema = {
     maxMessageBytes: int('MSCHED_API_MAX_MESSAGE_BYTES', 'Largest Thrift message accepted; bigger ones close the connection.', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     queueRoles: mapping('MSCHED_API_QUEUE_ROLES', 'Airavata queue name → Mesos role. Launches naming another queue are refused.', 'normal=mpi,debug=mpi'),
     computeResources: list('MSCHED_API_COMPUTE_RESOURCES', 'Compute resource ids (resourceHostId) this installation runs; launches naming another are refused.', 'mesos-local'),
-    authMode: oneOf('MSCHED_API_AUTH_MODE', 'How AuthzToken.accessToken is checked: "static" (equals the secret), "hmac" (an HS256 JWT signed with the secret, see docs/api.md), or "none" (development only; refused when MSCHED_ENV=production).', ['none', 'static', 'hmac'] as const, 'none'),
-    authSecret: optStr('MSCHED_API_AUTH_SECRET', 'The static token, or the HMAC key of signed tokens. Required unless MSCHED_API_AUTH_MODE=none.', '', { secret: true }),
+    authMode: oneOf('MSCHED_API_AUTH_MODE', 'How AuthzToken.accessToken is checked: "oidc" (a Keycloak OAuth2 access token of the gateway\'s realm, verified against the realm\'s keys; the MSCHED_API_OIDC_* settings, docs/operator-guide.md), "static" (equals the secret), "hmac" (an HS256 JWT signed with the secret, see docs/api.md), or "none" (development only; refused when MSCHED_ENV=production). static, hmac and none are for development and tests.', ['oidc', 'none', 'static', 'hmac'] as const, 'oidc'),
+    authSecret: optStr('MSCHED_API_AUTH_SECRET', 'The static token, or the HMAC key of signed tokens. Required by MSCHED_API_AUTH_MODE=static or hmac.', '', { secret: true }),
+    oidc: {
+      url: url('MSCHED_API_OIDC_URL', 'Base URL of the Keycloak server Airavata uses (its remote IDP service URL, e.g. https://iam.example.org/auth); a realm\'s issuer is <url>/realms/<realm>. Required by MSCHED_API_AUTH_MODE=oidc.', '', ['http', 'https'], { allowEmpty: true }),
+      defaultRealm: str('MSCHED_API_OIDC_DEFAULT_REALM', 'Realm of gateways not named in MSCHED_API_OIDC_GATEWAY_REALMS; empty refuses such gateways.', 'default'),
+      gatewayRealms: mapping('MSCHED_API_OIDC_GATEWAY_REALMS', 'Airavata gateway id → Keycloak realm (its identityServerTenant), e.g. seagrid=seagrid,ultrascan=ultrascan. A token is accepted for a gateway only when its realm issued it.', ''),
+      verify: oneOf('MSCHED_API_OIDC_VERIFY', '"jwks": verify the JWT locally against the realm\'s published keys (fast, no call per token); "userinfo": ask the realm\'s userinfo endpoint as Airavata does (works with opaque tokens; one HTTP call per new token, then cached).', ['jwks', 'userinfo'] as const, 'jwks'),
+      audience: optList('MSCHED_API_OIDC_AUDIENCE', 'Accepted "aud" values of access tokens; empty does not check the audience (Keycloak puts "account" there unless an audience mapper is set).'),
+      authorizedParties: optList('MSCHED_API_OIDC_AUTHORIZED_PARTIES', 'Accepted "azp" values (the Keycloak clients tokens were issued to, e.g. the gateway\'s portal client); empty accepts any client of the realm.'),
+      gatewayClaim: optStr('MSCHED_API_OIDC_GATEWAY_CLAIM', 'Token claim that must equal claimsMap.gatewayID (for realms shared by several gateways, with a Keycloak mapper adding the claim); empty relies on the realm alone.', ''),
+      rolesClient: optStr('MSCHED_API_OIDC_ROLES_CLIENT', 'Keycloak client whose roles (resource_access.<client>.roles) count besides the realm roles (realm_access.roles) and groups; empty: realm roles and groups only.', ''),
+      adminRoles: optList('MSCHED_API_OIDC_ADMIN_ROLES', 'Roles or groups of gateway admins: launch, read and terminate any experiment of their gateway, operate.', 'admin,gateway-provider'),
+      readOnlyAdminRoles: optList('MSCHED_API_OIDC_READ_ONLY_ADMIN_ROLES', 'Roles or groups of read-only admins: read any experiment of their gateway, launch and terminate nothing (unless they also hold a user role).', 'admin-read-only'),
+      userRoles: optList('MSCHED_API_OIDC_USER_ROLES', 'Roles or groups that may launch and terminate their own experiments; empty lets every user of the gateway\'s realm do so (Airavata\'s "gateway-user" default) except read-only admins.', ''),
+      clockSkewSeconds: int('MSCHED_API_OIDC_CLOCK_SKEW_SECONDS', 'Clock difference tolerated when checking exp, nbf and iat.', 30, 0, 300),
+      jwksCooldownSeconds: int('MSCHED_API_OIDC_JWKS_COOLDOWN_SECONDS', 'A token signed with a key the cached key set lacks refetches the realm\'s keys, at most once per this many seconds (also the wait after a failed discovery).', 5, 1, 3600),
+      jwksMaxAgeSeconds: int('MSCHED_API_OIDC_JWKS_MAX_AGE_SECONDS', 'Cached realm keys are refetched after this many seconds even when no unknown key was seen.', 600, 10, 86400),
+      httpTimeoutMs: int('MSCHED_API_OIDC_HTTP_TIMEOUT_MS', 'Longest wait for Keycloak (discovery, keys, userinfo); a slower answer fails the call as retriable.', 5000, 100, 120000),
+      caFile: optStr('MSCHED_API_OIDC_CA_FILE', 'PEM CA bundle trusted for HTTPS to Keycloak (besides the system CAs); empty: system CAs only.', ''),
+      cacheSeconds: int('MSCHED_API_OIDC_CACHE_SECONDS', 'How long an accepted token\'s identity is reused without verifying it again (never past its expiry); 0 turns the cache off.', 60, 0, 3600),
+      cacheEntries: int('MSCHED_API_OIDC_CACHE_ENTRIES', 'Most tokens the identity cache holds (oldest dropped first).', 10000, 1, 10000000),
+    },
     tlsCertPath: optStr('MSCHED_API_TLS_CERT', 'PEM certificate (chain) of the API; with MSCHED_API_TLS_KEY it turns TLS on. Empty: plain TCP.', ''),
     tlsKeyPath: optStr('MSCHED_API_TLS_KEY', 'PEM private key matching MSCHED_API_TLS_CERT.', ''),
     idleTimeoutMs: int('MSCHED_API_IDLE_TIMEOUT_MS', 'A connection silent this long is closed, also one stuck halfway through a message.', 120000, 1000, 86400000),

@@ -2,6 +2,8 @@ export * from './errors';
 export * from './events';
 export * from './auth/token';
 export * from './auth/authorizer';
+export * from './auth/access';
+export * from './auth/oidc';
 export * from './validation/policy';
 export * from './validation/validate';
 export * from './launch/ids';
