@@ -86,7 +86,7 @@ export const schema = {
     authSecret: optStr('MSCHED_API_AUTH_SECRET', 'The static token, or the HMAC key of signed tokens. Required by MSCHED_API_AUTH_MODE=static or hmac.', '', { secret: true }),
     oidc: {
       url: url('MSCHED_API_OIDC_URL', 'Base URL of the Keycloak server Airavata uses (its remote IDP service URL, e.g. https://iam.example.org/auth); a realm\'s issuer is <url>/realms/<realm>. Required by MSCHED_API_AUTH_MODE=oidc.', '', ['http', 'https'], { allowEmpty: true }),
-      defaultRealm: str('MSCHED_API_OIDC_DEFAULT_REALM', 'Realm of gateways not named in MSCHED_API_OIDC_GATEWAY_REALMS; empty refuses such gateways.', 'default'),
+      defaultRealm: optStr('MSCHED_API_OIDC_DEFAULT_REALM', 'Realm of gateways not named in MSCHED_API_OIDC_GATEWAY_REALMS; empty refuses such gateways.', 'default'),
       gatewayRealms: mapping('MSCHED_API_OIDC_GATEWAY_REALMS', 'Airavata gateway id → Keycloak realm (its identityServerTenant), e.g. seagrid=seagrid,ultrascan=ultrascan. A token is accepted for a gateway only when its realm issued it.', ''),
       verify: oneOf('MSCHED_API_OIDC_VERIFY', '"jwks": verify the JWT locally against the realm\'s published keys (fast, no call per token); "userinfo": ask the realm\'s userinfo endpoint as Airavata does (works with opaque tokens; one HTTP call per new token, then cached).', ['jwks', 'userinfo'] as const, 'jwks'),
       audience: optList('MSCHED_API_OIDC_AUDIENCE', 'Accepted "aud" values of access tokens; empty does not check the audience (Keycloak puts "account" there unless an audience mapper is set).'),
