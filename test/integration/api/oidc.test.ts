@@ -6,7 +6,7 @@ import {
   AiravataSystemException, AuthorizationException, AuthzToken, enumName, exampleExperiment, ExperimentState, MetaSchedulerConnection,
 } from '@msched/airavata-thrift';
 import { createOidcAuthorizer } from '@msched/api';
-import { OidcIssuer, passwordLogin } from '../../helpers/oidc-issuer';
+import { OidcIssuer, passwordLogin } from '@msched/local-oidc';
 import { requireStack, testConfig } from '../../helpers/stack';
 import { NOTHING, ONE_LAUNCH, rowCounts, startTestApi, TestApi } from './harness';
 

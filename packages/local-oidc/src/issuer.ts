@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createLocalJWKSet, exportJWK, generateKeyPair, JWK, JWTPayload, jwtVerify, KeyLike, SignJWT } from 'jose';
 
 /**
- * A real OpenID Connect issuer on 127.0.0.1, shaped as Keycloak: issuers
+ * A real OpenID Connect issuer on 127.0.0.1 (or any host), shaped as Keycloak: issuers
  * http://127.0.0.1:PORT/realms/<realm>, discovery documents, JWKS (certs), userinfo and a token
  * endpoint (password grant), and access tokens with Keycloak's claims (preferred_username,
  * realm_access.roles, resource_access.<client>.roles, azp, typ "Bearer"), signed RS256 or ES256 by
@@ -69,9 +69,13 @@ export class OidcIssuer {
     return this.hits.get(`/realms/${realm}/protocol/openid-connect/certs`) ?? 0;
   }
 
-  async start(): Promise<void> {
+  /** Listens on 127.0.0.1 (port 0: a free one). */
+  async start(port = 0): Promise<void> {
     this.server = http.createServer((req, res) => { this.serve(req, res).catch((e) => this.send(res, 500, { error: String(e) })); });
-    await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
+    await new Promise<void>((ok, fail) => {
+      this.server!.once('error', fail);
+      this.server!.listen(port, '127.0.0.1', ok);
+    });
     this.port = (this.server.address() as AddressInfo).port;
   }
 
