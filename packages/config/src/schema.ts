@@ -71,7 +71,10 @@ export const schema = {
   mesos: {
     master: url('MSCHED_MESOS_MASTER', 'Mesos master: zk://host:port/path (leader found through ZooKeeper) or http://host:port.', 'zk://127.0.0.1:22181/mesos', ['zk', 'http', 'https']),
     role: str('MSCHED_MESOS_ROLE', 'Default Mesos role of the framework.', 'mpi'),
-    principal: optStr('MSCHED_MESOS_PRINCIPAL', 'Framework principal (empty for none).', ''),
+    principal: optStr('MSCHED_MESOS_PRINCIPAL', 'Framework principal (empty for none); with a secret it is also the HTTP Basic user the masters authenticate.', ''),
+    secretFile: optStr('MSCHED_MESOS_SECRET_FILE', 'File holding the framework\'s secret (the masters\' --credentials entry of MSCHED_MESOS_PRINCIPAL; surrounding whitespace ignored). Sent as HTTP Basic on every scheduler call. Empty: MSCHED_MESOS_SECRET, else no authentication.', ''),
+    secret: optStr('MSCHED_MESOS_SECRET', 'The framework\'s secret itself, for platforms that inject secrets as environment variables; MSCHED_MESOS_SECRET_FILE wins when both are set.', '', { secret: true }),
+    caFile: optStr('MSCHED_MESOS_CA_FILE', 'PEM CA bundle trusted for https:// masters besides the system CAs (a cluster with its own CA).', ''),
     user: str('MSCHED_MESOS_USER', 'Unix user tasks run as on the agents.', 'root'),
     failoverTimeoutSeconds: num('MSCHED_MESOS_FAILOVER_TIMEOUT_SECONDS', 'How long Mesos keeps our tasks while no dispatcher is connected (one week by default).', 604800, 0),
   },
