@@ -51,6 +51,12 @@ export const schema = {
     partitions: int('MSCHED_KAFKA_PARTITIONS', 'Partitions of each topic created by the stack or the services.', 4, 1, 1024),
     sessionTimeoutMs: int('MSCHED_KAFKA_SESSION_TIMEOUT_MS', 'Consumer group session timeout: how long a crashed worker holds its partitions before another takes them over.', 30000, 6000, 300000),
     replicationFactor: int('MSCHED_KAFKA_REPLICATION_FACTOR', 'Replication factor of created topics.', 1, 1, 16),
+    tls: bool('MSCHED_KAFKA_TLS', 'Talk TLS to the brokers (their SSL or SASL_SSL listeners), verifying their certificates.', false),
+    caFile: optStr('MSCHED_KAFKA_CA_FILE', 'PEM CA bundle trusted for the brokers\' certificates besides the system CAs (with MSCHED_KAFKA_TLS).', ''),
+    saslMechanism: oneOf('MSCHED_KAFKA_SASL_MECHANISM', 'SASL authentication to the brokers: scram-sha-256 or scram-sha-512 (SASL/SCRAM), plain, or none.', ['none', 'scram-sha-256', 'scram-sha-512', 'plain'] as const, 'none'),
+    saslUsername: optStr('MSCHED_KAFKA_SASL_USERNAME', 'SASL user name (with MSCHED_KAFKA_SASL_MECHANISM).', ''),
+    saslPasswordFile: optStr('MSCHED_KAFKA_SASL_PASSWORD_FILE', 'File holding the SASL password (surrounding whitespace ignored); wins over MSCHED_KAFKA_SASL_PASSWORD.', ''),
+    saslPassword: optStr('MSCHED_KAFKA_SASL_PASSWORD', 'The SASL password itself, for platforms that inject secrets as environment variables.', '', { secret: true }),
   },
   zookeeper: {
     connect: hostPorts('MSCHED_ZK_CONNECT', 'ZooKeeper ensemble used for dispatcher election and MPI rendezvous.', '127.0.0.1:22181'),
