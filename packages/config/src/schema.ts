@@ -139,6 +139,7 @@ export const schema = {
     publisherName: str('MSCHED_PUBLISHERS_MONITORING_PUBLISHER', 'publisherName field of the monitoring-data CSV lines.', 'msched'),
     createTopics: bool('MSCHED_PUBLISHERS_CREATE_TOPICS', 'Create missing output topics when a Kafka channel first connects (turn off where Airavata\'s cluster forbids it).', true),
     amqpUrl: url('MSCHED_PUBLISHERS_AMQP_URL', 'RabbitMQ URL (amqp://user:password@host:5672/vhost) for Airavata\'s status exchange; empty disables the airavata-amqp channel.', '', ['amqp', 'amqps'], { secret: true, allowEmpty: true }),
+    amqpCaFile: optStr('MSCHED_PUBLISHERS_AMQP_CA_FILE', 'PEM CA bundle trusted for an amqps:// RabbitMQ besides the system CAs (amqps verifies the broker\'s certificate and host name).', ''),
     amqpExchange: str('MSCHED_PUBLISHERS_AMQP_EXCHANGE', 'Durable topic exchange Airavata reads status from.', 'status_exchange'),
   },
   provisioner: {
