@@ -57,6 +57,9 @@ export async function startApi(o: ApiOptions): Promise<RunningApi> {
     throw new ApiConfigError('MSCHED_API_AUTH_MODE=none is refused in production: use oidc (Keycloak tokens, docs/operator-guide.md)');
   }
   if (cfg.api.authMode === 'none') logger.warn('the API accepts calls without a token (MSCHED_API_AUTH_MODE=none): development only');
+  if ((cfg.api.authMode === 'static' || cfg.api.authMode === 'hmac') && cfg.environment === 'production') {
+    logger.warn(`MSCHED_API_AUTH_MODE=${cfg.api.authMode} is meant for development: production calls carry Keycloak tokens (oidc)`);
+  }
   let authorize: Authorizer;
   try {
     const mode = cfg.api.authMode;
