@@ -29,6 +29,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     MSCHED_KAFKA_SESSION_TIMEOUT_MS: '6000',
     MSCHED_ZK_ROOT: `/msched-test/${RUN_ID}`,
     MSCHED_LOG_LEVEL: process.env.MSCHED_LOG_LEVEL ?? 'warn',
+    // oidc (the production default) needs a Keycloak; suites that test authorization set their mode.
+    MSCHED_API_AUTH_MODE: 'none',
     ...overrides,
   });
 }

@@ -14,7 +14,10 @@ import { eventually, GiveUp } from './eventually';
  * survives stop/start, as a real broker's disk does; `destroy` removes it.
  */
 export interface ThrowawayKafka {
+  /** The plaintext listener (also used to see that the broker is up). */
   readonly brokers: string[];
+  /** With `secure`: the SASL_SSL listener (TLS with the given certificate, SASL/SCRAM-SHA-256). */
+  readonly secureBrokers: string[];
   /** Stops the broker process (SIGTERM, then SIGKILL after 20 s) and waits until it is gone. */
   stop(): Promise<void>;
   /** Starts it again on the same ports and data, and waits until it answers. */
@@ -44,20 +47,38 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startThrowawayKafka(): Promise<ThrowawayKafka> {
+export interface SecureListenerOptions {
+  /** PEM certificate and PKCS#8 key of the broker (e.g. from test/helpers/test-ca.ts). */
+  cert: string;
+  key: string;
+  /** A SCRAM-SHA-256 user created with the cluster. */
+  scram: { username: string; password: string };
+}
+
+export async function startThrowawayKafka(o: { secure?: SecureListenerOptions } = {}): Promise<ThrowawayKafka> {
   const cp = classpath();
   const dir = mkdtempSync(join(tmpdir(), 'msched-kafka-'));
   const port = await freePort();
   const ctrl = await freePort();
+  const securePort = o.secure ? await freePort() : 0;
   const props = join(dir, 'server.properties');
+  if (o.secure) writeFileSync(join(dir, 'broker.pem'), `${o.secure.key.trim()}\n${o.secure.cert.trim()}\n`, { mode: 0o600 });
+  const secure = o.secure ? [
+    'ssl.keystore.type=PEM',
+    `ssl.keystore.location=${join(dir, 'broker.pem')}`,
+    'sasl.enabled.mechanisms=SCRAM-SHA-256',
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+  ] : [];
+  const secureListener = o.secure ? `,SASL_SSL://127.0.0.1:${securePort}` : '';
   writeFileSync(props, [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${ctrl}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${ctrl}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${ctrl}${secureListener}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}${secureListener}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${o.secure ? ',SASL_SSL:SASL_SSL' : ''}`,
+    ...secure,
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${join(dir, 'data')}`,
     'num.partitions=1',
@@ -80,7 +101,8 @@ export async function startThrowawayKafka(): Promise<ThrowawayKafka> {
   ].join('\n'));
   const jopts = ['-Xmx384m', '-Xms128m', '-XX:+UseG1GC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`];
   const clusterId = randomUUID().replace(/-/g, '').slice(0, 22);
-  const fmt = spawnSync('java', [...jopts, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], { encoding: 'utf8' });
+  const scram = o.secure ? ['--add-scram', `SCRAM-SHA-256=[name=${o.secure.scram.username},password=${o.secure.scram.password}]`] : [];
+  const fmt = spawnSync('java', [...jopts, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, ...scram], { encoding: 'utf8' });
   if (fmt.status !== 0) throw new Error(`kafka storage format failed: ${fmt.stderr || fmt.stdout}`);
 
   const broker = `127.0.0.1:${port}`;
@@ -109,6 +131,7 @@ export async function startThrowawayKafka(): Promise<ThrowawayKafka> {
   await start();
   return {
     brokers: [broker],
+    secureBrokers: o.secure ? [`127.0.0.1:${securePort}`] : [],
     start,
     stop,
     async destroy() {

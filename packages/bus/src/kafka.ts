@@ -1,7 +1,8 @@
 import { Kafka, logLevel, LogEntry, Admin, ITopicConfig } from 'kafkajs';
 import type { Logger } from '@msched/logging';
+import { kafkaSecurity, KafkaSecuritySettings } from './kafka-security';
 
-export interface KafkaSettings {
+export interface KafkaSettings extends KafkaSecuritySettings {
   brokers: readonly string[];
   clientId: string;
   partitions: number;
@@ -20,6 +21,7 @@ export function createKafka(settings: KafkaSettings, logger?: Logger, opts: { re
     connectionTimeout: opts.connectionTimeout ?? 3000,
     retry: { retries: opts.retries ?? 5, initialRetryTime: 200 },
     logLevel: logLevel.WARN,
+    ...kafkaSecurity(settings),
     logCreator: () => (entry: LogEntry) => {
       if (!logger) return;
       const { message, ...rest } = entry.log;

@@ -22,6 +22,12 @@ function optHostPorts(env: string, doc: string): Setting<string[]> {
   return { ...inner, expects: `${inner.expects} (or empty)`, parse: (raw) => (raw.trim() === '' ? [] : inner.parse(raw)) };
 }
 
+/** Comma-separated list that may be empty. */
+function optList(env: string, doc: string, def = ''): Setting<string[]> {
+  const inner = list(env, doc, def);
+  return { ...inner, expects: `${inner.expects} (or empty)`, parse: (raw) => (raw.trim() === '' ? [] : inner.parse(raw)) };
+}
+
 /**
  * Every setting the meta-scheduler reads. docs/configuration.md is generated from this tree
  * (`npm run docs:config`) and a test fails when the two drift apart.
@@ -45,6 +51,12 @@ export const schema = {
     partitions: int('MSCHED_KAFKA_PARTITIONS', 'Partitions of each topic created by the stack or the services.', 4, 1, 1024),
     sessionTimeoutMs: int('MSCHED_KAFKA_SESSION_TIMEOUT_MS', 'Consumer group session timeout: how long a crashed worker holds its partitions before another takes them over.', 30000, 6000, 300000),
     replicationFactor: int('MSCHED_KAFKA_REPLICATION_FACTOR', 'Replication factor of created topics.', 1, 1, 16),
+    tls: bool('MSCHED_KAFKA_TLS', 'Talk TLS to the brokers (their SSL or SASL_SSL listeners), verifying their certificates.', false),
+    caFile: optStr('MSCHED_KAFKA_CA_FILE', 'PEM CA bundle trusted for the brokers\' certificates besides the system CAs (with MSCHED_KAFKA_TLS).', ''),
+    saslMechanism: oneOf('MSCHED_KAFKA_SASL_MECHANISM', 'SASL authentication to the brokers: scram-sha-256 or scram-sha-512 (SASL/SCRAM), plain, or none.', ['none', 'scram-sha-256', 'scram-sha-512', 'plain'] as const, 'none'),
+    saslUsername: optStr('MSCHED_KAFKA_SASL_USERNAME', 'SASL user name (with MSCHED_KAFKA_SASL_MECHANISM).', ''),
+    saslPasswordFile: optStr('MSCHED_KAFKA_SASL_PASSWORD_FILE', 'File holding the SASL password (surrounding whitespace ignored); wins over MSCHED_KAFKA_SASL_PASSWORD.', ''),
+    saslPassword: optStr('MSCHED_KAFKA_SASL_PASSWORD', 'The SASL password itself, for platforms that inject secrets as environment variables.', '', { secret: true }),
   },
   zookeeper: {
     connect: hostPorts('MSCHED_ZK_CONNECT', 'ZooKeeper ensemble used for dispatcher election and MPI rendezvous.', '127.0.0.1:22181'),
@@ -65,7 +77,10 @@ export const schema = {
   mesos: {
     master: url('MSCHED_MESOS_MASTER', 'Mesos master: zk://host:port/path (leader found through ZooKeeper) or http://host:port.', 'zk://127.0.0.1:22181/mesos', ['zk', 'http', 'https']),
     role: str('MSCHED_MESOS_ROLE', 'Default Mesos role of the framework.', 'mpi'),
-    principal: optStr('MSCHED_MESOS_PRINCIPAL', 'Framework principal (empty for none).', ''),
+    principal: optStr('MSCHED_MESOS_PRINCIPAL', 'Framework principal (empty for none); with a secret it is also the HTTP Basic user the masters authenticate.', ''),
+    secretFile: optStr('MSCHED_MESOS_SECRET_FILE', 'File holding the framework\'s secret (the masters\' --credentials entry of MSCHED_MESOS_PRINCIPAL; surrounding whitespace ignored). Sent as HTTP Basic on every scheduler call. Empty: MSCHED_MESOS_SECRET, else no authentication.', ''),
+    secret: optStr('MSCHED_MESOS_SECRET', 'The framework\'s secret itself, for platforms that inject secrets as environment variables; MSCHED_MESOS_SECRET_FILE wins when both are set.', '', { secret: true }),
+    caFile: optStr('MSCHED_MESOS_CA_FILE', 'PEM CA bundle trusted for https:// masters besides the system CAs (a cluster with its own CA).', ''),
     user: str('MSCHED_MESOS_USER', 'Unix user tasks run as on the agents.', 'root'),
     failoverTimeoutSeconds: num('MSCHED_MESOS_FAILOVER_TIMEOUT_SECONDS', 'How long Mesos keeps our tasks while no dispatcher is connected (one week by default).', 604800, 0),
   },
@@ -76,8 +91,28 @@ export const schema = {
     maxMessageBytes: int('MSCHED_API_MAX_MESSAGE_BYTES', 'Largest Thrift message accepted; bigger ones close the connection.', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     queueRoles: mapping('MSCHED_API_QUEUE_ROLES', 'Airavata queue name → Mesos role. Launches naming another queue are refused.', 'normal=mpi,debug=mpi'),
     computeResources: list('MSCHED_API_COMPUTE_RESOURCES', 'Compute resource ids (resourceHostId) this installation runs; launches naming another are refused.', 'mesos-local'),
-    authMode: oneOf('MSCHED_API_AUTH_MODE', 'How AuthzToken.accessToken is checked: "static" (equals the secret), "hmac" (an HS256 JWT signed with the secret, see docs/api.md), or "none" (development only; refused when MSCHED_ENV=production).', ['none', 'static', 'hmac'] as const, 'none'),
-    authSecret: optStr('MSCHED_API_AUTH_SECRET', 'The static token, or the HMAC key of signed tokens. Required unless MSCHED_API_AUTH_MODE=none.', '', { secret: true }),
+    authMode: oneOf('MSCHED_API_AUTH_MODE', 'How AuthzToken.accessToken is checked: "oidc" (a Keycloak OAuth2 access token of the gateway\'s realm, verified against the realm\'s keys; the MSCHED_API_OIDC_* settings, docs/operator-guide.md), "static" (equals the secret), "hmac" (an HS256 JWT signed with the secret, see docs/api.md), or "none" (development only; refused when MSCHED_ENV=production). static, hmac and none are for development and tests.', ['oidc', 'none', 'static', 'hmac'] as const, 'oidc'),
+    authSecret: optStr('MSCHED_API_AUTH_SECRET', 'The static token, or the HMAC key of signed tokens. Required by MSCHED_API_AUTH_MODE=static or hmac.', '', { secret: true }),
+    oidc: {
+      url: url('MSCHED_API_OIDC_URL', 'Base URL of the Keycloak server Airavata uses (its remote IDP service URL, e.g. https://iam.example.org/auth); a realm\'s issuer is <url>/realms/<realm>. Required by MSCHED_API_AUTH_MODE=oidc.', '', ['http', 'https'], { allowEmpty: true }),
+      defaultRealm: optStr('MSCHED_API_OIDC_DEFAULT_REALM', 'Realm of gateways not named in MSCHED_API_OIDC_GATEWAY_REALMS; empty refuses such gateways.', 'default'),
+      gatewayRealms: mapping('MSCHED_API_OIDC_GATEWAY_REALMS', 'Airavata gateway id → Keycloak realm (its identityServerTenant), e.g. seagrid=seagrid,ultrascan=ultrascan. A token is accepted for a gateway only when its realm issued it.', ''),
+      verify: oneOf('MSCHED_API_OIDC_VERIFY', '"jwks": verify the JWT locally against the realm\'s published keys (fast, no call per token); "userinfo": ask the realm\'s userinfo endpoint as Airavata does (works with opaque tokens; one HTTP call per new token, then cached).', ['jwks', 'userinfo'] as const, 'jwks'),
+      audience: optList('MSCHED_API_OIDC_AUDIENCE', 'Accepted "aud" values of access tokens; empty does not check the audience (Keycloak puts "account" there unless an audience mapper is set).'),
+      authorizedParties: optList('MSCHED_API_OIDC_AUTHORIZED_PARTIES', 'Accepted "azp" values (the Keycloak clients tokens were issued to, e.g. the gateway\'s portal client); empty accepts any client of the realm.'),
+      gatewayClaim: optStr('MSCHED_API_OIDC_GATEWAY_CLAIM', 'Token claim that must equal claimsMap.gatewayID (for realms shared by several gateways, with a Keycloak mapper adding the claim); empty relies on the realm alone.', ''),
+      rolesClient: optStr('MSCHED_API_OIDC_ROLES_CLIENT', 'Keycloak client whose roles (resource_access.<client>.roles) count besides the realm roles (realm_access.roles) and groups; empty: realm roles and groups only.', ''),
+      adminRoles: optList('MSCHED_API_OIDC_ADMIN_ROLES', 'Roles or groups of gateway admins: launch, read and terminate any experiment of their gateway, operate.', 'admin,gateway-provider'),
+      readOnlyAdminRoles: optList('MSCHED_API_OIDC_READ_ONLY_ADMIN_ROLES', 'Roles or groups of read-only admins: read any experiment of their gateway, launch and terminate nothing (unless they also hold a user role).', 'admin-read-only'),
+      userRoles: optList('MSCHED_API_OIDC_USER_ROLES', 'Roles or groups that may launch and terminate their own experiments; empty lets every user of the gateway\'s realm do so (Airavata\'s "gateway-user" default) except read-only admins.', ''),
+      clockSkewSeconds: int('MSCHED_API_OIDC_CLOCK_SKEW_SECONDS', 'Clock difference tolerated when checking exp, nbf and iat.', 30, 0, 300),
+      jwksCooldownSeconds: int('MSCHED_API_OIDC_JWKS_COOLDOWN_SECONDS', 'A token signed with a key the cached key set lacks refetches the realm\'s keys, at most once per this many seconds (also the wait after a failed discovery).', 5, 1, 3600),
+      jwksMaxAgeSeconds: int('MSCHED_API_OIDC_JWKS_MAX_AGE_SECONDS', 'Cached realm keys are refetched after this many seconds even when no unknown key was seen.', 600, 10, 86400),
+      httpTimeoutMs: int('MSCHED_API_OIDC_HTTP_TIMEOUT_MS', 'Longest wait for Keycloak (discovery, keys, userinfo); a slower answer fails the call as retriable.', 5000, 100, 120000),
+      caFile: optStr('MSCHED_API_OIDC_CA_FILE', 'PEM CA bundle trusted for HTTPS to Keycloak (besides the system CAs); empty: system CAs only.', ''),
+      cacheSeconds: int('MSCHED_API_OIDC_CACHE_SECONDS', 'How long an accepted token\'s identity is reused without verifying it again (never past its expiry); 0 turns the cache off.', 60, 0, 3600),
+      cacheEntries: int('MSCHED_API_OIDC_CACHE_ENTRIES', 'Most tokens the identity cache holds (oldest dropped first).', 10000, 1, 10000000),
+    },
     tlsCertPath: optStr('MSCHED_API_TLS_CERT', 'PEM certificate (chain) of the API; with MSCHED_API_TLS_KEY it turns TLS on. Empty: plain TCP.', ''),
     tlsKeyPath: optStr('MSCHED_API_TLS_KEY', 'PEM private key matching MSCHED_API_TLS_CERT.', ''),
     idleTimeoutMs: int('MSCHED_API_IDLE_TIMEOUT_MS', 'A connection silent this long is closed, also one stuck halfway through a message.', 120000, 1000, 86400000),
@@ -104,6 +139,7 @@ export const schema = {
     publisherName: str('MSCHED_PUBLISHERS_MONITORING_PUBLISHER', 'publisherName field of the monitoring-data CSV lines.', 'msched'),
     createTopics: bool('MSCHED_PUBLISHERS_CREATE_TOPICS', 'Create missing output topics when a Kafka channel first connects (turn off where Airavata\'s cluster forbids it).', true),
     amqpUrl: url('MSCHED_PUBLISHERS_AMQP_URL', 'RabbitMQ URL (amqp://user:password@host:5672/vhost) for Airavata\'s status exchange; empty disables the airavata-amqp channel.', '', ['amqp', 'amqps'], { secret: true, allowEmpty: true }),
+    amqpCaFile: optStr('MSCHED_PUBLISHERS_AMQP_CA_FILE', 'PEM CA bundle trusted for an amqps:// RabbitMQ besides the system CAs (amqps verifies the broker\'s certificate and host name).', ''),
     amqpExchange: str('MSCHED_PUBLISHERS_AMQP_EXCHANGE', 'Durable topic exchange Airavata reads status from.', 'status_exchange'),
   },
   provisioner: {

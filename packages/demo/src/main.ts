@@ -5,6 +5,7 @@
  * Airavata's orchestrator would, follows it live and prints the result.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -62,6 +63,10 @@ async function main(): Promise<number> {
     MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
     MSCHED_LOG_FORMAT: 'json',
     MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '5',
+    // Production uses Keycloak tokens (oidc); the demo has no Keycloak, so the orchestrator is a
+    // trusted peer with a one-off shared secret (passed in the environment, never on a command line).
+    MSCHED_API_AUTH_MODE: 'static',
+    MSCHED_API_AUTH_SECRET: randomBytes(24).toString('hex'),
   };
   const cfg = loadConfig(env);
   const services: RunningService[] = [];

@@ -2,7 +2,7 @@ import { parseRanges } from './resources/ranges';
 import type { LocalClusterOptions } from './cluster/local-cluster';
 
 export type CliCommand =
-  | { kind: 'cluster'; options: LocalClusterOptions; standby: boolean; logLevel: 'error' | 'warn' | 'info' | 'debug' }
+  | { kind: 'cluster'; options: LocalClusterOptions; standby: boolean; logLevel: 'error' | 'warn' | 'info' | 'debug'; credentialsFile?: string }
   | { kind: 'probe'; url: string }
   | { kind: 'help' };
 
@@ -28,6 +28,8 @@ Options:
   --kill-grace-ms MS         SIGTERM to SIGKILL when a KILL names no grace period (default 3000)
   --sandbox-gc-delay-ms MS   remove a finished task's sandbox this long after its end was acknowledged (default: keep)
   --keep-registry            do not forget agents recorded by a previous run
+  --credentials FILE         principals and secrets, Mesos' JSON format {"credentials":[{"principal":..,"secret":..}]}
+  --authenticate_http_frameworks  frameworks must authenticate with HTTP Basic (needs --credentials)
   --log-level L              error|warn|info|debug (default info)
 `;
 
@@ -48,6 +50,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
   let standby = false;
   let logLevel: 'error' | 'warn' | 'info' | 'debug' = 'info';
   let updateRetry: number | undefined;
+  let credentialsFile: string | undefined;
+  let authenticateFrameworks = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const [name, inline] = flag.startsWith('--') && flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -81,6 +85,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
       case '--kill-grace-ms': o.defaultKillGraceMs = num(name, value()); break;
       case '--sandbox-gc-delay-ms': o.sandboxGcDelayMs = num(name, value()); break;
       case '--keep-registry': o.resetRegistry = false; break;
+      case '--credentials': credentialsFile = value(); break;
+      case '--authenticate_http_frameworks': authenticateFrameworks = true; break;
       case '--log-level': {
         const v = value();
         if (v !== 'error' && v !== 'warn' && v !== 'info' && v !== 'debug') throw new Error(`--log-level must be error, warn, info or debug, got ${JSON.stringify(v)}`);
@@ -99,5 +105,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     o.resetRegistry = false;
   }
   if ((o.masters ?? 1) > 1 && !o.zk) throw new Error('--masters > 1 needs --zk');
-  return { kind: 'cluster', options: o, standby, logLevel };
+  if (authenticateFrameworks && !credentialsFile) throw new Error('--authenticate_http_frameworks needs --credentials FILE');
+  // As Mesos: credentials alone do not make HTTP frameworks authenticate.
+  return { kind: 'cluster', options: o, standby, logLevel, ...(authenticateFrameworks ? { credentialsFile } : {}) };
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { createLogger } from '@msched/logging';
 import { CliCommand, USAGE, parseCli } from './cli-args';
 import { startLocalCluster } from './cluster/local-cluster';
+import { parseCredentialsJson } from './master/http/framework-auth';
 
 /** Runs the local cluster in the foreground until SIGINT/SIGTERM; `probe` checks a master answers. */
 async function main(argv: string[]): Promise<number> {
@@ -26,7 +28,16 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const logger = createLogger({ service: 'mesos-local', level: cmd.logLevel });
-  const cluster = await startLocalCluster({ ...cmd.options, logger });
+  let frameworkCredentials;
+  if (cmd.credentialsFile) {
+    try {
+      frameworkCredentials = parseCredentialsJson(readFileSync(cmd.credentialsFile, 'utf8'));
+    } catch (e) {
+      process.stderr.write(`msched-local-cluster: --credentials ${cmd.credentialsFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 2;
+    }
+  }
+  const cluster = await startLocalCluster({ ...cmd.options, logger, ...(frameworkCredentials ? { frameworkCredentials } : {}) });
   const lines = [
     `${cmd.standby ? 'standby master' : 'local Mesos cluster'} up: master ${cluster.masters.map((m) => m.url).join(', ')}${cluster.zkUrl ? ` (ZooKeeper ${cluster.zkUrl}, leader ${cluster.masterUrl})` : ''}`,
     ...cluster.agents.map((a) => `  agent ${a.hostname} ${a.id} ports ${a.ports.begin}-${a.ports.end} work dir ${a.workDir}`),

@@ -8,6 +8,8 @@ export { startLocalCluster } from './cluster/local-cluster';
 export type { LocalCluster, LocalClusterOptions, AgentHandle } from './cluster/local-cluster';
 export type { AgentSpec } from './cluster/agent-specs';
 export { LocalMaster } from './master/local-master';
+export { authenticateFramework, parseCredentialsJson } from './master/http/framework-auth';
+export type { FrameworkCredentials } from './master/http/framework-auth';
 export type { MasterOptions } from './master/local-master';
 export { DEFAULT_TIMING } from './master/master';
 export type { MasterTiming } from './master/master';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createKafka } from '@msched/bus';
 import type { Config } from '@msched/config';
 import type { Logger } from '@msched/logging';
@@ -78,7 +79,9 @@ function encoderFor(cfg: Config, channel: ChannelName): (e: PublishedEvent) => O
 }
 
 function sinkFor(cfg: Config, ch: ChannelPlan, logger: Logger): Sink {
-  if (ch.kind === 'amqp') return new AmqpSink({ channel: ch.channel, url: ch.url, exchange: ch.exchange, logger });
+  if (ch.kind === 'amqp') {
+    return new AmqpSink({ channel: ch.channel, url: ch.url, exchange: ch.exchange, logger, ca: cfg.publishers.amqpCaFile ? readCaFile(cfg.publishers.amqpCaFile) : undefined });
+  }
   return new KafkaSink({
     channel: ch.channel,
     brokers: ch.brokers,
@@ -86,5 +89,15 @@ function sinkFor(cfg: Config, ch: ChannelPlan, logger: Logger): Sink {
     topic: ch.topic,
     createTopic: cfg.publishers.createTopics ? { partitions: cfg.kafka.partitions, replicationFactor: cfg.kafka.replicationFactor } : undefined,
     logger,
+    // Our own cluster (no MSCHED_PUBLISHERS_KAFKA_BROKERS): its TLS/SASL settings apply.
+    ...(cfg.publishers.kafkaBrokers.length === 0 ? { security: cfg.kafka } : {}),
   });
+}
+
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read MSCHED_PUBLISHERS_AMQP_CA_FILE: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (${path})`);
+  }
 }

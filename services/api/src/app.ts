@@ -7,7 +7,8 @@ import type { Logger } from '@msched/logging';
 import type { Metrics } from '@msched/observability';
 import { notifyOutbox } from '@msched/db';
 import { OutboxRelay } from '@msched/outbox';
-import { createAuthorizer } from './auth/authorizer';
+import { Authorizer, createAuthorizer } from './auth/authorizer';
+import { createOidcAuthorizer } from './auth/oidc/oidc-authorizer';
 import { MetaSchedulerHandler } from './handler/handler';
 import type { IdSource } from './launch/ids';
 import { RunningThriftServer, startThriftServer, ThriftProcessor } from './server/thrift-server';
@@ -53,12 +54,16 @@ function tlsFiles(api: Config['api']): { cert: Buffer; key: Buffer } | undefined
 export async function startApi(o: ApiOptions): Promise<RunningApi> {
   const { config: cfg, logger } = o;
   if (cfg.api.authMode === 'none' && cfg.environment === 'production') {
-    throw new ApiConfigError('MSCHED_API_AUTH_MODE=none is refused in production: use static or hmac');
+    throw new ApiConfigError('MSCHED_API_AUTH_MODE=none is refused in production: use oidc (Keycloak tokens, docs/operator-guide.md)');
   }
   if (cfg.api.authMode === 'none') logger.warn('the API accepts calls without a token (MSCHED_API_AUTH_MODE=none): development only');
-  let authorize;
+  if ((cfg.api.authMode === 'static' || cfg.api.authMode === 'hmac') && cfg.environment === 'production') {
+    logger.warn(`MSCHED_API_AUTH_MODE=${cfg.api.authMode} is meant for development: production calls carry Keycloak tokens (oidc)`);
+  }
+  let authorize: Authorizer;
   try {
-    authorize = createAuthorizer(cfg.api.authMode, cfg.api.authSecret);
+    const mode = cfg.api.authMode;
+    authorize = mode === 'oidc' ? createOidcAuthorizer(cfg.api.oidc, { logger }) : createAuthorizer(mode, cfg.api.authSecret);
   } catch (e) {
     throw new ApiConfigError((e as Error).message);
   }

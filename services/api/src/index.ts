@@ -1,5 +1,7 @@
 export * from './errors';
 export * from './auth/authorizer';
+export * from './auth/access';
+export * from './auth/oidc';
 export * from './validation/policy';
 export * from './validation/validate';
 export * from './launch/ids';

@@ -16,6 +16,7 @@
 export { startDispatcher } from './service/start-dispatcher';
 export type { DispatcherHandle, DispatcherOptions } from './service/start-dispatcher';
 export { Leader } from './framework/leader';
+export { mesosLink, MesosLinkConfigError } from './framework/mesos-link';
 export { electionPath, Leadership } from './election/leadership';
 export { frameworkRoles, frameworkSettings } from './framework/framework-settings';
 export { actionForFrameworkError } from './framework/framework-error';

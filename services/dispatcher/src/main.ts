@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, listSettings, loadConfig } from '@msched/config';
+import { MesosLinkConfigError, mesosLink } from './framework/mesos-link';
 import { createLogger } from '@msched/logging';
 import { startDispatcher } from './service/start-dispatcher';
 
@@ -33,6 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const cfg = loadConfig(process.env);
+  mesosLink(cfg); // an unreadable secret or CA file stops the start, not the first subscription
   const logger = createLogger({ service: 'dispatcher', level: cfg.log.level, format: cfg.log.format, environment: cfg.environment });
   process.on('unhandledRejection', (e) => logger.error(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
   const dispatcher = await startDispatcher(cfg, { logger });
@@ -52,7 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
-    const message = e instanceof ConfigError ? e.message : (e as Error)?.stack ?? String(e);
+    const message = e instanceof ConfigError || e instanceof MesosLinkConfigError ? e.message : (e as Error)?.stack ?? String(e);
     process.stderr.write(`msched-dispatcher failed to start: ${message}\n`);
     process.exit(1);
   });

@@ -26,7 +26,7 @@ async function spawnApi(cfg: Config, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: {
       ...process.env, MSCHED_ENV: 'test', MSCHED_DATABASE_URL: cfg.database.url, MSCHED_API_PORT: String(port), MSCHED_API_HEALTH_PORT: '0',
-      MSCHED_KAFKA_TOPIC_PREFIX: cfg.kafka.topicPrefix, MSCHED_LOG_LEVEL: 'error',
+      MSCHED_KAFKA_TOPIC_PREFIX: cfg.kafka.topicPrefix, MSCHED_LOG_LEVEL: 'error', MSCHED_API_AUTH_MODE: 'none',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

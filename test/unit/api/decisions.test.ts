@@ -37,7 +37,7 @@ describe('errors on the wire', () => {
 describe('rows to Airavata structs', () => {
   const at = new Date('2026-11-22T12:00:00Z');
   it('sends state names as enum values, with time, reason and status id', () => {
-    const s = { entityId: 'P', experimentId: 'E', gatewayId: 'g', state: 'CANCELLING', reason: 'user', statusId: '42', at };
+    const s = { entityId: 'P', experimentId: 'E', gatewayId: 'g', userName: 'u', state: 'CANCELLING', reason: 'user', statusId: '42', at };
     const es = toExperimentStatus({ ...s, state: 'EXECUTING' });
     assert.equal(es.state, ExperimentState.EXECUTING);
     assert.equal(int64ToNumber(es.timeOfStateChange), at.getTime());

@@ -5,6 +5,8 @@ export interface EntityStatus {
   entityId: string;
   experimentId: string;
   gatewayId: string;
+  /** The user who launched the experiment (the owner, for authorization). */
+  userName: string;
   state: string;
   reason: string | null;
   /** status_history id of the change (null when no history row exists). */
@@ -13,9 +15,9 @@ export interface EntityStatus {
 }
 
 const CURRENT: Record<Exclude<EntityType, 'task'>, string> = {
-  experiment: 'SELECT e.id AS entity_id, e.id AS experiment_id, e.gateway_id, e.state, e.updated_at FROM experiments e WHERE e.id = $1',
-  process: 'SELECT p.id AS entity_id, p.experiment_id, e.gateway_id, p.state, p.updated_at FROM processes p JOIN experiments e ON e.id = p.experiment_id WHERE p.id = $1',
-  job: 'SELECT j.id AS entity_id, j.experiment_id, e.gateway_id, j.state, j.updated_at FROM jobs j JOIN experiments e ON e.id = j.experiment_id WHERE j.id = $1',
+  experiment: 'SELECT e.id AS entity_id, e.id AS experiment_id, e.gateway_id, e.user_name, e.state, e.updated_at FROM experiments e WHERE e.id = $1',
+  process: 'SELECT p.id AS entity_id, p.experiment_id, e.gateway_id, e.user_name, p.state, p.updated_at FROM processes p JOIN experiments e ON e.id = p.experiment_id WHERE p.id = $1',
+  job: 'SELECT j.id AS entity_id, j.experiment_id, e.gateway_id, e.user_name, j.state, j.updated_at FROM jobs j JOIN experiments e ON e.id = j.experiment_id WHERE j.id = $1',
 };
 
 /**
@@ -24,7 +26,7 @@ const CURRENT: Record<Exclude<EntityType, 'task'>, string> = {
  */
 export async function latestStatus(db: Db, entityType: Exclude<EntityType, 'task'>, entityId: string): Promise<EntityStatus | undefined> {
   return queryOne<EntityStatus>(db, `
-    SELECT c.entity_id AS "entityId", c.experiment_id AS "experimentId", c.gateway_id AS "gatewayId", c.state,
+    SELECT c.entity_id AS "entityId", c.experiment_id AS "experimentId", c.gateway_id AS "gatewayId", c.user_name AS "userName", c.state,
            h.reason, h.id AS "statusId", coalesce(h.at, c.updated_at) AS at
     FROM (${CURRENT[entityType]}) c
     LEFT JOIN LATERAL (

@@ -16,6 +16,8 @@ import { MasterDetector, StaticDetector, ZkDetector } from '../zk/master-detecto
 import { AgentSpec, agentSpecs, specResources } from './agent-specs';
 
 export interface LocalClusterOptions {
+  /** Masters authenticate HTTP frameworks against these principal → secret entries (HTTP Basic). */
+  frameworkCredentials?: ReadonlyMap<string, string>;
   /** Number of agents (default 4). */
   agents?: number;
   /** Per-agent overrides, by position (hostname, cpus, mem, disk, ports, attributes, extra). */
@@ -175,6 +177,7 @@ class Cluster implements LocalCluster {
       resetRegistry: first && (this.opts.resetRegistry ?? true),
       timing: this.opts.timing,
       faults: this.faults,
+      frameworkCredentials: this.opts.frameworkCredentials,
       faultHooks: {
         killAgent: async (id, how) => {
           if (!this.findAgent(id)) return false;

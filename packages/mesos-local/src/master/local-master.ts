@@ -7,6 +7,7 @@ import { masterEndpoint } from '../protocol/master-info';
 import { handleAgentPost, handleAgentRegister } from './http/agent-endpoint';
 import { ClusterFaultHooks, FAULTS_PATH, handleFaults } from './http/faults-endpoint';
 import { handleFiles } from './http/files-endpoint';
+import type { FrameworkCredentials } from './http/framework-auth';
 import { redirectUnlessLeading } from './http/leader-gate';
 import { handleOperatorCall } from './http/operator-endpoint';
 import { json, methodNotAllowed, text } from './http/respond';
@@ -35,6 +36,8 @@ export interface MasterOptions {
   faultHooks?: ClusterFaultHooks;
   logger?: Logger;
   onLeadershipLost?: () => void;
+  /** Authenticate HTTP frameworks (HTTP Basic) against these principal → secret entries. */
+  frameworkCredentials?: FrameworkCredentials;
 }
 
 /**
@@ -57,7 +60,7 @@ export class LocalMaster {
     const server = createServer((req, res) => {
       const core = holder.core;
       if (!core) return text(res, 503, 'Master is starting');
-      route(core, hooks, req, res).catch((e) => {
+      route(core, hooks, req, res, opts.frameworkCredentials).catch((e) => {
         logger.error(`${req.method} ${req.url} failed: ${(e as Error).stack ?? e}`);
         text(res, 500, (e as Error).message);
       });
@@ -114,12 +117,12 @@ export class LocalMaster {
   }
 }
 
-async function route(core: MasterCore, hooks: ClusterFaultHooks, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(core: MasterCore, hooks: ClusterFaultHooks, req: IncomingMessage, res: ServerResponse, credentials?: FrameworkCredentials): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://master');
   switch (url.pathname) {
     case '/api/v1/scheduler':
     case '/master/api/v1/scheduler':
-      return handleSchedulerCall(core, req, res);
+      return handleSchedulerCall(core, req, res, credentials);
     case '/api/v1':
     case '/master/api/v1':
       return handleOperatorCall(core, req, res);

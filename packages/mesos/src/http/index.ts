@@ -1,2 +1,3 @@
 export * from './redirect';
 export * from './request';
+export * from './credential';

@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { Logger } from '@msched/logging';
 import { FrameworkErrorEvent, MesosCallError, MesosError, MesosNotSubscribedError } from '../errors';
+import { basicAuthorization, type FrameworkCredential } from '../http/credential';
 import { sendRequest } from '../http/request';
 import type { LeaderDetector } from '../master/leader-detector';
 import type { MasterEndpoint } from '../master/master-info';
@@ -64,6 +66,10 @@ export interface SchedulerClientOptions {
   /** Roles to subscribe suppressed (asked at every (re)subscription). */
   readonly suppressedRoles?: () => readonly string[];
   readonly maxRecordBytes?: number;
+  /** Sent as HTTP Basic on SUBSCRIBE and every call; its principal should be FrameworkInfo.principal. */
+  readonly credential?: FrameworkCredential;
+  /** Extra CA certificates (PEM) trusted for https masters (besides the system's). */
+  readonly ca?: string;
 }
 
 type State = 'idle' | 'connecting' | 'subscribed' | 'waiting' | 'stopped';
@@ -84,6 +90,7 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
   private readonly callAgent: http.Agent;
   private readonly callAgentTls: https.Agent;
   private readonly log: Logger;
+  private readonly authorization: string | undefined;
 
   constructor(private readonly opts: SchedulerClientOptions) {
     super();
@@ -91,7 +98,8 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
     this.backoff = new Backoff(opts.reconnect ?? { initialMs: 500, maxMs: 30_000, multiplier: 2, jitter: 0.2 });
     this.watchdog = new HeartbeatWatchdog((silentMs) => this.stream?.close(`no event from the master for ${silentMs} ms`));
     this.callAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-    this.callAgentTls = new https.Agent({ keepAlive: true, maxSockets: 16 });
+    this.callAgentTls = new https.Agent({ keepAlive: true, maxSockets: 16, ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}) });
+    this.authorization = opts.credential ? basicAuthorization(opts.credential) : undefined;
     this.log = opts.logger.child({ component: 'mesos-scheduler' });
   }
 
@@ -144,7 +152,10 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
     const answer = await sendRequest({
       url: `${masterUrl}${SCHEDULER_PATH}`,
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Mesos-Stream-Id': stream.streamId },
+      headers: {
+        'Content-Type': 'application/json', Accept: 'application/json', 'Mesos-Stream-Id': stream.streamId,
+        ...(this.authorization ? { Authorization: this.authorization } : {}),
+      },
       body: encodeCall(call),
       agent: masterUrl.startsWith('https:') ? this.callAgentTls : this.callAgent,
       timeoutMs: this.opts.callTimeoutMs ?? 10_000,
@@ -221,6 +232,8 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
         connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
         maxRedirects: this.opts.maxRedirects ?? 3,
         maxRecordBytes: this.opts.maxRecordBytes,
+        authorization: this.authorization,
+        ca: this.opts.ca ? [...tls.rootCertificates, this.opts.ca].join('\n') : undefined,
       },
       {
         opened: (masterUrl) => this.log.debug(`event stream open from ${masterUrl}`),
@@ -298,7 +311,9 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
     this.stream = undefined;
     this.watchdog.disarm();
     if (this.state === 'stopped') return;
-    if (error && !error.retriable) this.log.error(`subscription ended: ${reason}${reason.includes(error.message) ? '' : ` (${error.message})`}`);
+    if (error instanceof MesosCallError && error.status === 401) {
+      this.log.error(`the master refused the framework's credentials (401): ${this.opts.credential ? `principal "${this.opts.credential.principal}" with a secret the master does not accept` : 'it authenticates frameworks and none was given'}; set MSCHED_MESOS_PRINCIPAL and MSCHED_MESOS_SECRET_FILE to an entry of the masters' --credentials`);
+    } else if (error && !error.retriable) this.log.error(`subscription ended: ${reason}${reason.includes(error.message) ? '' : ` (${error.message})`}`);
     else this.log.warn(`subscription ended: ${reason}`);
     this.scheduleReconnect(reason);
   }

@@ -23,6 +23,10 @@ export interface SubscriptionOptions {
   readonly connectTimeoutMs: number;
   readonly maxRedirects: number;
   readonly maxRecordBytes?: number;
+  /** Authorization header value (HTTP Basic of the framework's credential), when masters authenticate. */
+  readonly authorization?: string;
+  /** Extra CA certificates (PEM) trusted for https masters. */
+  readonly ca?: string;
 }
 
 /**
@@ -56,7 +60,9 @@ export class SubscriptionStream {
       method: 'POST',
       // A connection of its own (no pooling): this socket lives as long as the subscription.
       agent: false,
+      ...(url.protocol === 'https:' && this.opts.ca ? { ca: this.opts.ca } : {}),
       headers: {
+        ...(this.opts.authorization ? { Authorization: this.opts.authorization } : {}),
         'Content-Type': 'application/json',
         Accept: 'application/json',
         'Content-Length': String(this.opts.body.length),

@@ -1,5 +1,6 @@
 import * as amqp from 'amqplib';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { rootCertificates } from 'node:tls';
 import type { Logger } from '@msched/logging';
 import { ChannelUnavailableError } from '../errors';
 import type { OutboundMessage } from '../encode/outbound';
@@ -16,6 +17,8 @@ export interface AmqpSinkOptions {
   readonly confirmTimeoutMs?: number;
   /** AMQP `app-id` of the messages. */
   readonly appId?: string;
+  /** Extra CA (PEM) trusted for amqps:// brokers besides the system CAs. */
+  readonly ca?: string;
 }
 
 /** The URL without credentials or query, for logs. */
@@ -71,7 +74,11 @@ export class AmqpSink implements Sink {
 
   private async connected(): Promise<ConfirmChannel> {
     if (this.ch) return this.ch;
-    const conn = await amqp.connect(this.opts.url, { timeout: 5000, clientProperties: { connection_name: `msched ${this.opts.channel}` } });
+    const conn = await amqp.connect(this.opts.url, {
+      timeout: 5000, clientProperties: { connection_name: `msched ${this.opts.channel}` },
+      // amqps:// is TLS with the host name verified; an operator's CA is added to the system's.
+      ...(this.opts.ca ? { ca: [...rootCertificates, this.opts.ca] } : {}),
+    });
     // Without these listeners an 'error' event would crash the process; the next send reconnects.
     conn.on('error', (e: Error) => this.opts.logger.warn(`RabbitMQ connection error: ${e.message}`, { channel: this.opts.channel }));
     conn.on('close', () => this.forget(conn));

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import { createKafka, ensureTopics } from '@msched/bus';
+import { createKafka, ensureTopics, type KafkaSecuritySettings } from '@msched/bus';
 import type { Logger } from '@msched/logging';
 import { ChannelUnavailableError } from '../errors';
 import type { OutboundMessage } from '../encode/outbound';
@@ -15,6 +15,8 @@ export interface KafkaSinkOptions {
   /** Create the topic when missing (partitions and replication as for our own topics). */
   readonly createTopic?: { partitions: number; replicationFactor: number };
   readonly logger: Logger;
+  /** TLS/SASL towards these brokers (our own cluster's settings when the channel uses it). */
+  readonly security?: KafkaSecuritySettings;
 }
 
 /**
@@ -54,7 +56,7 @@ export class KafkaSink implements Sink {
   private async connected(): Promise<Producer> {
     if (this.producer) return this.producer;
     // Few client-level retries: the channel loop retries the same message itself and logs it.
-    const kafka = createKafka({ brokers: this.opts.brokers, clientId: this.opts.clientId, partitions: 1, replicationFactor: 1 }, quietProducerLogger(this.opts.logger), { retries: 2, connectionTimeout: 3000 });
+    const kafka = createKafka({ ...this.opts.security, brokers: this.opts.brokers, clientId: this.opts.clientId, partitions: 1, replicationFactor: 1 }, quietProducerLogger(this.opts.logger), { retries: 2, connectionTimeout: 3000 });
     if (this.opts.createTopic && !this.topicChecked) {
       const admin = kafka.admin();
       await admin.connect();

@@ -3,16 +3,14 @@ import type { AuthzToken } from '@msched/airavata-thrift';
 import { Unauthorized } from '../errors';
 import { TokenError, verifyToken } from '@msched/access-token';
 
-export type AuthMode = 'none' | 'static' | 'hmac';
+import type { Principal } from './access';
 
-/** Who is calling, as far as the token tells. */
-export interface Principal {
-  /** Set when the token is limited to one gateway. */
-  gatewayId?: string;
-  userName?: string;
-}
+export type { Principal } from './access';
 
-export type Authorizer = (token: AuthzToken | null | undefined) => Principal;
+export type AuthMode = 'oidc' | 'none' | 'static' | 'hmac';
+
+/** Checks a call's token; the oidc authorizer answers asynchronously (it may fetch realm keys). */
+export type Authorizer = (token: AuthzToken | null | undefined) => Principal | Promise<Principal>;
 
 /** Airavata puts these claims in AuthzToken.claimsMap. */
 const GATEWAY_CLAIM = 'gatewayID';
@@ -32,7 +30,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * - hmac: an HS256 token signed with the secret; gateway and user come from its signed claims.
  * - none: anything passes (development); claimsMap still scopes the gateway.
  */
-export function createAuthorizer(mode: AuthMode, secret: string, now: () => number = Date.now): Authorizer {
+export function createAuthorizer(mode: Exclude<AuthMode, 'oidc'>, secret: string, now: () => number = Date.now): Authorizer {
   if (mode !== 'none' && secret === '') throw new Error(`MSCHED_API_AUTH_MODE=${mode} needs MSCHED_API_AUTH_SECRET`);
   const secretDigest = digest(secret);
   return (token) => {

@@ -7,8 +7,8 @@ import {
 import { isRetriableDbError } from '@msched/db';
 import { forJob, Logger } from '@msched/logging';
 import type { Metrics } from '@msched/observability';
+import { requireAccess } from '../auth/access';
 import type { Authorizer } from '../auth/authorizer';
-import { requireGateway } from '../auth/authorizer';
 import { ApiError, InternalFault, InvalidRequest, ValidationFailed } from '../errors';
 import { IdSource, randomIds } from '../launch/ids';
 import { planLaunch } from '../launch/plan';
@@ -77,10 +77,10 @@ export class MetaSchedulerHandler implements MetaSchedulerApi {
     let outcome: 'accepted' | 'duplicate' | 'rejected' | 'error' = 'error';
     try {
       return await this.run('launchExperiment', { experimentId: experiment?.experimentId, gatewayId: experiment?.gatewayId }, async () => {
-        const who = this.deps.authorize(authzToken);
+        const who = await this.deps.authorize(authzToken);
         const problems = validateLaunch(experiment, this.deps.policy);
         if (problems.length) throw new ValidationFailed(problems.map((p) => p.message));
-        requireGateway(who, experiment.gatewayId);
+        requireAccess(who, 'launch', { gatewayId: experiment.gatewayId, ownerUserName: experiment.userName });
         const plan = planLaunch(experiment, this.deps.policy, this.ids, this.now());
         const r = await recordLaunch(this.deps.ds, plan);
         if (r.created) this.deps.afterCommit?.();
@@ -101,9 +101,9 @@ export class MetaSchedulerHandler implements MetaSchedulerApi {
 
   async validateExperiment(authzToken: AuthzToken, experiment: ExperimentModel): Promise<boolean> {
     const problems = await this.run('validateExperiment', { experimentId: experiment?.experimentId }, async () => {
-      const who = this.deps.authorize(authzToken);
+      const who = await this.deps.authorize(authzToken);
       const found = validateLaunch(experiment, this.deps.policy);
-      if (found.length === 0) requireGateway(who, experiment.gatewayId);
+      if (found.length === 0) requireAccess(who, 'validate', { gatewayId: experiment.gatewayId, ownerUserName: experiment.userName });
       return found;
     });
     if (problems.length) throw toLaunchValidationException(problems, new ValidationFailed(problems.map((p) => p.message)).message);
@@ -112,7 +112,7 @@ export class MetaSchedulerHandler implements MetaSchedulerApi {
 
   async terminateExperiment(authzToken: AuthzToken, experimentId: string, gatewayId: string): Promise<void> {
     await this.run('terminateExperiment', { experimentId, gatewayId }, async () => {
-      const who = this.deps.authorize(authzToken);
+      const who = await this.deps.authorize(authzToken);
       const outcome = await terminateExperiment(this.deps.ds, who, requireId(experimentId, 'experimentId'), requireId(gatewayId, 'gatewayId'));
       if (outcome.requested) this.deps.afterCommit?.();
       forJob(this.deps.logger, { experimentId }).info(outcome.requested ? 'termination requested' : `termination repeated: already ${outcome.state}`);
@@ -121,16 +121,16 @@ export class MetaSchedulerHandler implements MetaSchedulerApi {
 
   async getExperimentStatus(authzToken: AuthzToken, experimentId: string): Promise<ExperimentStatus> {
     return this.run('getExperimentStatus', { experimentId }, async () =>
-      experimentStatus(this.deps.ds, this.deps.authorize(authzToken), requireId(experimentId, 'experimentId')));
+      experimentStatus(this.deps.ds, await this.deps.authorize(authzToken), requireId(experimentId, 'experimentId')));
   }
 
   async getProcessStatus(authzToken: AuthzToken, processId: string): Promise<ProcessStatus> {
     return this.run('getProcessStatus', { processId }, async () =>
-      processStatus(this.deps.ds, this.deps.authorize(authzToken), requireId(processId, 'processId')));
+      processStatus(this.deps.ds, await this.deps.authorize(authzToken), requireId(processId, 'processId')));
   }
 
   async getJobs(authzToken: AuthzToken, experimentId: string): Promise<JobModel[]> {
     return this.run('getJobs', { experimentId }, async () =>
-      experimentJobs(this.deps.ds, this.deps.authorize(authzToken), requireId(experimentId, 'experimentId')));
+      experimentJobs(this.deps.ds, await this.deps.authorize(authzToken), requireId(experimentId, 'experimentId')));
   }
 }

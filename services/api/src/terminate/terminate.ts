@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { enqueueOutbox, lockExperiment, withTransaction } from '@msched/db';
 import { recordTransition } from '@msched/state-recorder';
-import { Principal, requireGateway } from '../auth/authorizer';
+import { Principal, requireAccess } from '../auth/access';
 import { InvalidRequest, NotFound } from '../errors';
 import { CANCEL_REQUESTED_TYPE, CANCEL_REQUESTED_VERSION, type CancelRequested } from '@msched/model';
 import { API_SOURCE } from '../launch/plan';
@@ -22,7 +22,7 @@ export async function terminateExperiment(ds: DataSource, who: Principal, experi
   return withTransaction(ds, async (tx) => {
     const cur = await lockExperiment(tx, experimentId);
     if (!cur || cur.gatewayId !== gatewayId) throw new NotFound(`no experiment "${experimentId}" in gateway "${gatewayId}"`);
-    requireGateway(who, cur.gatewayId);
+    requireAccess(who, 'terminate', { gatewayId: cur.gatewayId, ownerUserName: cur.userName });
     const decision = decideTermination(cur.state);
     if (decision.kind === 'already') return { requested: false, state: decision.state };
     if (decision.kind === 'finished') throw new InvalidRequest(`experiment "${experimentId}" is already ${decision.state}: there is nothing to terminate`);

@@ -51,7 +51,7 @@ export function staticAuthenticator(t: StaticTokens): Authenticator {
 export const OPEN_PRINCIPAL: ConsolePrincipal = { name: 'developer', canOperate: true };
 
 export interface AuthSettings {
-  mode: 'none' | 'static' | 'hmac';
+  mode: 'none' | 'static' | 'hmac' | 'oidc';
   secret: string;
   viewerToken: string;
   environment: string;
@@ -69,8 +69,9 @@ export function authenticatorFor(s: AuthSettings): Authenticator | undefined {
     case 'static':
       return staticAuthenticator({ operatorToken: s.secret, viewerToken: s.viewerToken });
     case 'hmac':
-      // Signed per-user tokens need the API's verifier (services/api/src/auth/token.ts); it moves
-      // into a package together with the OIDC work, then plugs in here.
-      throw new ConsoleConfigError('the console supports MSCHED_API_AUTH_MODE=static and none so far; with hmac, put it behind a proxy that sends the static token');
+    case 'oidc':
+      // Per-user tokens (our HS256, Keycloak's) need the gateway rights the API decides; until the
+      // API's verifier is a package of its own they plug in at ConsoleOptions.authenticate.
+      throw new ConsoleConfigError(`the console supports MSCHED_API_AUTH_MODE=static and none so far, not ${s.mode}: run it with MSCHED_API_AUTH_MODE=static and its own MSCHED_API_AUTH_SECRET, behind your single sign-on proxy`);
   }
 }

@@ -13,6 +13,7 @@ import { every } from '../timers/every';
 import { actionForFrameworkError } from './framework-error';
 import { frameworkSettings } from './framework-settings';
 import { Gangs } from './gangs';
+import { mesosLink } from './mesos-link';
 import type { LeaderContext } from './leader-context';
 import { Offers } from './offers';
 import { SerialQueue } from './serial-queue';
@@ -166,6 +167,7 @@ export class Leader {
       heartbeatMissLimit: c.heartbeatMissLimit,
       callTimeoutMs: c.callTimeoutMs,
       suppressedRoles: () => this.offers.policy.suppressedRoles(),
+      ...mesosLink(cfg),
     });
     const q = (label: string, fn: () => Promise<unknown> | unknown) => void this.queue.run(label, fn);
     client.on('subscribed', (s) => q('subscribed', () => this.onSubscribed(client, s)));

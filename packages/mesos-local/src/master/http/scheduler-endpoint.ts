@@ -3,6 +3,7 @@ import { acceptsMediaType } from '../../protocol/media-types';
 import { parseSchedulerCall } from '../../protocol/scheduler-calls';
 import type { MasterCore } from '../master';
 import { openSchedulerStream } from './event-streams';
+import { authenticateFramework, FrameworkCredentials } from './framework-auth';
 import { redirectUnlessLeading } from './leader-gate';
 import { BodyTooLarge, methodNotAllowed, readBody, text } from './respond';
 
@@ -16,7 +17,14 @@ const PROTOBUF_TYPE = 'application/x-protobuf';
  * method (405), Content-Type (400/415), body (400), call validation (400), Accept on SUBSCRIBE
  * (406), stream id (400), framework (400/403), then 202, or 501 for calls not implemented.
  */
-export async function handleSchedulerCall(core: MasterCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleSchedulerCall(core: MasterCore, req: IncomingMessage, res: ServerResponse, credentials?: FrameworkCredentials): Promise<void> {
+  // With framework authentication on, the HTTP layer refuses unauthenticated requests first (401).
+  let principal: string | undefined;
+  if (credentials) {
+    const auth = authenticateFramework(credentials, req.headers.authorization);
+    if (!auth.ok) return text(res, 401, auth.message, { 'WWW-Authenticate': 'Basic realm="mesos"' });
+    principal = auth.principal;
+  }
   if (redirectUnlessLeading(core, req, res, SCHEDULER_PATH)) return;
   if (req.method !== 'POST') return methodNotAllowed(res, ['POST'], req.method);
   const contentType = req.headers['content-type'];
@@ -43,12 +51,19 @@ export async function handleSchedulerCall(core: MasterCore, req: IncomingMessage
         : `Expecting 'Accept' to allow '${PROTOBUF_TYPE}' or '${JSON_TYPE}'`);
     }
     if (streamId !== undefined) return text(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
+    const claimed = call.subscribe.frameworkInfo.principal;
+    if (principal !== undefined && claimed !== principal) {
+      return text(res, 403, `Framework principal '${claimed ?? ''}' does not match authenticated principal '${principal}'`);
+    }
     core.subscribe(call, openSchedulerStream(res));
     return;
   }
 
   const gate = core.gateCall(call.frameworkId, Array.isArray(streamId) ? streamId[0] : streamId);
   if (!gate.ok) return text(res, gate.status, gate.message);
+  if (principal !== undefined && gate.framework.info.principal !== principal) {
+    return text(res, 403, `Authenticated principal '${principal}' is not the principal of framework ${gate.framework.id}`);
+  }
   if (call.type === 'UNKNOWN') return text(res, 501);
   if (call.type === 'UNSUPPORTED') return text(res, 501, `${call.name} is not implemented by the local cluster`);
   core.execute(gate.framework, call);
