@@ -1,0 +1,4 @@
+export * from './spec';
+export * from './validate';
+export * from './decide';
+export * from './draw';
