@@ -1,6 +1,7 @@
 import { appendStatus, Db, enqueueOutbox, queryOne, setState } from '@msched/db';
 import { checkTransition, experimentStateForProcess, ProcessState, taskStateForJob, JobState } from '@msched/lifecycle';
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
+import { onWorkflowProcessChange } from './workflow/on-process';
 
 /** Who and what a change is about: the ids every status event carries. */
 export interface Subject {
@@ -78,6 +79,8 @@ export async function recordTransition(tx: Db, req: TransitionRequest): Promise<
       });
     }
   }
+  // A workflow's process moves its application; the workflow, not the process, moves the experiment.
+  if (req.entity === 'process' && (await onWorkflowProcessChange(tx, req.id, req.to, req.reason, req.source))) return { applied: true, from: row.state };
   if (req.entity === 'process') {
     const exp = experimentStateForProcess(req.to as ProcessState);
     if (exp) {

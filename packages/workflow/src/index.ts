@@ -2,3 +2,4 @@ export * from './spec';
 export * from './validate';
 export * from './decide';
 export * from './draw';
+export * from './process-states';
