@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { enqueueOutbox, lockExperiment, withTransaction } from '@msched/db';
-import { recordTransition } from '@msched/transitions';
+import { recordTransition, terminateWorkflow } from '@msched/transitions';
 import { Principal, requireGateway } from '../auth/authorizer';
 import { InvalidRequest, NotFound } from '../errors';
 import { CANCEL_EVENT_TYPE, CANCEL_EVENT_VERSION, CancelRequested } from '../events';
@@ -28,6 +28,8 @@ export async function terminateExperiment(ds: DataSource, who: Principal, experi
     if (decision.kind === 'finished') throw new InvalidRequest(`experiment "${experimentId}" is already ${decision.state}: there is nothing to terminate`);
 
     const reason = `terminated by ${who.userName ?? 'the gateway'}`;
+    const workflow = await terminateWorkflow(tx, experimentId, reason, API_SOURCE);
+    if (workflow) return { requested: workflow.requested, state: 'CANCELING' };
     const subject = { gatewayId, experimentId, processId: cur.processId };
     // Experiment first, so Airavata hears CANCELING before the process's CANCELLING (the process
     // change then derives the same experiment state, a duplicate that is dropped).
