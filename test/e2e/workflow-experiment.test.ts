@@ -47,6 +47,7 @@ describe('end to end: workflow experiments (real stack)', function () {
           ...Object.fromEntries(['a', 'b', 'c', 'd', 'one', 'two', 'three'].map((step) => [`step-${step}`, {
             executable: script(dir, `step-${step}.sh`, `sleep 3\n{ for f in "$@"; do cat "$f"; done; echo ${step}; } > ${step}.txt`), mpi: 'none', memMbPerRank: 32,
           }])),
+          sleeper: { executable: script(dir, 'sleeper.sh', 'sleep 120\necho late > late.txt'), mpi: 'none', memMbPerRank: 32 },
         };
         return applications;
       },
@@ -168,5 +169,29 @@ describe('end to end: workflow experiments (real stack)', function () {
     assert.equal(await ended(id), 'COMPLETED', `step two was ${mid?.state} at the stop`);
     assert.equal(readFileSync(join(h.dataRoot, 'e2e-gw', id, 'applications', 'three', 'three.txt'), 'utf8'), 'one\ntwo\nthree\n');
     assertEachStepRanOnce(await mesosTasksByProcess(id), { one: 1, two: 1, three: 1 });
+  });
+
+  it('terminateExperiment in the middle of a workflow kills the running application and skips the rest; CANCELED', async () => {
+    const e = workflowExperiment({
+      gatewayId: 'e2e-gw',
+      steps: [
+        { id: 'slow', application: 'sleeper', outputs: [new OutputDataObjectType({ name: 'out', type: DataType.URI, value: 'late.txt' })] },
+        { id: 'next', application: 'step-two', inputs: [new InputDataObjectType({ name: 'x', type: DataType.URI, inputOrder: 1, requiredToAddedToCommandLine: true })] },
+      ],
+      edges: [['slow', 'out', 'next', 'x']],
+    });
+    const id = e.experimentId as string;
+    await h.client.client.launchExperiment(TOKEN, e);
+    await eventually('the slow application to run', async () => {
+      const [j] = await h.ds.query('SELECT state FROM jobs WHERE process_id = $1', [`${id}.slow`]);
+      return j?.state === 'ACTIVE' || undefined;
+    }, 120000);
+    await h.client.client.terminateExperiment(TOKEN, id, 'e2e-gw');
+    assert.equal(await ended(id), 'CANCELED');
+    const nodes: Array<{ node_id: string; state: string }> = await h.ds.query(`SELECT node_id, state FROM workflow_nodes WHERE experiment_id = $1 AND kind = 'APPLICATION' ORDER BY node_id`, [id]);
+    assert.deepEqual(nodes.map((n) => `${n.node_id}=${n.state}`), ['next=CANCELED', 'slow=CANCELED']);
+    const [task] = await h.ds.query('SELECT t.state FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.process_id = $1', [`${id}.slow`]);
+    assert.equal(task.state, 'TASK_KILLED');
+    assert.equal((await h.ds.query('SELECT count(*)::int AS n FROM jobs WHERE process_id = $1', [`${id}.next`]))[0].n, 0, 'the next application never got a job');
   });
 });
