@@ -2,6 +2,7 @@ import { appendStatus, Db, enqueueOutbox, queryOne, setState } from '@msched/db'
 import { checkTransition, experimentStateForProcess, ProcessState, taskStateForJob, JobState } from '@msched/lifecycle';
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
 import { onWorkflowProcessChange } from './workflow/on-process';
+import { lockWorkflowOfProcess } from './workflow/store';
 
 /** Who and what a change is about: the ids every status event carries. */
 export interface Subject {
@@ -44,6 +45,7 @@ const TABLE = { experiment: 'experiments', process: 'processes', job: 'jobs' } a
  * state of its Airavata JOB_SUBMISSION task when that changes.
  */
 export async function recordTransition(tx: Db, req: TransitionRequest): Promise<TransitionResult> {
+  if (req.entity === 'process') await lockWorkflowOfProcess(tx, req.id);
   const row = await queryOne<{ state: string }>(tx, `SELECT state FROM ${TABLE[req.entity]} WHERE id = $1 FOR UPDATE`, [req.id]);
   if (!row) return { applied: false, kind: 'missing', reason: `no ${req.entity} ${req.id}` };
   const checked = checkTransition(req.entity, row.state, req.to);

@@ -22,7 +22,14 @@ export interface AppSpec {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly schedule: AppSchedule;
+  /**
+   * How each output leaves the application, when known: a file (a URI output, collected under its
+   * file name), a stream (STDOUT/STDERR) or a plain value. A successor's input gets the file.
+   */
+  readonly outputKinds?: Readonly<Record<string, OutputKind>>;
 }
+
+export type OutputKind = { readonly kind: 'file'; readonly fileName: string } | { readonly kind: 'stream' } | { readonly kind: 'value' };
 
 export interface HandlerSpec {
   readonly id: string;

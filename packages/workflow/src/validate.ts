@@ -61,6 +61,8 @@ export function validateWorkflow(w: WorkflowSpec, needs: QueueNeeds = defaultQue
   const fed = new Map<string, string>();
   for (const c of w.connections) problems.push(...checkConnection(c, apps, handlers, fed));
 
+  problems.push(...checkStagedFiles(w));
+
   const cycle = findCycle(w);
   if (cycle) add('cycle', `the connections form a cycle: ${cycle.join(' -> ')}`);
 
@@ -134,4 +136,34 @@ export function findCycle(w: Pick<WorkflowSpec, 'applications' | 'connections'>)
     }
   }
   return undefined;
+}
+
+/**
+ * What an application receives from its predecessors lands in its sandbox under each file's name:
+ * two inputs with one file name would overwrite each other, and a stream (STDOUT/STDERR, collected
+ * as "stdout"/"stderr") would land on the task's own stdout/stderr.
+ */
+function checkStagedFiles(w: WorkflowSpec): WorkflowProblem[] {
+  const out: WorkflowProblem[] = [];
+  const apps = new Map(w.applications.map((a) => [a.id, a]));
+  const byTarget = new Map<string, Array<{ file: string; from: string }>>();
+  for (const c of w.connections) {
+    if (c.fromType !== 'APPLICATION' || c.toType !== 'APPLICATION') continue;
+    const kind = apps.get(c.fromId)?.outputKinds?.[c.fromOutputName];
+    if (!kind) continue;
+    if (kind.kind === 'stream') {
+      out.push({ rule: 'connection', message: `connection "${c.id}" feeds output "${c.fromOutputName}" of "${c.fromId}", a STDOUT/STDERR stream, into application "${c.toId}": declare it as a URI output (a file the application writes) to pass it on` });
+    } else if (kind.kind === 'file') {
+      byTarget.set(c.toId, [...(byTarget.get(c.toId) ?? []), { file: kind.fileName, from: `${c.fromId}.${c.fromOutputName}` }]);
+    }
+  }
+  for (const [target, files] of byTarget) {
+    const seen = new Map<string, string>();
+    for (const f of files) {
+      const other = seen.get(f.file);
+      if (other && other !== f.from) out.push({ rule: 'connection', message: `application "${target}" would receive two files named "${f.file}" (from ${other} and ${f.from}): they would overwrite each other in its sandbox; give the outputs distinct file names` });
+      else seen.set(f.file, f.from);
+    }
+  }
+  return out;
 }

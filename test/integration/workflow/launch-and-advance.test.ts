@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   AuthzToken, DataType, exampleWorkflowExperiment, ExperimentModel, InputDataObjectType, InvalidRequestException, LaunchValidationException,
-  MetaSchedulerConnection, OutputDataObjectType, workflowExperiment,
+  MetaSchedulerConnection, OutputDataObjectType, WorkflowConnection, workflowExperiment,
 } from '@msched/airavata-thrift';
 import { NOTHING, rowCounts, startTestApi, TestApi } from '../api/harness';
 import { requireStack } from '../../helpers/stack';
@@ -30,6 +30,14 @@ const CASES: Case[] = [
   ['an application without coreCount', (e) => { app(e, 'post').coreCount = 0; }, /application "post" has no coreCount, which queue "normal" needs/],
   ['an application without wallTimeLimit', (e) => { app(e, 'pre').wallTimeLimit = undefined; }, /application "pre" has no wallTimeLimit, which queue "normal" needs/],
   ['an application on a queue not served here', (e) => { app(e, 'post').queueName = 'gpu'; }, /application "post": queueName "gpu" is not served here/],
+  ['a STDOUT stream fed into the next application', (e) => {
+    e.processes!.find((p) => p.processId?.endsWith('.pre'))!.processOutputs![0].type = DataType.STDOUT;
+  }, /connection "c2" feeds output "mesh" of "pre", a STDOUT\/STDERR stream, into application "solve"/],
+  ['two inputs landing on one sandbox file', (e) => {
+    e.processes!.find((p) => p.processId?.endsWith('.solve'))!.processInputs!.push(new InputDataObjectType({ name: 'mesh2', type: DataType.URI }));
+    e.processes!.find((p) => p.processId?.endsWith('.pre'))!.processOutputs!.push(new OutputDataObjectType({ name: 'mesh2', type: DataType.URI, value: 'sub/mesh.txt' }));
+    e.workflow!.connections!.push(new WorkflowConnection({ id: 'c9', fromType: 0, fromId: 'pre', fromOutputName: 'mesh2', toType: 0, toId: 'solve', toInputName: 'mesh2' }));
+  }, /application "solve" would receive two files named "mesh.txt" \(from pre.mesh and pre.mesh2\)/],
   ['an unknown failure policy', (e) => { e.experimentInputs = [new InputDataObjectType({ name: 'msched.failurePolicy', value: 'YOLO' })]; }, /input "msched.failurePolicy" is "YOLO"; it must be one of FAIL_FAST, FINISH_INDEPENDENT/],
 ];
 
@@ -165,5 +173,24 @@ describe('workflow experiments: launch validation and advancing from committed s
     await endProcess(t.ds, 'test-gateway', id, `${id}.b`, 'CANCELED');
     await endProcess(t.ds, 'test-gateway', id, `${id}.c`, 'CANCELED');
     assert.deepEqual(await states(t.ds, id), { experiment: 'CANCELED', workflow: 'CANCELED' });
+  });
+
+  it('two branches ending at the same moment decide one after the other: no deadlock, one consistent outcome', async () => {
+    for (let round = 0; round < 5; round++) {
+      const exp = diamond('FAIL_FAST');
+      const id = exp.experimentId as string;
+      await c.client.launchExperiment(token, exp);
+      await endProcess(t.ds, 'test-gateway', id, `${id}.a`, 'COMPLETED', '/d/a');
+      // b fails while c changes state and completes, in two concurrent transactions.
+      await Promise.all([
+        endProcess(t.ds, 'test-gateway', id, `${id}.b`, 'FAILED'),
+        endProcess(t.ds, 'test-gateway', id, `${id}.c`, 'COMPLETED', '/d/c'),
+      ]);
+      const nodes = await nodeStates(t.ds, id);
+      assert.equal(nodes.b, 'FAILED');
+      assert.ok(['COMPLETED', 'CANCELING'].includes(nodes.c), nodes.c);
+      assert.equal(nodes.d, 'CANCELED');
+      if (nodes.c === 'COMPLETED') assert.deepEqual(await states(t.ds, id), { experiment: 'FAILED', workflow: 'FAILED' });
+    }
   });
 });

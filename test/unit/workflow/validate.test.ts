@@ -100,4 +100,21 @@ describe('workflow validation (pure)', () => {
     const relaxed = () => [] as const;
     assert.deepEqual(validateWorkflow({ ...w, applications: w.applications.map((a) => ({ ...a, schedule: { queueName: 'debug' } })) }, relaxed), []);
   });
+
+  it('refuses two inputs of one application that would land on one sandbox file', () => {
+    const w = diamond();
+    const file = (name: string) => ({ out: { kind: 'file' as const, fileName: name } });
+    only({ ...w, applications: w.applications.map((a) => (a.id === 'b' || a.id === 'c' ? { ...a, outputKinds: file('out.txt') } : a)) }, 'connection',
+      /application "d" would receive two files named "out.txt" \(from b.out and c.out\)/);
+    assert.deepEqual(validateWorkflow({ ...w, applications: w.applications.map((a) => (a.id === 'b' || a.id === 'c' ? { ...a, outputKinds: file(`${a.id}.txt`) } : a)) }), []);
+  });
+
+  it('refuses a STDOUT stream fed into another application, and accepts it into the terminator', () => {
+    const w = diamond();
+    const problems = validateWorkflow({ ...w, applications: w.applications.map((a) => (a.id === 'a' ? { ...a, outputKinds: { out: { kind: 'stream' as const } } } : a)) });
+    assert.deepEqual(problems.map((p) => p.rule), ['connection', 'connection']);
+    assert.match(problems[0].message, /connection "a->b" feeds output "out" of "a", a STDOUT\/STDERR stream, into application "b": declare it as a URI output/);
+    assert.match(problems[1].message, /connection "a->c"/);
+    assert.deepEqual(validateWorkflow({ ...w, applications: w.applications.map((a) => (a.id === 'd' ? { ...a, outputKinds: { out: { kind: 'stream' as const } } } : a)) }), []);
+  });
 });

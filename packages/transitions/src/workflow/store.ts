@@ -60,3 +60,16 @@ export async function lastJobOf(tx: Db, processId: string): Promise<{ id: string
   return queryOne(tx, `SELECT id, task_id AS "taskId", state, working_dir AS "workingDir", std_out AS "stdOut", std_err AS "stdErr"
     FROM jobs WHERE process_id = $1 ORDER BY attempt DESC LIMIT 1`, [processId]);
 }
+
+/**
+ * Before a workflow's process row is locked: lock its experiment, then its workflow, the order
+ * every writer of a workflow takes (the API's launch and terminate, the dispatcher, advanceWorkflow
+ * cancelling other applications' processes). Without it two branches ending together could each
+ * hold one process and wait for the other's. No-op for a process outside any workflow.
+ */
+export async function lockWorkflowOfProcess(tx: Db, processId: string): Promise<void> {
+  const node = await nodeOfProcess(tx, processId);
+  if (!node) return;
+  await tx.query('SELECT 1 FROM experiments WHERE id = $1 FOR UPDATE', [node.experimentId]);
+  await tx.query('SELECT 1 FROM workflows WHERE experiment_id = $1 FOR UPDATE', [node.experimentId]);
+}

@@ -1,8 +1,9 @@
 import {
-  ComponentType, ComputationalResourceSchedulingModel, enumName, ExperimentModel, ExperimentType, HandlerType, InputDataObjectType, isEnumValue,
-  ProcessModel, UserConfigurationDataModel, WorkflowApplication,
+  ComponentType, ComputationalResourceSchedulingModel, DataType, enumName, ExperimentModel, ExperimentType, HandlerType, InputDataObjectType, isEnumValue,
+  OutputDataObjectType, ProcessModel, UserConfigurationDataModel, WorkflowApplication,
 } from '@msched/airavata-thrift';
-import { AppSpec, FAILURE_POLICIES, FailurePolicy, WorkflowSpec } from '@msched/workflow';
+import { basename, normalize } from 'node:path';
+import { AppSpec, FAILURE_POLICIES, FailurePolicy, OutputKind, WorkflowSpec } from '@msched/workflow';
 
 /** The experiment input that chooses the failure policy of a WORKFLOW experiment (docs/workflows.md). */
 export const FAILURE_POLICY_INPUT = 'msched.failurePolicy';
@@ -65,6 +66,13 @@ export function applicationAsExperiment(e: ExperimentModel, app: WorkflowApplica
   });
 }
 
+/** How an output reaches a successor: the file a URI output names (by its file name), a stream, or a value. */
+function outputKind(o: OutputDataObjectType): OutputKind {
+  if (o.type === DataType.STDOUT || o.type === DataType.STDERR) return { kind: 'stream' };
+  if (o.type === DataType.URI && o.value) return { kind: 'file', fileName: basename(normalize(o.value)) };
+  return { kind: 'value' };
+}
+
 /** The DAG the pure workflow logic works on, from the wire structs (unknown enum values become their number in words). */
 export function workflowSpec(e: ExperimentModel): WorkflowSpec {
   const w = e.workflow;
@@ -76,6 +84,7 @@ export function workflowSpec(e: ExperimentModel): WorkflowSpec {
       id: a.id, ...(a.processId ? { processId: a.processId } : {}),
       inputs: (pm?.processInputs ?? []).map((i) => i?.name).filter((n): n is string => !!n),
       outputs: (pm?.processOutputs ?? []).map((o) => o?.name).filter((n): n is string => !!n),
+      outputKinds: Object.fromEntries((pm?.processOutputs ?? []).filter((o) => o?.name).map((o) => [o.name, outputKind(o)])),
       schedule: {
         queueName: s.queueName ?? undefined, nodeCount: s.nodeCount ?? undefined, coreCount: s.totalCPUCount ?? undefined, wallTimeLimit: s.wallTimeLimit ?? undefined,
       },
