@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ApplicationState, decideWorkflow, drawWorkflow, FailurePolicy, levels } from '@msched/workflow';
+import { applicationStateForProcess, ApplicationState, decideWorkflow, drawWorkflow, FailurePolicy, levels } from '@msched/workflow';
 import { diamond } from './fixtures';
 
 function decide(states: Record<string, ApplicationState>, policy: FailurePolicy = 'FAIL_FAST', terminating = false) {
@@ -64,5 +64,14 @@ describe('workflow decisions (pure)', () => {
     assert.match(text, /\[ \] d {2}CREATED {2}<- b, c/);
     assert.match(text, /\[x\] start {2}FLOW_STARTER COMPLETED/);
     assert.match(text, /d\.out -> end\.result/);
+  });
+
+  it('maps each process state to the application state Airavata sees', () => {
+    const seen = Object.fromEntries(['CREATED', 'STARTED', 'INPUT_DATA_STAGING', 'EXECUTING', 'QUEUED', 'MONITORING', 'REQUEUED', 'POST_PROCESSING', 'CANCELLING', 'CANCELED', 'COMPLETED', 'FAILED']
+      .map((p) => [p, applicationStateForProcess(p) ?? '-']));
+    assert.deepEqual(seen, {
+      CREATED: '-', STARTED: 'LAUNCHED', INPUT_DATA_STAGING: 'LAUNCHED', EXECUTING: 'EXECUTING', QUEUED: 'SCHEDULED', MONITORING: 'EXECUTING', REQUEUED: 'SCHEDULED',
+      POST_PROCESSING: 'EXECUTING', CANCELLING: 'CANCELING', CANCELED: 'CANCELED', COMPLETED: 'COMPLETED', FAILED: 'FAILED',
+    });
   });
 });
