@@ -65,6 +65,15 @@ describe('end to end: workflow experiments (real stack)', function () {
     return ['COMPLETED', 'FAILED', 'CANCELED'].includes(r?.state) ? (r.state as string) : undefined;
   }, 240000);
 
+  /** Why an experiment did not complete: every failure reason its history holds. */
+  async function whyNot(experimentId: string): Promise<string> {
+    const rows: Array<{ entity_type: string; entity_id: string; state: string; reason: string }> = await h.ds.query(
+      `SELECT entity_type, entity_id, state, reason FROM status_history WHERE experiment_id = $1 AND state IN ('FAILED', 'CANCELED', 'CANCELING') ORDER BY id`, [experimentId]);
+    const tasks: Array<{ id: string; state: string; sandbox_path: string | null; working_dir: string | null }> = await h.ds.query(
+      'SELECT t.id, t.state, t.sandbox_path, j.working_dir FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.experiment_id = $1 ORDER BY t.id', [experimentId]);
+    return [...rows.map((r) => `${r.entity_type} ${r.entity_id} ${r.state}: ${r.reason}`), ...tasks.map((t) => `task ${t.id} ${t.state} sandbox ${t.sandbox_path} collected into ${t.working_dir}`)].join('\n');
+  }
+
   /** Every Mesos task the master knows for the experiment's jobs (running and completed), by job. */
   async function mesosTasksByProcess(experimentId: string): Promise<Map<string, string[]>> {
     const state = await (await fetch(`${h.cluster.masterUrl}/master/state`)).json() as { frameworks: Array<{ tasks: Array<{ id: string }>; completed_tasks: Array<{ id: string }> }> };
@@ -89,7 +98,7 @@ describe('end to end: workflow experiments (real stack)', function () {
     const id = e.experimentId as string;
     const r = await h.client.client.launchExperiment(TOKEN, e);
     assert.equal(r.processId, `${id}.pre`);
-    assert.equal(await ended(id), 'COMPLETED');
+    assert.equal(await ended(id), 'COMPLETED', await whyNot(id));
 
     // In order: each application started only after its predecessor ended.
     const times: Array<{ node_id: string; launched_at: Date; ended_at: Date }> = await h.ds.query(
@@ -135,7 +144,7 @@ describe('end to end: workflow experiments (real stack)', function () {
       [['a', 'out', 'b', 'x'], ['a', 'out', 'c', 'x'], ['b', 'out', 'd', 'l'], ['c', 'out', 'd', 'r'], ['d', 'out', 'end', 'out']]);
     const id = e.experimentId as string;
     await h.client.client.launchExperiment(TOKEN, e);
-    assert.equal(await ended(id), 'COMPLETED');
+    assert.equal(await ended(id), 'COMPLETED', await whyNot(id));
     // RUNNING intervals of the middle jobs, from their job status history (ACTIVE → COMPLETE).
     const rows: Array<{ process_id: string; state: string; at: Date }> = await h.ds.query(`
       SELECT j.process_id, s.state, s.at FROM status_history s JOIN jobs j ON j.id = s.entity_id
@@ -166,7 +175,7 @@ describe('end to end: workflow experiments (real stack)', function () {
     await new Promise((r) => setTimeout(r, 2000));
     prov = await startProvisioner(h.cfg, { logger: testLogger('provisioner-2'), catalogue: parseCatalogue({ applications }) });
     disp = await startDispatcher(h.cfg, { logger: testLogger('dispatcher-2') });
-    assert.equal(await ended(id), 'COMPLETED', `step two was ${mid?.state} at the stop`);
+    assert.equal(await ended(id), 'COMPLETED', `step two was ${mid?.state} at the stop; ${await whyNot(id)}`);
     assert.equal(readFileSync(join(h.dataRoot, 'e2e-gw', id, 'applications', 'three', 'three.txt'), 'utf8'), 'one\ntwo\nthree\n');
     assertEachStepRanOnce(await mesosTasksByProcess(id), { one: 1, two: 1, three: 1 });
   });

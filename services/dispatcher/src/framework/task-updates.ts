@@ -85,8 +85,10 @@ export class TaskUpdates {
     if (!masterUrl || !frameworkId) return undefined;
     try {
       const found = await fetchTaskSandboxes(masterUrl, frameworkId, this.ctx.cfg.dispatcher.callTimeoutMs, { taskId, agentId: status.agent_id?.value });
-      for (const id of found.keys()) this.sandboxKnown.add(id);
-      if (!found.has(taskId)) this.sandboxUnlisted.add(taskId);
+      // Only this task's directory is sure to be recorded (the gang's transaction writes its own
+      // tasks'); other gangs' tasks listed here look theirs up on their own update.
+      if (found.has(taskId)) this.sandboxKnown.add(taskId);
+      else this.sandboxUnlisted.add(taskId);
       return found;
     } catch (e) {
       this.ctx.log.debug(`sandbox lookup failed: ${(e as Error).message}`);
