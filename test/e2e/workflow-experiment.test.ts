@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -9,6 +10,8 @@ import { parseCatalogue, startProvisioner, ProvisionerHandle } from '@msched/pro
 import { eventually, TOKEN, testLogger } from '../helpers/pipeline';
 import { requireStack } from '../helpers/stack';
 import { compileDemoPi, startWholePipeline, WholePipeline } from '../helpers/whole-pipeline';
+
+const REPO = join(__dirname, '../../..');
 
 /** A small executable script in `dir` (the applications of these workflows). */
 function script(dir: string, name: string, body: string): string {
@@ -202,5 +205,40 @@ describe('end to end: workflow experiments (real stack)', function () {
     const [task] = await h.ds.query('SELECT t.state FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.process_id = $1', [`${id}.slow`]);
     assert.equal(task.state, 'TASK_KILLED');
     assert.equal((await h.ds.query('SELECT count(*)::int AS n FROM jobs WHERE process_id = $1', [`${id}.next`]))[0].n, 0, 'the next application never got a job');
+  });
+
+  it('the provisioner killed (SIGKILL) the moment a step ended: a new one resumes the workflow, no step runs twice', async () => {
+    await prov?.stop();
+    prov = undefined;
+    const catalogue = join(h.dir, 'apps.json');
+    writeFileSync(catalogue, JSON.stringify({ applications }));
+    const childEnv = {
+      ...process.env, MSCHED_ENV: 'test', MSCHED_DATABASE_URL: h.cfg.database.url, MSCHED_KAFKA_TOPIC_PREFIX: h.cfg.kafka.topicPrefix,
+      MSCHED_ZK_ROOT: h.cfg.zookeeper.root, MSCHED_APP_CATALOGUE: catalogue, MSCHED_MESOS_MASTER: h.cluster.masterUrl,
+      MSCHED_DATA_ROOT: h.dataRoot, MSCHED_STATE_DIR: h.dir, MSCHED_PROVISIONER_RUN_PUBLISHERS: 'false', MSCHED_PROVISIONER_HEALTH_PORT: '0',
+      MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_LOG_LEVEL: 'warn', MSCHED_KAFKA_SESSION_TIMEOUT_MS: '6000',
+    };
+    const start = (): ChildProcess => spawn(process.execPath, [join(REPO, 'services/provisioner/dist/main.js')], { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+    let child = start();
+    try {
+      const e = steps([['one', []], ['two', ['x']], ['three', ['x']]], [['one', 'out', 'two', 'x'], ['two', 'out', 'three', 'x']]);
+      const id = e.experimentId as string;
+      await h.client.client.launchExperiment(TOKEN, e);
+      await eventually('step one\'s job to end', async () => {
+        const [j] = await h.ds.query('SELECT state FROM jobs WHERE process_id = $1', [`${id}.one`]);
+        return j?.state === 'COMPLETE' || undefined;
+      }, 120000);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const [one] = await h.ds.query(`SELECT state FROM workflow_nodes WHERE experiment_id = $1 AND node_id = 'one'`, [id]);
+      child = start();
+      assert.equal(await ended(id), 'COMPLETED', `step one was ${one?.state} at the kill; ${await whyNot(id)}`);
+      assert.equal(readFileSync(join(h.dataRoot, 'e2e-gw', id, 'applications', 'three', 'three.txt'), 'utf8'), 'one\ntwo\nthree\n');
+      assertEachStepRanOnce(await mesosTasksByProcess(id), { one: 1, two: 1, three: 1 });
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await exited;
+    }
   });
 });
