@@ -1,12 +1,13 @@
 /*
- * Airavata's ExperimentModel and its user configuration (develop line). Field 20 (AiravataWorkflow
- * workflow) is not modelled here: decoders skip it like any unknown field.
+ * Airavata's ExperimentModel and its user configuration (develop line). A WORKFLOW experiment
+ * carries its DAG in field 20 (workflow_model.AiravataWorkflow); see docs/workflows.md.
  */
 include "airavata_commons.thrift"
 include "application_io_models.thrift"
 include "scheduling_model.thrift"
 include "status_models.thrift"
 include "process_model.thrift"
+include "workflow_model.thrift"
 
 namespace java org.apache.airavata.model.experiment
 namespace py airavata.model.experiment
@@ -52,5 +53,6 @@ struct ExperimentModel {
   16: optional list<application_io_models.OutputDataObjectType> experimentOutputs,
   17: optional list<status_models.ExperimentStatus> experimentStatus,
   18: optional list<airavata_commons.ErrorModel> errors,
-  19: optional list<process_model.ProcessModel> processes
+  19: optional list<process_model.ProcessModel> processes,
+  20: optional workflow_model.AiravataWorkflow workflow
 }

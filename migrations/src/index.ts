@@ -4,6 +4,7 @@ import { StageRetries1763780400100 } from './1763780400100-stage-retries';
 import { DispatcherBookkeeping1763780400200 } from './1763780400200-dispatcher-bookkeeping';
 import { ConsoleJobsIndex1765080000000 } from './1765080000000-console-jobs-index';
 import { JobOverviewWait1765080000150 } from './1765080000150-job-overview-wait';
+import { Workflows1765100000022 } from './1765100000022-workflows';
 
 /**
  * Ordered list of schema migrations. Each migration is a class in this folder named
@@ -11,4 +12,4 @@ import { JobOverviewWait1765080000150 } from './1765080000150-job-overview-wait'
  */
 // eslint-disable-next-line @typescript-eslint/ban-types
 export const migrations: Function[] = [JobDatabase1763780400000, OperatorViews1763780400001, StageRetries1763780400100, DispatcherBookkeeping1763780400200,
-  ConsoleJobsIndex1765080000000, JobOverviewWait1765080000150];
+  ConsoleJobsIndex1765080000000, JobOverviewWait1765080000150, Workflows1765100000022];

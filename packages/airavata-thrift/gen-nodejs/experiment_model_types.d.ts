@@ -12,6 +12,7 @@ import application_io_models_ttypes = require('./application_io_models_types');
 import scheduling_model_ttypes = require('./scheduling_model_types');
 import status_models_ttypes = require('./status_models_types');
 import process_model_ttypes = require('./process_model_types');
+import workflow_model_ttypes = require('./workflow_model_types');
 
 
 
@@ -58,6 +59,7 @@ declare class ExperimentModel {
     public experimentStatus?: status_models_ttypes.ExperimentStatus[];
     public errors?: airavata_commons_ttypes.ErrorModel[];
     public processes?: process_model_ttypes.ProcessModel[];
+    public workflow?: workflow_model_ttypes.AiravataWorkflow;
 
-      constructor(args?: { experimentId?: string; projectId: string; gatewayId: string; experimentType?: ExperimentType; userName: string; experimentName: string; creationTime?: Int64; description?: string; executionId?: string; gatewayExecutionId?: string; gatewayInstanceId?: string; enableEmailNotification?: boolean; emailAddresses?: string[]; userConfigurationData?: UserConfigurationDataModel; experimentInputs?: application_io_models_ttypes.InputDataObjectType[]; experimentOutputs?: application_io_models_ttypes.OutputDataObjectType[]; experimentStatus?: status_models_ttypes.ExperimentStatus[]; errors?: airavata_commons_ttypes.ErrorModel[]; processes?: process_model_ttypes.ProcessModel[]; });
+      constructor(args?: { experimentId?: string; projectId: string; gatewayId: string; experimentType?: ExperimentType; userName: string; experimentName: string; creationTime?: Int64; description?: string; executionId?: string; gatewayExecutionId?: string; gatewayInstanceId?: string; enableEmailNotification?: boolean; emailAddresses?: string[]; userConfigurationData?: UserConfigurationDataModel; experimentInputs?: application_io_models_ttypes.InputDataObjectType[]; experimentOutputs?: application_io_models_ttypes.OutputDataObjectType[]; experimentStatus?: status_models_ttypes.ExperimentStatus[]; errors?: airavata_commons_ttypes.ErrorModel[]; processes?: process_model_ttypes.ProcessModel[]; workflow?: workflow_model_ttypes.AiravataWorkflow; });
   }

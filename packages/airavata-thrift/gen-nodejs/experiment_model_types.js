@@ -14,6 +14,7 @@ const application_io_models_ttypes = require('./application_io_models_types');
 const scheduling_model_ttypes = require('./scheduling_model_types');
 const status_models_ttypes = require('./status_models_types');
 const process_model_ttypes = require('./process_model_types');
+const workflow_model_ttypes = require('./workflow_model_types');
 
 
 const ttypes = module.exports = {};
@@ -306,6 +307,7 @@ const ExperimentModel = module.exports.ExperimentModel = class {
     this.experimentStatus = null;
     this.errors = null;
     this.processes = null;
+    this.workflow = null;
     if (args) {
       if (args.experimentId !== undefined && args.experimentId !== null) {
         this.experimentId = args.experimentId;
@@ -375,6 +377,9 @@ const ExperimentModel = module.exports.ExperimentModel = class {
       }
       if (args.processes !== undefined && args.processes !== null) {
         this.processes = Thrift.copyList(args.processes, [process_model_ttypes.ProcessModel]);
+      }
+      if (args.workflow !== undefined && args.workflow !== null) {
+        this.workflow = new workflow_model_ttypes.AiravataWorkflow(args.workflow);
       }
     }
   }
@@ -576,6 +581,14 @@ const ExperimentModel = module.exports.ExperimentModel = class {
           input.skip(ftype);
         }
         break;
+        case 20:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.workflow = new workflow_model_ttypes.AiravataWorkflow();
+          this.workflow.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
         default:
           input.skip(ftype);
       }
@@ -722,6 +735,11 @@ const ExperimentModel = module.exports.ExperimentModel = class {
         }
       }
       output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.workflow !== null && this.workflow !== undefined) {
+      output.writeFieldBegin('workflow', Thrift.Type.STRUCT, 20);
+      this.workflow.write(output);
       output.writeFieldEnd();
     }
     output.writeFieldStop();

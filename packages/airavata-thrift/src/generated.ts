@@ -14,6 +14,10 @@ export { JobModel } from '../gen-nodejs/job_model_types';
 export { TaskTypes, TaskModel } from '../gen-nodejs/task_model_types';
 export { ProcessModel } from '../gen-nodejs/process_model_types';
 export { ExperimentType, UserConfigurationDataModel, ExperimentModel } from '../gen-nodejs/experiment_model_types';
+export {
+  ApplicationState, ComponentType, HandlerType, HandlerState, WorkflowState, ApplicationStatus, HandlerStatus, WorkflowStatus,
+  WorkflowApplication, DataBlock, WorkflowConnection, WorkflowHandler, AiravataWorkflow,
+} from '../gen-nodejs/workflow_model_types';
 export { AuthzToken } from '../gen-nodejs/security_model_types';
 export {
   AiravataErrorType, ExperimentNotFoundException, InvalidRequestException, AuthenticationException,

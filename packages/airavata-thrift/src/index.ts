@@ -8,3 +8,4 @@ export * from './bounded-protocol';
 export * from './service';
 export * from './client';
 export * from './examples';
+export * from './workflow-examples';

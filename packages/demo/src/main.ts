@@ -13,6 +13,7 @@ import { AuthzToken, connectMetaScheduler } from '@msched/airavata-thrift';
 import { loadConfig } from '@msched/config';
 import { demoExperiment } from './experiment';
 import { portOpen, RunningService, startService, stopServices, waitFor } from './services';
+import { workflowDemo } from './workflow-demo';
 
 const REPO = resolve(__dirname, '../../..');
 const STATE = resolve(REPO, process.env.MSCHED_STATE_DIR ?? '.state');
@@ -182,7 +183,7 @@ async function follow(dbUrl: string, experimentId: string, services: RunningServ
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
+(process.argv.includes('--workflow') ? workflowDemo() : main()).then((code) => process.exit(code), (e) => {
   console.error(`\n${c('1;31', 'FAILURE')}: ${(e as Error).message}`);
   process.exit(1);
 });

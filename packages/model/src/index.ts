@@ -4,3 +4,4 @@ export * from './events';
 export * from './messages';
 export * from './stage-work';
 export * from './dead-letter';
+export * from './workflow-events';

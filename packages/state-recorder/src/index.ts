@@ -1,1 +1,2 @@
 export * from './record-transition';
+export * from './workflow';

@@ -1,6 +1,8 @@
 import { appendStatus, Db, enqueueOutbox, lockState, setJobResult, setState } from '@msched/db';
 import { checkTransition, experimentStateForProcess, ProcessState, taskStateForJob, JobState } from '@msched/state-model';
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
+import { onWorkflowProcessChange } from './workflow/on-process';
+import { lockWorkflowOfProcess } from './workflow/store';
 
 /** Who and what a change is about: the ids every status event carries. */
 export interface Subject {
@@ -41,6 +43,7 @@ export type TransitionResult =
  * state of its Airavata JOB_SUBMISSION task when that changes.
  */
 export async function recordTransition(tx: Db, req: TransitionRequest): Promise<TransitionResult> {
+  if (req.entity === 'process') await lockWorkflowOfProcess(tx, req.id);
   const current = await lockState(tx, req.entity, req.id);
   if (current === undefined) return { applied: false, kind: 'missing', reason: `no ${req.entity} ${req.id}` };
   const checked = checkTransition(req.entity, current, req.to);
@@ -76,6 +79,8 @@ export async function recordTransition(tx: Db, req: TransitionRequest): Promise<
       });
     }
   }
+  // A workflow's process moves its application; the workflow, not the process, moves the experiment.
+  if (req.entity === 'process' && (await onWorkflowProcessChange(tx, req.id, req.to, req.reason, req.source))) return { applied: true, from: current };
   if (req.entity === 'process') {
     const exp = experimentStateForProcess(req.to as ProcessState);
     if (exp) {

@@ -20,7 +20,7 @@ const CASES: Case[] = [
   ['projectId missing', (e) => { e.projectId = ''; }, /projectId is missing/],
   ['userName missing', (e) => { e.userName = ' '; }, /userName is missing/],
   ['experimentName missing', (e) => { e.experimentName = ''; }, /experimentName is missing/],
-  ['a WORKFLOW experiment', (e) => { e.experimentType = ExperimentType.WORKFLOW; }, /experimentType WORKFLOW is not supported/],
+  ['a WORKFLOW experiment without its workflow', (e) => { e.experimentType = ExperimentType.WORKFLOW; }, /experimentType WORKFLOW needs ExperimentModel.workflow \(field 20\)/],
   ['an experimentType out of range', (e) => { e.experimentType = 9 as ExperimentType; }, /experimentType 9 is not an ExperimentType/],
   ['no application interface', (e) => { e.executionId = ''; }, /executionId \(the application interface id\) is missing/],
   ['no userConfigurationData', (e) => { e.userConfigurationData = undefined; }, /userConfigurationData is missing/],

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import {
   decodeStruct, encodeStruct, exampleExperiment, ExperimentModel, ExperimentState, ExperimentStatus, ProcessModel,
   StructDecodeError, TaskModel, TaskStatus, TaskState, TaskTypes, toInt64, toPlain, JobModel,
+  AiravataWorkflow, ApplicationState, ApplicationStatus, ComponentType, DataBlock, DataType, ExperimentType, HandlerType,
+  OutputDataObjectType, WorkflowApplication, WorkflowConnection, WorkflowHandler, WorkflowState, WorkflowStatus,
 } from '@msched/airavata-thrift';
 import { Bytes, T } from './wire';
 
@@ -42,11 +44,37 @@ describe('decoding Airavata structs', () => {
     assert.equal(toPlain(back).processes?.[0].tasks?.[0].subTaskModel, Buffer.from('opaque').toString('base64'));
   });
 
-  it('skips ExperimentModel field 20 (workflow), which we do not model, and keeps every other field', () => {
+  it('skips a field id ExperimentModel does not have (21), and keeps every other field', () => {
     const exp = exampleExperiment({ experimentId: 'Exp_wf' });
-    const back = decodeStruct(ExperimentModel, withExtraFields(exp, workflowLikeField(20)));
+    const back = decodeStruct(ExperimentModel, withExtraFields(exp, workflowLikeField(21)));
     assert.deepEqual(toPlain(back), toPlain(exp));
-    assert.equal((back as unknown as Record<string, unknown>)['20'], undefined);
+    assert.equal((back as unknown as Record<string, unknown>)['21'], undefined);
+  });
+
+  it('decodes field 20 as the AiravataWorkflow, skipping its fields of the wrong wire type', () => {
+    const exp = exampleExperiment({ experimentId: 'Exp_wf20' });
+    const back = decodeStruct(ExperimentModel, withExtraFields(exp, workflowLikeField(20)));
+    // Ids 1 and 2 are AiravataWorkflow.id and .experimentId; 3 (description) and 4 (applications)
+    // arrive with other wire types and are skipped.
+    assert.deepEqual(toPlain(back.workflow), { id: 'WF_1234', experimentId: '<dag/>' });
+    assert.deepEqual({ ...toPlain(back), workflow: undefined }, { ...toPlain(exp), workflow: undefined });
+  });
+
+  it('round-trips a whole AiravataWorkflow: applications, handlers, connections, statuses', () => {
+    const exp = exampleExperiment({ experimentId: 'Exp_dag' });
+    exp.experimentType = ExperimentType.WORKFLOW;
+    exp.workflow = new AiravataWorkflow({
+      id: 'WF_dag', experimentId: 'Exp_dag', description: 'pre -> solve',
+      applications: [new WorkflowApplication({ id: 'pre', processId: 'P_pre', applicationInterfaceId: 'prep', queueName: 'normal', nodeCount: 1, coreCount: 1, wallTimeLimit: 5, physicalMemory: 64,
+        statuses: [new ApplicationStatus({ state: ApplicationState.COMPLETED, updatedAt: toInt64(7) })] })],
+      handlers: [new WorkflowHandler({ id: 'start', type: HandlerType.FLOW_STARTER, outputs: [new OutputDataObjectType({ name: 'mesh', value: '/data/m', type: DataType.URI })] })],
+      connections: [new WorkflowConnection({ id: 'c1', dataBlock: new DataBlock({ id: 'd1', value: 'x', type: DataType.STRING }), fromType: ComponentType.HANDLER, fromId: 'start', fromOutputName: 'mesh',
+        toType: ComponentType.APPLICATION, toId: 'pre', toInputName: 'mesh' })],
+      statuses: [new WorkflowStatus({ state: WorkflowState.RESTARTING })],
+    });
+    const back = decodeStruct(ExperimentModel, encodeStruct(exp));
+    assert.deepEqual(toPlain(back), toPlain(exp));
+    assert.equal(back.workflow?.statuses?.[0].state, 7);
   });
 
   it('skips unknown fields wherever they sit, also inside nested structs', () => {

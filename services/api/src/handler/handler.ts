@@ -17,6 +17,8 @@ import { experimentJobs, experimentStatus, processStatus } from '../status/queri
 import { terminateExperiment } from '../terminate/terminate';
 import type { LaunchPolicy } from '../validation/policy';
 import { validateLaunch } from '../validation/validate';
+import { launchWorkflow } from '../workflow/launch-workflow';
+import { isWorkflowExperiment } from '../workflow/to-spec';
 import { toLaunchValidationException, toThriftError } from './to-thrift-error';
 
 export interface HandlerDeps {
@@ -81,8 +83,9 @@ export class MetaSchedulerHandler implements MetaSchedulerApi {
         const problems = validateLaunch(experiment, this.deps.policy);
         if (problems.length) throw new ValidationFailed(problems.map((p) => p.message));
         requireAccess(who, 'launch', { gatewayId: experiment.gatewayId, ownerUserName: experiment.userName });
-        const plan = planLaunch(experiment, this.deps.policy, this.ids, this.now());
-        const r = await recordLaunch(this.deps.ds, plan);
+        const r = isWorkflowExperiment(experiment)
+          ? await launchWorkflow(this.deps.ds, experiment, this.deps.policy, this.now())
+          : await recordLaunch(this.deps.ds, planLaunch(experiment, this.deps.policy, this.ids, this.now()));
         if (r.created) this.deps.afterCommit?.();
         outcome = r.created ? 'accepted' : 'duplicate';
         if (this.deps.logger.isInfoEnabled()) {

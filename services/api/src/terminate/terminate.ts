@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { enqueueOutbox, lockExperiment, withTransaction } from '@msched/db';
-import { recordTransition } from '@msched/state-recorder';
+import { recordTransition, terminateWorkflow } from '@msched/state-recorder';
 import { Principal, requireAccess } from '../auth/access';
 import { InvalidRequest, NotFound } from '../errors';
 import { CANCEL_REQUESTED_TYPE, CANCEL_REQUESTED_VERSION, type CancelRequested } from '@msched/model';
@@ -28,6 +28,8 @@ export async function terminateExperiment(ds: DataSource, who: Principal, experi
     if (decision.kind === 'finished') throw new InvalidRequest(`experiment "${experimentId}" is already ${decision.state}: there is nothing to terminate`);
 
     const reason = `terminated by ${who.userName ?? 'the gateway'}`;
+    const workflow = await terminateWorkflow(tx, experimentId, reason, API_SOURCE);
+    if (workflow) return { requested: workflow.requested, state: 'CANCELING' };
     const subject = { gatewayId, experimentId, processId: cur.processId };
     // Experiment first, so Airavata hears CANCELING before the process's CANCELLING (the process
     // change then derives the same experiment state, a duplicate that is dropped).

@@ -100,8 +100,10 @@ export class TaskUpdates {
     for (let attempt = 1; ; attempt++) {
       try {
         const found = await this.lookupSandboxes(masterUrl, frameworkId, this.ctx.cfg.dispatcher.callTimeoutMs, { taskId, agentId: status.agent_id?.value });
-        for (const id of found.keys()) this.sandboxKnown.add(id);
-        if (!found.has(taskId)) {
+        // Only this task's directory is sure to be recorded (the gang's transaction writes its own
+        // tasks'); other gangs' tasks listed here look theirs up on their own update.
+        if (found.has(taskId)) this.sandboxKnown.add(taskId);
+        else {
           this.sandboxUnlisted.add(taskId);
           if (terminal) this.ctx.log.warn(`sandbox of ${taskId} (${status.state}) is listed by neither the master nor agent ${status.agent_id?.value ?? '(unknown)'}; the provisioner looks again when collecting outputs`);
         }

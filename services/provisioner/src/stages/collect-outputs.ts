@@ -6,6 +6,7 @@ import type { Stage } from '../pipeline/stage';
 import { StageError } from '../pipeline/stage-error';
 import { downloadSandboxFile } from '../sandbox/sandbox-files';
 import { resolveSandboxes, setTaskSandboxes } from '../sandbox/resolve-sandboxes';
+import { applicationDataDir } from './application-data-dir';
 import { loadLaunch } from './load-launch';
 
 const URI = 3;
@@ -58,7 +59,7 @@ export function collectOutputsStage(deps: CollectDeps): Stage<Collected> {
       const ended = ctx.work.ended;
       if (!ended) throw new StageError('collect-outputs needs the job\'s end report', { permanent: true });
       const launch = await loadLaunch(ctx.ds, ctx.work);
-      const dataDir = experimentDataDir(deps.dataRoot, ctx.work.gatewayId, ctx.work.experimentId, launch.experimentDataDir);
+      const dataDir = await applicationDataDir(ctx.ds, ctx.work.processId, experimentDataDir(deps.dataRoot, ctx.work.gatewayId, ctx.work.experimentId, launch.experimentDataDir));
       const state = await deps.clusterState();
       const basesFor = (t: EndedTask) => {
         const agent = state.agents.find((a) => a.id === t.agentId);

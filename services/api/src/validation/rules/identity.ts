@@ -13,7 +13,7 @@ export const identityRule: LaunchRule = {
     if (!isBlank(e.gatewayId) && !ID_PATTERN.test(e.gatewayId)) problems.push(`gatewayId "${e.gatewayId}" may only hold letters, digits and . _ : - (at most 200)`);
     if (e.experimentType === null || e.experimentType === undefined) problems.push('experimentType is missing');
     else if (!isEnumValue(ExperimentType, e.experimentType)) problems.push(`experimentType ${e.experimentType} is not an ExperimentType`);
-    else if (e.experimentType !== ExperimentType.SINGLE_APPLICATION) problems.push(`experimentType ${enumName(ExperimentType, e.experimentType)} is not supported: only SINGLE_APPLICATION experiments run here`);
+    else if (e.experimentType === ExperimentType.WORKFLOW && !e.workflow) problems.push(`experimentType ${enumName(ExperimentType, e.experimentType)} needs ExperimentModel.workflow (field 20)`);
     return problems;
   },
 };

@@ -1,0 +1,140 @@
+/**
+ * `npm run demo -- --workflow`: the same stack and services as the MPI demo, then a WORKFLOW
+ * experiment launched over Thrift: a serial pre-processing step writes a mesh, a 4-rank MPI solve
+ * on two agents reads it, a serial post-processing step reads the solve's result
+ * (docs/workflows.md). Follows the workflow live and draws its DAG with `msched workflow show`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { AuthzToken, connectMetaScheduler, exampleWorkflowExperiment } from '@msched/airavata-thrift';
+import { loadConfig } from '@msched/config';
+import { portOpen, RunningService, startService, stopServices, waitFor } from './services';
+
+const REPO = resolve(__dirname, '../../..');
+const STATE = resolve(REPO, process.env.MSCHED_STATE_DIR ?? '.state');
+const DEMO = join(STATE, 'demo-workflow');
+const tty = process.stdout.isTTY;
+const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
+const step = (s: string) => console.log(`\n${c('1;36', '==>')} ${c('1', s)}`);
+const info = (s: string) => console.log(`    ${s}`);
+
+function script(name: string, body: string): string {
+  const path = join(DEMO, name);
+  writeFileSync(path, `#!/bin/sh\nset -e\n${body}\n`, { mode: 0o755 });
+  return path;
+}
+
+export async function workflowDemo(): Promise<number> {
+  console.log(c('1', 'Airavata meta-scheduler demo: a WORKFLOW experiment (pre-process -> MPI solve -> post-process), launched over Thrift'));
+
+  step('Installing what the demo needs and bringing the local stack up');
+  if (spawnSync('bash', [join(REPO, 'deploy/local/install-deps.sh')], { stdio: 'inherit' }).status !== 0) throw new Error('could not install the packages the demo needs (see above)');
+  if (spawnSync('bash', [join(REPO, 'deploy/local/stack.sh'), 'up'], { stdio: 'inherit' }).status !== 0) throw new Error('the local stack did not come up (see above)');
+
+  step('The three applications');
+  mkdirSync(DEMO, { recursive: true });
+  const pi = join(DEMO, 'mpi_pi');
+  execFileSync('mpicc.openmpi', ['-O2', '-o', pi, join(REPO, 'deploy/local/demo/mpi_pi.c')], { stdio: 'inherit' });
+  const catalogue = join(DEMO, 'apps.json');
+  writeFileSync(catalogue, JSON.stringify({
+    applications: {
+      prep: { description: 'pre-processing: writes mesh.txt', executable: script('prep.sh', 'echo "mesh-of-size-$1" > mesh.txt\necho "wrote a mesh of size $1"'), mpi: 'none', memMbPerRank: 32 },
+      solver: { description: '4-rank MPI solve labelled with the mesh', executable: script('solve.sh', `exec ${pi} 20000000 "$(cat "$1")"`), mpi: 'openmpi', memMbPerRank: 128 },
+      post: { description: 'post-processing of result.txt', executable: script('post.sh', 'echo "post-processed: $(cat "$1")"'), mpi: 'none', memMbPerRank: 32 },
+    },
+  }, null, 2));
+  info(`catalogue ${catalogue}: prep (serial), solver (OpenMPI), post (serial)`);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, MSCHED_STATE_DIR: STATE, MSCHED_APP_CATALOGUE: catalogue, MSCHED_DATA_ROOT: join(DEMO, 'data'),
+    MSCHED_MESOS_MASTER: process.env.MSCHED_MESOS_MASTER ?? 'zk://127.0.0.1:22181/mesos',
+    MSCHED_MPI_NETWORK_INTERFACES: 'lo', MSCHED_MPI_OPENMPI_BTL: 'tcp,self', MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
+    MSCHED_LOG_FORMAT: 'json', MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '5',
+  };
+  const cfg = loadConfig(env);
+  const services: RunningService[] = [];
+  const logs = join(DEMO, 'logs');
+  try {
+    step('Starting the services');
+    if (await portOpen(cfg.api.port)) throw new Error(`port ${cfg.api.port} is in use: stop what listens there or set MSCHED_API_PORT`);
+    services.push(startService(REPO, 'api', 'services/api/dist/main.js', env, logs));
+    services.push(startService(REPO, 'provisioner', 'services/provisioner/dist/main.js', env, logs));
+    services.push(startService(REPO, 'dispatcher', 'services/dispatcher/dist/main.js', env, logs));
+    await waitFor(`the Thrift API on port ${cfg.api.port}`, () => portOpen(cfg.api.port), services, 60000);
+
+    step('Launching the WORKFLOW experiment over Thrift (ExperimentModel field 20)');
+    const experiment = exampleWorkflowExperiment({ gatewayId: 'demo-gateway' });
+    const id = experiment.experimentId as string;
+    const conn = await connectMetaScheduler({ host: cfg.api.host, port: cfg.api.port, transport: cfg.api.transport });
+    const token = new AuthzToken({ accessToken: cfg.api.authSecret, claimsMap: { gatewayID: 'demo-gateway', userName: 'demo-user' } });
+    await conn.client.validateExperiment(token, experiment);
+    const ids = await conn.client.launchExperiment(token, experiment);
+    await conn.close();
+    info(`experiment ${id}\n    first application's process ${ids.processId}, job ${ids.jobId}`);
+
+    step('Live progress (workflow, application and experiment states as they are committed)');
+    const outcome = await follow(cfg.database.url, id, services, env);
+
+    step('The DAG at the end (msched workflow show)');
+    showDag(id, env);
+    step('Result');
+    const dir = join(DEMO, 'data', 'demo-gateway', id, 'applications');
+    for (const [app, file] of [['solve', 'stdout'], ['solve', 'result.txt'], ['post', 'stdout']]) {
+      const p = join(dir, app, file);
+      if (!existsSync(p)) continue;
+      info(`${app}/${file}:`);
+      for (const line of readFileSync(p, 'utf8').trimEnd().split('\n')) info(`  ${c('2', '|')} ${line}`);
+    }
+    if (outcome === 'COMPLETED') {
+      console.log(`\n${c('1;32', 'SUCCESS')}: the workflow COMPLETED: three steps in order, the solve as a 4-rank gang on two agents.`);
+      return 0;
+    }
+    console.log(`\n${c('1;31', 'FAILURE')}: the experiment ended ${outcome} (logs: ${logs}/).`);
+    return 1;
+  } finally {
+    step('Stopping the services (the stack stays up: npm run stack:down stops it)');
+    await stopServices(services);
+  }
+}
+
+function showDag(experimentId: string, env: NodeJS.ProcessEnv): void {
+  const r = spawnSync(process.execPath, [join(REPO, 'packages/cli/dist/main.js'), 'workflow', 'show', experimentId], { env: { ...env, MSCHED_LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+  for (const line of (r.stdout || r.stderr).trimEnd().split('\n')) info(line);
+}
+
+/** Prints the workflow's history as it lands in the job DB (LISTEN-free: the demo only reads); resolves with the experiment's end. */
+async function follow(dbUrl: string, experimentId: string, services: RunningService[], env: NodeJS.ProcessEnv): Promise<string> {
+  const db = new Client({ connectionString: dbUrl });
+  await db.connect();
+  const started = Date.now();
+  let lastId = '0';
+  let drawn = false;
+  try {
+    for (;;) {
+      const { rows } = await db.query<{ id: string; entity_type: string; entity_id: string; state: string; reason: string | null; at: Date }>(
+        `SELECT id::text AS id, entity_type, entity_id, state, reason, at FROM status_history
+         WHERE experiment_id = $1 AND id > $2::bigint AND entity_type IN ('experiment', 'workflow', 'application', 'handler', 'job') ORDER BY id`, [experimentId, lastId]);
+      let outcome: string | undefined;
+      for (const r of rows) {
+        lastId = r.id;
+        const t = ((r.at.getTime() - started) / 1000).toFixed(1).padStart(6);
+        const who = r.entity_type === 'application' || r.entity_type === 'handler' ? `${r.entity_type} ${r.entity_id.split('/').pop()}` : r.entity_type;
+        info(`${c('2', `+${t}s`)}  ${who.padEnd(20)} ${r.state.padEnd(10)}${r.reason ? c('2', ` ${r.reason}`) : ''}`);
+        if (!drawn && r.entity_type === 'job' && r.state === 'ACTIVE' && rows.some((x) => x.entity_id.endsWith('/solve'))) {
+          drawn = true;
+          showDag(experimentId, env);
+        }
+        if (r.entity_type === 'experiment' && ['COMPLETED', 'FAILED', 'CANCELED'].includes(r.state)) outcome = r.state;
+      }
+      if (outcome) return outcome;
+      const dead = services.find((s) => s.child.exitCode !== null);
+      if (dead) throw new Error(`the ${dead.name} service exited (code ${dead.child.exitCode}): see ${dead.log}`);
+      if (Date.now() - started > 600000) throw new Error('the workflow did not finish within 10 minutes');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  } finally {
+    await db.end();
+  }
+}

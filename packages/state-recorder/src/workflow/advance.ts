@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Db, enqueueOutbox, queryOne } from '@msched/db';
+import {
+  OUTPUTS_EVENT_TYPE, OutputsEvent, STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent,
+  CANCEL_REQUESTED_TYPE, CANCEL_REQUESTED_VERSION, type CancelRequested, LAUNCH_ACCEPTED_TYPE, LAUNCH_ACCEPTED_VERSION, type LaunchAccepted,
+} from '@msched/model';
+import { decideWorkflow, WorkflowDecision } from '@msched/workflow';
+import { recordTransition } from '../record-transition';
+import { setWorkflowEntityState, WorkflowSubject } from './node-state';
+import { stagedInputs, outputLocation, DataObject } from './staging';
+import { applicationStates, lockWorkflow, loadNodes, lastJobOf, NodeRow, WorkflowRow } from './store';
+
+type Source = StatusEvent['source'];
+
+function subjectOf(w: WorkflowRow): WorkflowSubject {
+  return { gatewayId: w.gatewayId, experimentId: w.experimentId, workflowId: w.workflowId };
+}
+
+/**
+ * Takes the workflow one step further from its committed state, inside the caller's transaction:
+ * starts every application whose inputs are all available (job attempt 1 + launch message through
+ * the outbox), cancels or skips what the failure policy or a terminate says, and ends the workflow
+ * and the experiment when every application has ended. Called by the transaction that records an
+ * application's end, by the launch and by terminate; the workflow row is locked, so parallel
+ * branches ending together decide one after the other. Returns what was decided.
+ */
+export async function advanceWorkflow(tx: Db, experimentId: string, source: Source): Promise<WorkflowDecision | undefined> {
+  const w = await lockWorkflow(tx, experimentId);
+  if (!w || ['COMPLETED', 'FAILED', 'CANCELED'].includes(w.state)) return undefined;
+  const nodes = await loadNodes(tx, experimentId);
+  const decision = decideWorkflow({ spec: w.spec, applications: applicationStates(nodes), policy: w.policy, terminating: w.terminating });
+  const s = subjectOf(w);
+  const node = (id: string) => nodes.find((n) => n.nodeId === id) as NodeRow;
+
+  for (const id of decision.skip) {
+    const n = node(id);
+    const reason = w.terminating ? 'the workflow was terminated before this application started' : 'an application it depends on did not complete, or the failure policy stopped the workflow';
+    await setWorkflowEntityState(tx, 'application', s, 'CANCELED', source, { nodeId: id, processId: n.processId ?? undefined, reason });
+    if (n.processId) await recordTransition(tx, { entity: 'process', id: n.processId, to: 'CANCELED', reason, source, subject: { ...s, processId: n.processId } });
+  }
+  for (const id of decision.cancel) {
+    const n = node(id);
+    const reason = w.terminating ? 'the workflow was terminated' : 'another application failed and the failure policy is FAIL_FAST';
+    await setWorkflowEntityState(tx, 'application', s, 'CANCELING', source, { nodeId: id, processId: n.processId ?? undefined, reason });
+    if (!n.processId) continue;
+    await recordTransition(tx, { entity: 'process', id: n.processId, to: 'CANCELLING', reason, source, subject: { ...s, processId: n.processId } });
+    const job = await lastJobOf(tx, n.processId);
+    if (job) await enqueueOutbox(tx, { topic: 'cancel', key: experimentId, type: CANCEL_REQUESTED_TYPE, version: CANCEL_REQUESTED_VERSION,
+      payload: { experimentId, processId: n.processId, jobId: job.id, gatewayId: w.gatewayId, reason } satisfies CancelRequested });
+  }
+  for (const id of decision.launch) await launchApplication(tx, w, nodes, node(id), source);
+
+  if (decision.launch.length && w.state === 'CREATED') await setWorkflowEntityState(tx, 'workflow', s, 'LAUNCHED', source);
+  if (decision.finished) await finish(tx, w, nodes, decision.finished, source);
+  return decision;
+}
+
+async function launchApplication(tx: Db, w: WorkflowRow, nodes: readonly NodeRow[], n: NodeRow, source: Source): Promise<void> {
+  if (!n.processId) return;
+  const processId = n.processId;
+  const jobId = `JOB_${randomUUID()}`;
+  const taskId = `TASK_${randomUUID()}`;
+  const staged = await stagedInputs(tx, w.spec, nodes, n.nodeId, processId);
+  await tx.query(`UPDATE processes SET model = jsonb_set(model, '{processInputs}', $2::jsonb), updated_at = now() WHERE id = $1`, [processId, JSON.stringify(staged.inputs)]);
+  // Attempt 1 exists once per process: a second launch of the same application inserts nothing.
+  const inserted = await queryOne<{ id: string }>(tx, `INSERT INTO jobs (id, process_id, experiment_id, task_id, attempt, state, reason)
+    VALUES ($1, $2, $3, $4, 1, 'SUBMITTED', $5) ON CONFLICT (process_id, attempt) DO NOTHING RETURNING id`,
+  [jobId, processId, w.experimentId, taskId, `attempt 1 of workflow application ${n.nodeId}, waiting for provisioning`]);
+  if (!inserted) return;
+  await tx.query(`INSERT INTO status_history (entity_type, entity_id, experiment_id, state, reason, source) VALUES ('job', $1, $2, 'SUBMITTED', $3, $4)`,
+    [jobId, w.experimentId, 'attempt 1, waiting for provisioning', source]);
+  const time = new Date().toISOString();
+  const jobEvent: StatusEvent = {
+    entity: 'job', state: 'SUBMITTED', reason: 'attempt 1, waiting for provisioning', gatewayId: w.gatewayId, experimentId: w.experimentId,
+    processId, taskId, jobId, jobName: jobId, source, time,
+  };
+  await enqueueOutbox(tx, { topic: 'events', key: w.experimentId, type: STATUS_EVENT_TYPE, version: STATUS_EVENT_VERSION, payload: jobEvent });
+  const inputs = Object.fromEntries(staged.inputs.filter((i) => i.value !== undefined).map((i) => [i.name, i.value]));
+  const reason = staged.missing.length ? `started; inputs without a value: ${staged.missing.join(', ')}` : 'every input is available';
+  await setWorkflowEntityState(tx, 'application', subjectOf(w), 'LAUNCHED', source, { nodeId: n.nodeId, processId, reason, data: { inputs, jobId } });
+  const models = await queryOne<{ experiment: unknown; process: unknown }>(tx,
+    'SELECT e.model AS experiment, p.model AS process FROM processes p JOIN experiments e ON e.id = p.experiment_id WHERE p.id = $1', [processId]);
+  const info = w.spec.launch[n.nodeId];
+  const accepted = {
+    experimentId: w.experimentId, processId, jobId, taskId, attempt: 1, gatewayId: w.gatewayId, userName: w.userName,
+    computeResourceId: info?.computeResourceId, queueName: info?.queueName, role: info?.role,
+    experiment: models?.experiment, process: models?.process,
+  } as LaunchAccepted;
+  await enqueueOutbox(tx, { topic: 'launch', key: w.experimentId, type: LAUNCH_ACCEPTED_TYPE, version: LAUNCH_ACCEPTED_VERSION, payload: accepted });
+}
+
+async function finish(tx: Db, w: WorkflowRow, nodes: readonly NodeRow[], end: 'COMPLETED' | 'FAILED' | 'CANCELED', source: Source): Promise<void> {
+  const s = subjectOf(w);
+  const time = new Date().toISOString();
+  for (const h of w.spec.handlers.filter((x) => x.type === 'FLOW_TERMINATOR')) {
+    const collected: Array<DataObject & { from: string }> = [];
+    const bySource = new Map<string, DataObject[]>();
+    if (end === 'COMPLETED') {
+      for (const c of w.spec.connections.filter((x) => x.toType === 'HANDLER' && x.toId === h.id && x.fromType === 'APPLICATION')) {
+        const from = nodes.find((n) => n.nodeId === c.fromId);
+        const loc = from?.processId ? await outputLocation(tx, from.processId, c.fromOutputName) : undefined;
+        if (!loc?.value || !from?.processId) continue;
+        collected.push({ name: c.toInputName, value: loc.value, type: loc.type, from: `${c.fromId}.${c.fromOutputName}` });
+        bySource.set(from.processId, [...(bySource.get(from.processId) ?? []), { name: c.toInputName, value: loc.value, type: loc.type }]);
+      }
+    }
+    await setWorkflowEntityState(tx, 'handler', s, end === 'COMPLETED' ? 'COMPLETED' : 'CANCELED', source, { nodeId: h.id, data: { inputs: collected } });
+    // The workflow's outputs, reported like any process's outputs (TaskOutputChangeEvent downstream).
+    for (const [processId, outputs] of bySource) {
+      const job = await lastJobOf(tx, processId);
+      if (!job) continue;
+      const event: OutputsEvent = {
+        gatewayId: w.gatewayId, experimentId: w.experimentId, processId, taskId: job.taskId, time,
+        outputs: outputs.map((o) => ({ name: o.name, value: o.value as string, type: o.type === 3 ? 'URI' : 'STRING' })),
+      };
+      await enqueueOutbox(tx, { topic: 'events', key: w.experimentId, type: OUTPUTS_EVENT_TYPE, payload: event });
+    }
+  }
+  await setWorkflowEntityState(tx, 'workflow', s, end, source, { reason: end === 'COMPLETED' ? 'every application completed' : undefined });
+  await recordTransition(tx, { entity: 'experiment', id: w.experimentId, to: end, reason: `workflow ${w.workflowId} ${end}`, source, subject: s });
+}

@@ -1,0 +1,23 @@
+import type { Db } from '@msched/db';
+import type { StatusEvent } from '@msched/model';
+import { recordTransition } from '../record-transition';
+import { advanceWorkflow } from './advance';
+import { setWorkflowEntityState } from './node-state';
+import { lockWorkflow } from './store';
+
+/**
+ * terminateExperiment for a WORKFLOW experiment, in the caller's transaction: the experiment goes
+ * CANCELING, the workflow is marked terminating and advanced, which cancels every running
+ * application and skips the ones not started. Returns undefined when the experiment is no workflow.
+ */
+export async function terminateWorkflow(tx: Db, experimentId: string, reason: string, source: StatusEvent['source']): Promise<{ requested: boolean } | undefined> {
+  const w = await lockWorkflow(tx, experimentId);
+  if (!w) return undefined;
+  if (w.terminating) return { requested: false };
+  const s = { gatewayId: w.gatewayId, experimentId, workflowId: w.workflowId };
+  await recordTransition(tx, { entity: 'experiment', id: experimentId, to: 'CANCELING', reason, source, subject: s });
+  await tx.query('UPDATE workflows SET terminating = true, updated_at = now() WHERE experiment_id = $1', [experimentId]);
+  await setWorkflowEntityState(tx, 'workflow', s, 'CANCELING', source, { reason });
+  await advanceWorkflow(tx, experimentId, source);
+  return { requested: true };
+}
