@@ -14,6 +14,7 @@ import { createContext, removeScratch, resultContext, type TaskContext } from '.
 import { runLauncher } from './roles/launcher';
 import { runSerial } from './roles/serial';
 import { runWorker } from './roles/worker';
+import { prepareSharedRuntime } from './runtime/task-programs';
 
 function roleOf(gang: GangTaskEnv): (ctx: TaskContext) => Promise<number> {
   if (gang.flavour === 'none') return runSerial;
@@ -36,6 +37,8 @@ export async function gangTaskMain(env: NodeJS.ProcessEnv = process.env): Promis
   const logger = forJob(createLogger({ service: 'mpi-gang-task', level: gang.logLevel }), {
     experimentId: gang.job.experimentId, processId: gang.job.processId, jobId: gang.job.jobId, taskId: gang.member.taskId, attempt: gang.job.attempt,
   });
+  // Ranks on this agent start from the runtime's shared copy: it must exist before this task joins.
+  if (gang.flavour !== 'none') prepareSharedRuntime();
   let zk: Zk;
   try {
     zk = await Zk.connect(gang.zk.connect, { sessionTimeoutMs: gang.zk.sessionTimeoutMs, connectTimeoutMs: Math.min(gang.rendezvousTimeoutMs, 15000), logger });
