@@ -9,7 +9,7 @@ import type {
 import { isTerminal } from '../protocol/task-states';
 import type { MasterAddress, MasterDetector } from '../zk/master-detector';
 import { commandLine } from './command-line';
-import { fetchUris } from './fetcher';
+import { DEFAULT_FETCHER_CACHE_BYTES, FetcherCache, type FetcherCounters } from './fetcher/fetcher-cache';
 import { LinkRefused, MasterLink } from './master-link';
 import { createRunDir, executorRunDir, groupTaskDir } from './sandbox';
 import { StatusUpdateManager, UpdateRetry } from './status-update-manager';
@@ -37,6 +37,8 @@ export interface AgentOptions {
   sandboxGcDelayMs?: number;
   /** Environment tasks inherit (default: this process's). */
   inheritedEnv?: NodeJS.ProcessEnv;
+  /** Size bound of the fetcher cache (Mesos' --fetcher_cache_size; default 2 GB, 0 disables it). */
+  fetcherCacheBytes?: number;
   logger: Logger;
 }
 
@@ -95,9 +97,11 @@ export class LocalAgent {
   private readonly updates: StatusUpdateManager;
   private readonly logger: Logger;
   private registeredWaiters: Array<() => void> = [];
+  private readonly fetcher: FetcherCache;
 
   constructor(private readonly opts: AgentOptions) {
     this.logger = opts.logger.child({ agent: opts.hostname });
+    this.fetcher = new FetcherCache({ dir: join(opts.workDir, 'fetch-cache'), maxBytes: opts.fetcherCacheBytes ?? DEFAULT_FETCHER_CACHE_BYTES });
     this.updates = new StatusUpdateManager((fw, status) => this.postUpdate(fw, status), opts.statusUpdateRetry ?? { baseMs: 10_000, maxMs: 600_000 }, this.logger);
   }
 
@@ -110,6 +114,11 @@ export class LocalAgent {
   }
 
   /** Assigned by the first master this agent registers with; kept across masters. */
+  /** What the fetcher cache did so far (hits, misses, bypasses, evictions, failures). */
+  get fetcherCounters(): Readonly<FetcherCounters> {
+    return { ...this.fetcher.counters };
+  }
+
   get agentId(): string | null {
     return this.id;
   }
@@ -306,7 +315,7 @@ export class LocalAgent {
   private async launch(tasks: AgentTask[], prepare: () => Promise<void>): Promise<void> {
     try {
       await prepare();
-      for (const t of tasks) await fetchUris(t.info.command?.uris ?? [], t.directory);
+      for (const t of tasks) await this.fetcher.fetchAll(t.info.command?.uris ?? [], t.directory);
     } catch (e) {
       const message = `Failed to launch container: Failed to fetch all URIs for container '${tasks[0].containerId}': ${(e as Error).message}`;
       this.logger.warn(message);
