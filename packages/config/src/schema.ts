@@ -145,6 +145,12 @@ export const schema = {
     clusterStateIntervalSeconds: int('MSCHED_DISPATCHER_CLUSTER_STATE_SECONDS', 'How often the leader reads /master/state to learn the cluster\'s capacity (a gang that can never fit fails at once).', 30, 1, 3600),
     healthPort: int('MSCHED_DISPATCHER_HEALTH_PORT', 'Port of the dispatcher\'s /healthz, /readyz and /metrics, on MSCHED_API_HOST like every service (0: any free port, as tests use).', 9932, 0, 65535),
   },
+  runtime: {
+    uri: optStr('MSCHED_RUNTIME_URI', 'Where agents fetch the task runtime (msched-task-<sha256> from npm run build:runtime) when an operator hosts it: an http(s):// URI whose server sends Content-Length (the Mesos fetcher cache needs it). Empty: the dispatcher serves its own build. Pin a version by naming its file; a new build has a new name.', ''),
+    dir: optStr('MSCHED_RUNTIME_DIR', 'Folder holding the runtime build the dispatcher serves (manifest.json and msched-task-<sha256>); empty means this installation\'s dist/runtime.', ''),
+    port: int('MSCHED_RUNTIME_PORT', 'Port of the dispatcher\'s runtime endpoint (GET /runtime/msched-task-<sha256>), on MSCHED_API_HOST (0: any free port, as tests use).', 9933, 0, 65535),
+    advertiseHost: optStr('MSCHED_RUNTIME_ADVERTISE_HOST', 'Host name or address agents use to reach the runtime endpoint; empty means MSCHED_API_HOST, or this machine\'s host name when that is a wildcard address.', ''),
+  },
 } as const;
 
 export type Schema = typeof schema;

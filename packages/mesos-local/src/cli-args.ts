@@ -28,6 +28,8 @@ Options:
   --kill-grace-ms MS         SIGTERM to SIGKILL when a KILL names no grace period (default 3000)
   --sandbox-gc-delay-ms MS   remove a finished task's sandbox this long after its end was acknowledged (default: keep)
   --keep-registry            do not forget agents recorded by a previous run
+  --tasks-without-node       tasks get a PATH without node (like agents where nothing is installed)
+  --fetcher-cache-mb MB      fetcher cache size bound of each agent (default 2048; 0 disables it)
   --log-level L              error|warn|info|debug (default info)
 `;
 
@@ -81,6 +83,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
       case '--kill-grace-ms': o.defaultKillGraceMs = num(name, value()); break;
       case '--sandbox-gc-delay-ms': o.sandboxGcDelayMs = num(name, value()); break;
       case '--keep-registry': o.resetRegistry = false; break;
+      case '--tasks-without-node': o.tasksWithoutNode = true; break;
+      case '--fetcher-cache-mb': o.fetcherCacheBytes = num(name, value()) * 1024 * 1024; break;
       case '--log-level': {
         const v = value();
         if (v !== 'error' && v !== 'warn' && v !== 'info' && v !== 'debug') throw new Error(`--log-level must be error, warn, info or debug, got ${JSON.stringify(v)}`);

@@ -12,6 +12,7 @@ import { Leader } from '../framework/leader';
 import { startIntake } from '../intake/intake-consumer';
 import { notifyDispatchers } from '../intake/wake';
 import { every } from '../timers/every';
+import { provideRuntime } from '../runtime/provide-runtime';
 
 export interface DispatcherOptions {
   readonly logger?: Logger;
@@ -55,13 +56,18 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
     await relay.start();
     cleanups.push(() => relay.stop());
 
+    const runtime = await provideRuntime(cfg, logger);
+    cleanups.push(() => runtime.close());
+    // The leader builds tasks that fetch the runtime from where it is served now.
+    const leaderCfg: Config = runtime.uri ? { ...cfg, runtime: { ...cfg.runtime, uri: runtime.uri } } : cfg;
+
     let leader: Leader | undefined;
     const leadership = new Leadership(cfg.zookeeper, identity, logger);
     let leaderChange: Promise<void> = Promise.resolve();
     const becomeLeader = async () => {
       metrics.isLeader.set(1);
       const l = new Leader({
-        cfg, ds, logger, metrics, zk: () => leadership.zk, afterCommit: () => relay.notify(),
+        cfg: leaderCfg, ds, logger, metrics, zk: () => leadership.zk, afterCommit: () => relay.notify(),
         stepDown: (reason) => void leadership.stepDown(reason),
       });
       leader = l;
