@@ -54,6 +54,7 @@ describe('dispatcher: the task runtime cannot be fetched', function () {
     for (const j of attempts) {
       assert.ok(j.reason?.includes(uri), `the reason names the URI: ${j.reason}`);
       assert.match(j.reason!, /HTTP 404/);
+      assert.match(j.reason!, /check that the agents reach that URI .*MSCHED_RUNTIME_URI/, 'the reason says what to do');
     }
     assert.ok(requests >= 2, `the agents asked for the runtime (${requests} requests)`);
     const counters = cluster.agents.map((a) => a.fetcher);

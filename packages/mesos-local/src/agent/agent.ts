@@ -9,6 +9,7 @@ import type {
 import { isTerminal } from '../protocol/task-states';
 import type { MasterAddress, MasterDetector } from '../zk/master-detector';
 import { commandLine } from './command-line';
+import { containerRefusal } from './container-support';
 import { DEFAULT_FETCHER_CACHE_BYTES, FetcherCache, type FetcherCounters } from './fetcher/fetcher-cache';
 import { LinkRefused, MasterLink } from './master-link';
 import { createRunDir, executorRunDir, groupTaskDir } from './sandbox';
@@ -313,6 +314,13 @@ export class LocalAgent {
 
   /** Prepares the sandbox(es), fetches URIs, then starts every task together (a group starts as one). */
   private async launch(tasks: AgentTask[], prepare: () => Promise<void>): Promise<void> {
+    const refusal = tasks.map((t) => containerRefusal(t.info)).find((r) => r !== undefined);
+    if (refusal) {
+      this.logger.warn(refusal);
+      tasks.forEach((t) => this.report(t, 'TASK_FAILED', 'SOURCE_AGENT', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to launch container: ${refusal}` }));
+      this.groupMaybeExited(tasks[0].group);
+      return;
+    }
     try {
       await prepare();
       for (const t of tasks) await this.fetcher.fetchAll(t.info.command?.uris ?? [], t.directory);

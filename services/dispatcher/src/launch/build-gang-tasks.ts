@@ -3,6 +3,7 @@ import type { CommandUri, TaskInfo } from '@msched/mesos';
 import type { GangSpec } from '@msched/model';
 import { buildGangTaskCommand, type FetchedRuntime, type GangTaskSettings, type RunnerLocation } from '@msched/mpi';
 import type { NewTaskRow } from '../store/insert-tasks';
+import { containerInfoOf } from './container-info';
 
 /** The ids of the attempt being launched. */
 export interface LaunchJob {
@@ -79,6 +80,7 @@ export function buildGangTasks(job: LaunchJob, spec: GangSpec, agents: readonly 
       agent_id: { value: a.agentId },
       resources: a.resources,
       command: withUris(command, spec.app.uris.map(uriOf)),
+      ...(spec.app.container ? { container: containerInfoOf(spec.app.container) } : {}),
       kill_policy: { grace_period: { nanoseconds: s.killGraceMs * 1_000_000 } },
       labels: {
         labels: [

@@ -60,6 +60,9 @@ export function resolveGang(w: LaunchWork, catalogue: Catalogue, opts: ResolveOp
     ranks: derived.request.ranks, cpusPerRank: derived.request.cpusPerRank, memMbPerRank: derived.request.memMbPerRank,
     ...(derived.request.nodeCount ? { nodeCount: derived.request.nodeCount } : {}),
     wallTimeSeconds: derived.wallTimeSeconds, role: derived.request.role,
-    app: { executable: argv[0], args: [...app.entry.fixedArgs, ...argv.slice(1)], env: { ...app.entry.env }, mpi: app.entry.mpi, uris },
+    app: {
+      executable: argv[0], args: [...app.entry.fixedArgs, ...argv.slice(1)], env: { ...app.entry.env }, mpi: app.entry.mpi, uris,
+      ...(app.entry.container ? { container: app.entry.container } : {}),
+    },
   };
 }

@@ -48,6 +48,8 @@ export class FetcherCache {
   /** One download per URI at a time: concurrent tasks wait for it instead of racing. */
   private readonly inFlight = new Map<string, Promise<Entry | null>>();
   private ready?: Promise<void>;
+  /** Use order (not wall time: two uses in one millisecond must still be ordered). */
+  private useClock = 0;
 
   constructor(private readonly o: FetcherCacheOptions) {}
 
@@ -81,7 +83,7 @@ export class FetcherCache {
     const hit = this.entries.get(value);
     if (hit) {
       this.counters.hits++;
-      hit.lastUsed = Date.now();
+      hit.lastUsed = ++this.useClock;
       return hit;
     }
     let pending = this.inFlight.get(value);
@@ -142,7 +144,7 @@ export class FetcherCache {
       throw new FetchError(value, `download ended after ${got} of the ${length} bytes its Content-Length announced`);
     }
     await rename(tmp, path);
-    const entry: Entry = { path, size: (await stat(path)).size, lastUsed: Date.now() };
+    const entry: Entry = { path, size: (await stat(path)).size, lastUsed: ++this.useClock };
     this.entries.set(value, entry);
     this.counters.cachedBytes += entry.size;
     return entry;
