@@ -59,8 +59,8 @@ export const schema = {
     networkInterfaces: optStr('MSCHED_MPI_NETWORK_INTERFACES', 'Comma-separated network interfaces MPI\'s TCP traffic may use (OpenMPI btl/oob_tcp_if_include, MPICH -iface takes the first); empty lets MPI choose, right for a real cluster. The local cluster needs "lo".', ''),
     openmpiBtl: optStr('MSCHED_MPI_OPENMPI_BTL', 'OpenMPI byte transfer layers (--mca btl); empty keeps OpenMPI\'s default (shared memory within a node). The local cluster, whose agents share one machine, needs "tcp,self".', ''),
     launcherAddress: optStr('MSCHED_MPI_LAUNCHER_ADDRESS', 'Address MPICH proxies use to reach the launcher (mpiexec -localhost); empty means the launcher agent\'s hostname. The local cluster, whose agent names do not resolve, needs "127.0.0.1".', ''),
-    runnerNode: optStr('MSCHED_MPI_RUNNER_NODE', 'Path of the node binary on the agents that runs the gang task programs; empty means the dispatcher\'s own node (right for the local cluster).', ''),
-    runnerDir: optStr('MSCHED_MPI_RUNNER_DIR', 'Folder on the agents holding gang-task.js, relay.js and rank-wrapper.js (packages/mpi/dist); empty means this installation\'s own (right for the local cluster).', ''),
+    runnerNode: optStr('MSCHED_MPI_RUNNER_NODE', 'Only with MSCHED_MPI_RUNNER_DIR (programs installed on the agents instead of the fetched runtime): path of node on the agents; empty means the dispatcher\'s own node.', ''),
+    runnerDir: optStr('MSCHED_MPI_RUNNER_DIR', 'Set only to run the task programs from a copy of packages/mpi/dist installed on every agent instead of the fetched runtime (MSCHED_RUNTIME_URI); empty (the default) means tasks fetch the runtime.', ''),
   },
   mesos: {
     master: url('MSCHED_MESOS_MASTER', 'Mesos master: zk://host:port/path (leader found through ZooKeeper) or http://host:port.', 'zk://127.0.0.1:22181/mesos', ['zk', 'http', 'https']),
