@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -71,7 +71,8 @@ export class FetcherCache {
     if (!dest.startsWith(resolve(sandbox) + sep)) throw new FetchError(uri.value, `output_file '${name}' would leave the sandbox`);
     if (uri.cache && this.o.maxBytes > 0 && /^https?:\/\//i.test(uri.value)) {
       const entry = await this.cached(uri.value, dest);
-      if (entry) await copyFile(entry.path, dest);
+      // A hard link instead of Mesos' copy: the runtime is ~90 MB and tasks only read it.
+      if (entry) await link(entry.path, dest).catch(() => copyFile(entry.path, dest));
     } else {
       await download(uri.value, dest);
     }
