@@ -62,6 +62,8 @@ async function main(): Promise<number> {
     MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
     MSCHED_LOG_FORMAT: 'json',
     MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '5',
+    // The dispatcher serves the task runtime to the agents; any free port, so demos never collide.
+    MSCHED_RUNTIME_PORT: process.env.MSCHED_RUNTIME_PORT ?? '0',
   };
   const cfg = loadConfig(env);
   const services: RunningService[] = [];
