@@ -22,7 +22,13 @@ export interface CatalogueEntry {
   readonly container?: AppContainer;
 }
 
-export type Catalogue = ReadonlyMap<string, CatalogueEntry>;
+/**
+ * Applications by id; `queueContainers` gives the image of every application run on a queue whose
+ * entry names none (`"queues": {"<queue>": {"container": {...}}}`; an application's own wins).
+ */
+export interface Catalogue extends ReadonlyMap<string, CatalogueEntry> {
+  readonly queueContainers?: ReadonlyMap<string, AppContainer>;
+}
 
 export class CatalogueError extends Error {
   constructor(readonly problems: string[], source: string) {
@@ -87,8 +93,21 @@ export function parseCatalogue(doc: unknown, source = '(inline)'): Catalogue {
       ...(container ? { container } : {}),
     });
   }
+  const queueContainers = new Map<string, AppContainer>();
+  const queues = (doc as { queues?: unknown }).queues;
+  if (queues !== undefined) {
+    if (typeof queues !== 'object' || queues === null || Array.isArray(queues)) problems.push('queues must be an object {"<queue name>": {"container": {...}}}');
+    else {
+      for (const [name, q] of Object.entries(queues as Record<string, unknown>)) {
+        const keys = typeof q === 'object' && q !== null ? Object.keys(q) : [];
+        if (typeof q !== 'object' || q === null || keys.some((k) => k !== 'container')) problems.push(`queues["${name}"] must be {"container": {...}}`);
+        const c = parseContainer((q as { container?: unknown } | null)?.container, `queues["${name}"].container`, problems);
+        if (c) queueContainers.set(name, c);
+      }
+    }
+  }
   if (problems.length) throw new CatalogueError(problems, source);
-  return out;
+  return Object.assign(out, { queueContainers });
 }
 
 export function loadCatalogue(path: string): Catalogue {

@@ -3,7 +3,7 @@ import { loadConfig } from '@msched/config';
 import type { AgentLaunch } from '@msched/gang';
 import type { GangSpec } from '@msched/model';
 import { buildGangTasks, containerInfoOf, taskRunner } from '@msched/dispatcher';
-import { parseCatalogue, CatalogueError } from '@msched/provisioner';
+import { parseCatalogue, CatalogueError, resolveGang } from '@msched/provisioner';
 
 /**
  * Mesos' ContainerInfo as mesos.proto (v1) defines the parts we use: every field name and enum value
@@ -89,6 +89,21 @@ describe('dispatcher: tasks carry the runtime URI, and a container when the appl
       assert.match(e.message, /container\.extra is not a container setting/);
       return true;
     });
+  });
+
+  it('a queue may give the image of its applications; an application\'s own wins', () => {
+    const cat = parseCatalogue({
+      applications: { plain: { executable: '/opt/plain', mpi: 'openmpi' }, own: { executable: '/opt/own', mpi: 'openmpi', container: { type: 'mesos', image: 'own:1' } } },
+      queues: { gpu: { container: { type: 'docker', image: 'site/task-openmpi:2' } } },
+    });
+    const launch = (app: string, queueName: string) => resolveGang({
+      experimentId: 'E', processId: 'P', jobId: 'J', taskId: 'T', attempt: 1, gatewayId: 'g', userName: 'u', applicationDeploymentId: app,
+      scheduling: { totalCPUCount: 2, nodeCount: 1, queueName, wallTimeLimit: 5 }, inputs: [], outputs: [],
+    }, cat, { queueRoles: { gpu: 'mpi', normal: 'mpi' }, defaultRole: 'mpi', defaultMemMbPerRank: 128, defaultWallTimeMinutes: 10 });
+    assert.deepEqual(launch('plain', 'gpu').app.container, { type: 'docker', image: 'site/task-openmpi:2' });
+    assert.equal(launch('plain', 'normal').app.container, undefined);
+    assert.deepEqual(launch('own', 'gpu').app.container, { type: 'mesos', image: 'own:1' });
+    assert.throws(() => parseCatalogue({ applications: {}, queues: { gpu: { image: 'x' } } }), /queues\["gpu"\] must be \{"container"/);
   });
 
   it('without a runtime to fetch, a launch says what to do', () => {

@@ -1,5 +1,5 @@
 import { gangRequestFromScheduling } from '@msched/gang';
-import type { GangSpec, StagedUri } from '@msched/model';
+import type { AppContainer, GangSpec, StagedUri } from '@msched/model';
 import { ApplicationInputError, buildApplicationArgv, uriFileName } from '@msched/mpi';
 import type { Catalogue } from '../catalogue';
 import { lookupApplication } from '../catalogue';
@@ -12,6 +12,12 @@ export interface ResolveOptions {
   defaultMemMbPerRank: number;
   defaultWallTimeMinutes: number;
   maxWallTimeMinutes?: number;
+}
+
+/** The application's own image, else its queue's, else none (the agent's own system). */
+function containerOf(own: AppContainer | undefined, queue: string | undefined, catalogue: Catalogue): { container?: AppContainer } {
+  const container = own ?? (queue ? catalogue.queueContainers?.get(queue) : undefined);
+  return container ? { container } : {};
 }
 
 const URI = 3;
@@ -62,7 +68,7 @@ export function resolveGang(w: LaunchWork, catalogue: Catalogue, opts: ResolveOp
     wallTimeSeconds: derived.wallTimeSeconds, role: derived.request.role,
     app: {
       executable: argv[0], args: [...app.entry.fixedArgs, ...argv.slice(1)], env: { ...app.entry.env }, mpi: app.entry.mpi, uris,
-      ...(app.entry.container ? { container: app.entry.container } : {}),
+      ...containerOf(app.entry.container, w.scheduling.queueName, catalogue),
     },
   };
 }
