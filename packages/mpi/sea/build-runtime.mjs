@@ -56,11 +56,12 @@ if (!existsSync(entry)) fail(`${entry} is missing: run npm run build first`);
 if (!existsSync(rankExec)) fail(`${rankExec} is missing: the native rank wrapper needs a C compiler (packages/mpi/native/build.sh)`);
 mkdirSync(work, { recursive: true });
 
-// 1. One CommonJS file. tsc's output is CommonJS already, so esbuild wraps each module with its own
-//    `module` and the programs' `require.main === module` checks stay false inside the bundle.
+// 1. One CommonJS file, the bundled packages' licence comments kept at its end. tsc's output is
+//    CommonJS already, so esbuild wraps each module with its own `module` and the programs'
+//    `require.main === module` checks stay false inside the bundle.
 const esbuild = require('esbuild');
 const bundle = join(work, 'bundle.js');
-await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'warning', legalComments: 'none' });
+await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'warning', legalComments: 'eof' });
 
 const node = process.execPath;
 const nodeStat = statSync(node);
