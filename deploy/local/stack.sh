@@ -185,9 +185,10 @@ mesos_up() {
   else
     port_in_use "$MESOS_PORT" && die "port $MESOS_PORT is in use by a program that is not a Mesos master: stop it or set MSCHED_STACK_MESOS_PORT."
     # Sandboxes are garbage-collected 10 minutes after a task ended (Mesos' --gc_delay), after the
-    # provisioner collected the outputs.
+    # provisioner collected the outputs. Tasks see no node: they fetch the runtime like on a real
+    # cluster where nothing of ours is installed (docs/operator-guide.md).
     nohup $MESOS_CLI --agents "$MESOS_AGENTS" --host 127.0.0.1 --port "$MESOS_PORT" \
-      --zk "zk://127.0.0.1:$ZK_PORT/mesos" --work-dir "$dir/work" --sandbox-gc-delay-ms "${MSCHED_STACK_SANDBOX_GC_DELAY_MS:-600000}" \
+      --zk "zk://127.0.0.1:$ZK_PORT/mesos" --work-dir "$dir/work" --sandbox-gc-delay-ms "${MSCHED_STACK_SANDBOX_GC_DELAY_MS:-600000}" --tasks-without-node \
       >"$dir/stdout.log" 2>"$dir/cluster.log" &
     echo $! > "$dir/pid"
   fi

@@ -38,6 +38,7 @@ describe('end to end: MPI and serial experiments from Thrift to results (real st
         'pi-mpich': { executable: compileDemoPi(dir, 'mpich'), mpi: 'mpich', memMbPerRank: 128 },
         echo: { executable: '/bin/echo', mpi: 'none', memMbPerRank: 32 },
         sleep: { executable: '/bin/sleep', mpi: 'none', memMbPerRank: 32 },
+        env: { executable: '/usr/bin/env', mpi: 'none', memMbPerRank: 32 },
       }),
       env: {
         MSCHED_PROVISIONER_RUN_PUBLISHERS: 'true', MSCHED_PUBLISHERS: 'airavata-kafka,airavata-amqp',
@@ -154,5 +155,29 @@ describe('end to end: MPI and serial experiments from Thrift to results (real st
     assert.deepEqual((await history(e.experimentId!, 'experiment')).slice(-2), ['CANCELING', 'CANCELED']);
     const [task] = await h.ds.query('SELECT state FROM tasks WHERE job_id = $1', [ids.jobId]);
     assert.equal(task.state, 'TASK_KILLED');
+  });
+
+  it('runtime: agents have no node; every task fetched msched-task as a URI, once per agent, later tasks from the fetcher cache', async () => {
+    const e = experiment('env', { cpus: 1, nodes: 1 }, [], [new OutputDataObjectType({ name: 'console', type: DataType.STDOUT })]);
+    const ids = await h.client.client.launchExperiment(TOKEN, e);
+    assert.equal(await ended(ids.processId), 'COMPLETED');
+    // What a task sees: a PATH on which no node can be found, and no checkout's node_modules.
+    const env = readFileSync(join(dataRoot, 'e2e-gw', e.experimentId!, 'stdout'), 'utf8');
+    const path = /^PATH=(.*)$/m.exec(env)?.[1] ?? '';
+    assert.ok(path, env);
+    for (const dir of path.split(':')) assert.equal(existsSync(join(dir, 'node')), false, `node found in ${dir} on the task's PATH`);
+    assert.doesNotMatch(env, /^(NODE_PATH|NODE_OPTIONS|npm_node_execpath)=/m);
+
+    // Every task of this suite fetched the runtime (it runs nothing else): each agent downloaded it
+    // at most once, the rest came from its cache; 7+ tasks on 3 agents make hits certain.
+    const [{ n }] = await h.ds.query('SELECT count(*)::int AS n FROM tasks');
+    const counters = h.cluster.agents.map((a) => a.fetcher);
+    for (const c of counters) {
+      assert.ok(c.misses <= 1, `an agent downloaded the runtime ${c.misses} times: ${JSON.stringify(counters)}`);
+      assert.equal(c.failures + c.bypassed, 0, JSON.stringify(counters));
+    }
+    const fetched = counters.reduce((sum, c) => sum + c.hits + c.misses, 0);
+    assert.equal(fetched, n, `one runtime fetch per task: ${JSON.stringify(counters)}`);
+    assert.ok(counters.reduce((sum, c) => sum + c.hits, 0) >= n - 3, JSON.stringify(counters));
   });
 });

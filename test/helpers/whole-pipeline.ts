@@ -39,10 +39,11 @@ export async function startWholePipeline(scope: string, o: {
 }): Promise<WholePipeline> {
   const dir = mkdtempSync(join(tmpdir(), `msched-${scope}-`));
   const dataRoot = join(dir, 'data');
-  const cluster = await startLocalCluster({ port: 0, workDir: join(dir, 'cluster'), logger: testLogger('mesos-local'), ...o.cluster });
+  // Agents with nothing of ours installed (no node on PATH): every task fetches the runtime.
+  const cluster = await startLocalCluster({ port: 0, workDir: join(dir, 'cluster'), logger: testLogger('mesos-local'), tasksWithoutNode: true, ...o.cluster });
   const h = await startApiHarness(scope, {
     MSCHED_MESOS_MASTER: cluster.masterUrl, MSCHED_STATE_DIR: dir, MSCHED_DATA_ROOT: dataRoot,
-    MSCHED_PROVISIONER_HEALTH_PORT: '0', MSCHED_DISPATCHER_HEALTH_PORT: '0', MSCHED_PROVISIONER_RUN_PUBLISHERS: 'false',
+    MSCHED_PROVISIONER_HEALTH_PORT: '0', MSCHED_DISPATCHER_HEALTH_PORT: '0', MSCHED_RUNTIME_PORT: '0', MSCHED_PROVISIONER_RUN_PUBLISHERS: 'false',
     // The local cluster's agents share this machine and have names that do not resolve.
     MSCHED_MPI_NETWORK_INTERFACES: 'lo', MSCHED_MPI_OPENMPI_BTL: 'tcp,self', MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
     MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '3',

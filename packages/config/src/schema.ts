@@ -71,8 +71,8 @@ export const schema = {
     networkInterfaces: optStr('MSCHED_MPI_NETWORK_INTERFACES', 'Comma-separated network interfaces MPI\'s TCP traffic may use (OpenMPI btl/oob_tcp_if_include, MPICH -iface takes the first); empty lets MPI choose, right for a real cluster. The local cluster needs "lo".', ''),
     openmpiBtl: optStr('MSCHED_MPI_OPENMPI_BTL', 'OpenMPI byte transfer layers (--mca btl); empty keeps OpenMPI\'s default (shared memory within a node). The local cluster, whose agents share one machine, needs "tcp,self".', ''),
     launcherAddress: optStr('MSCHED_MPI_LAUNCHER_ADDRESS', 'Address MPICH proxies use to reach the launcher (mpiexec -localhost); empty means the launcher agent\'s hostname. The local cluster, whose agent names do not resolve, needs "127.0.0.1".', ''),
-    runnerNode: optStr('MSCHED_MPI_RUNNER_NODE', 'Path of the node binary on the agents that runs the gang task programs; empty means the dispatcher\'s own node (right for the local cluster).', ''),
-    runnerDir: optStr('MSCHED_MPI_RUNNER_DIR', 'Folder on the agents holding gang-task.js, remote-shell.js and rank-wrapper.js (packages/mpi/dist); empty means this installation\'s own (right for the local cluster).', ''),
+    runnerNode: optStr('MSCHED_MPI_RUNNER_NODE', 'Only with MSCHED_MPI_RUNNER_DIR (programs installed on the agents instead of the fetched runtime): path of node on the agents; empty means the dispatcher\'s own node.', ''),
+    runnerDir: optStr('MSCHED_MPI_RUNNER_DIR', 'Set only to run the task programs from a copy of packages/mpi/dist installed on every agent instead of the fetched runtime (MSCHED_RUNTIME_URI); empty (the default) means tasks fetch the runtime.', ''),
   },
   mesos: {
     master: url('MSCHED_MESOS_MASTER', 'Mesos master: zk://host:port/path (leader found through ZooKeeper) or http://host:port.', 'zk://127.0.0.1:22181/mesos', ['zk', 'http', 'https']),
@@ -187,6 +187,12 @@ export const schema = {
     viewerToken: optStr('MSCHED_CONSOLE_VIEWER_TOKEN', 'A read-only token for the console (sees everything, cancels and replays nothing). The API\'s own token (MSCHED_API_AUTH_SECRET) is the operator token that may also cancel and replay.', '', { secret: true }),
     apiHost: str('MSCHED_CONSOLE_API_HOST', 'Where the console reaches the Thrift API for terminateExperiment (port MSCHED_API_PORT, transport MSCHED_API_TRANSPORT).', '127.0.0.1'),
     sessionHours: int('MSCHED_CONSOLE_SESSION_HOURS', 'How long a console login lasts.', 12, 1, 720),
+  },
+  runtime: {
+    uri: optStr('MSCHED_RUNTIME_URI', 'Where agents fetch the task runtime (msched-task-<sha256> from npm run build:runtime) when an operator hosts it: an http(s):// URI whose server sends Content-Length (the Mesos fetcher cache needs it). Empty: the dispatcher serves its own build. Pin a version by naming its file; a new build has a new name.', ''),
+    dir: optStr('MSCHED_RUNTIME_DIR', 'Folder holding the runtime build the dispatcher serves (manifest.json and msched-task-<sha256>); empty means this installation\'s dist/runtime.', ''),
+    port: int('MSCHED_RUNTIME_PORT', 'Port of the dispatcher\'s runtime endpoint (GET /runtime/msched-task-<sha256>), on MSCHED_API_HOST (0: any free port, as tests use).', 9933, 0, 65535),
+    advertiseHost: optStr('MSCHED_RUNTIME_ADVERTISE_HOST', 'Host name or address agents use to reach the runtime endpoint; empty means MSCHED_API_HOST, or this machine\'s host name when that is a wildcard address.', ''),
   },
 } as const;
 

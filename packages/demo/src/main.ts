@@ -68,6 +68,8 @@ async function main(): Promise<number> {
     // trusted peer with a one-off shared secret (passed in the environment, never on a command line).
     MSCHED_API_AUTH_MODE: 'static',
     MSCHED_API_AUTH_SECRET: randomBytes(24).toString('hex'),
+    // The dispatcher serves the task runtime to the agents; any free port, so demos never collide.
+    MSCHED_RUNTIME_PORT: process.env.MSCHED_RUNTIME_PORT ?? '0',
   };
   const cfg = loadConfig(env);
   const services: RunningService[] = [];

@@ -30,6 +30,8 @@ Options:
   --keep-registry            do not forget agents recorded by a previous run
   --credentials FILE         principals and secrets, Mesos' JSON format {"credentials":[{"principal":..,"secret":..}]}
   --authenticate_http_frameworks  frameworks must authenticate with HTTP Basic (needs --credentials)
+  --tasks-without-node       tasks get a PATH without node (like agents where nothing is installed)
+  --fetcher-cache-mb MB      fetcher cache size bound of each agent (default 2048; 0 disables it)
   --log-level L              error|warn|info|debug (default info)
 `;
 
@@ -87,6 +89,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
       case '--keep-registry': o.resetRegistry = false; break;
       case '--credentials': credentialsFile = value(); break;
       case '--authenticate_http_frameworks': authenticateFrameworks = true; break;
+      case '--tasks-without-node': o.tasksWithoutNode = true; break;
+      case '--fetcher-cache-mb': o.fetcherCacheBytes = num(name, value()) * 1024 * 1024; break;
       case '--log-level': {
         const v = value();
         if (v !== 'error' && v !== 'warn' && v !== 'info' && v !== 'debug') throw new Error(`--log-level must be error, warn, info or debug, got ${JSON.stringify(v)}`);

@@ -16,6 +16,8 @@ export type { MasterTiming } from './master/master';
 export { UpdateFaults } from './master/update-faults';
 export { LocalAgent } from './agent/agent';
 export type { AgentOptions } from './agent/agent';
+export type { FetcherCounters } from './agent/fetcher/fetcher-cache';
+export { nodeFreeEnvironment } from './cluster/node-free-env';
 export { StaticDetector, ZkDetector } from './zk/master-detector';
 export type { MasterDetector, MasterAddress } from './zk/master-detector';
 export { parseZkUrl } from './protocol/zk-url';

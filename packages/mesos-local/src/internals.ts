@@ -25,6 +25,8 @@ export * from './agent/command-line';
 export * from './agent/task-environment';
 export * from './agent/sandbox';
 export { archiveKind, fetchedName } from './agent/fetcher';
+export { FetcherCache } from './agent/fetcher/fetcher-cache';
+export { containerRefusal } from './agent/container-support';
 export * from './zk/leader-watch';
 export * from './cluster/agent-specs';
 export * from './cli-args';

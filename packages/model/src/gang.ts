@@ -10,6 +10,19 @@ export interface StagedUri {
   readonly outputFile?: string;
 }
 
+/**
+ * An image the tasks run in, for sites that prefer images to agents with MPI installed (see
+ * deploy/Dockerfile.task). `docker`: Mesos' Docker containerizer, host networking (MPI ranks talk
+ * across agents directly). `mesos`: Mesos' own containerizer pulling the Docker image itself.
+ */
+export interface AppContainer {
+  readonly type: 'docker' | 'mesos';
+  /** A Docker image reference, e.g. registry.example.org/msched/task-openmpi:4.1. */
+  readonly image: string;
+  /** Docker containerizer only: pull the image even when the agent has it. */
+  readonly forcePullImage?: boolean;
+}
+
 /** The application to run, resolved from the experiment and the operator's catalogue. */
 export interface AppSpec {
   /** Absolute path (or sandbox-relative name of a staged file) of the executable. */
@@ -20,6 +33,8 @@ export interface AppSpec {
   readonly mpi: MpiFlavour;
   /** Inputs the agent fetches into every task's sandbox before the task starts. */
   readonly uris: readonly StagedUri[];
+  /** Run every task in this image; without it tasks run on the agent's own system. */
+  readonly container?: AppContainer;
 }
 
 /**

@@ -14,6 +14,7 @@ import { createContext, removeScratch, resultContext, type TaskContext } from '.
 import { runLauncher } from './roles/launcher';
 import { runSerial } from './roles/serial';
 import { runWorker } from './roles/worker';
+import { prepareSharedRuntime } from './runtime/task-programs';
 
 function roleOf(gang: GangTaskEnv): (ctx: TaskContext) => Promise<number> {
   if (gang.flavour === 'none') return runSerial;
@@ -36,6 +37,20 @@ export async function gangTaskMain(env: NodeJS.ProcessEnv = process.env): Promis
   const logger = forJob(createLogger({ service: 'mpi-gang-task', level: gang.logLevel }), {
     experimentId: gang.job.experimentId, processId: gang.job.processId, jobId: gang.job.jobId, taskId: gang.member.taskId, attempt: gang.job.attempt,
   });
+  // Ranks on this agent start from the runtime's shared copy: it must exist before this task joins.
+  if (gang.flavour !== 'none') {
+    try {
+      prepareSharedRuntime();
+    } catch (e) {
+      const message = `cannot put the runtime where this agent's ranks start it: ${(e as Error).message}`;
+      logger.error(message);
+      if (gang.isLauncher) {
+        const ctx = { ranks: gang.ranks, jobId: gang.job.jobId, attempt: gang.job.attempt, durationMs: Date.now() - started };
+        await publishResult(gangFailure(ctx, 'internal', message), { sandbox: gang.sandbox, logger });
+      }
+      return EXIT.internal;
+    }
+  }
   let zk: Zk;
   try {
     zk = await Zk.connect(gang.zk.connect, { sessionTimeoutMs: gang.zk.sessionTimeoutMs, connectTimeoutMs: Math.min(gang.rendezvousTimeoutMs, 15000), logger });

@@ -2,8 +2,8 @@
  * @msched/mpi: everything that runs inside the Mesos tasks of a placed gang, and the pure builders
  * the dispatcher and the provisioner call. See README.md for the contracts.
  */
-export { buildGangTaskCommand, localRunner, runnerFromConfig } from './task-command';
-export type { GangTaskCommand, GangTaskJob, GangTaskPlacement, GangTaskSettings, RunnerLocation } from './task-command';
+export { buildGangTaskCommand, localRunner, runnerFromConfig, runtimeUri, RUNTIME_FILE } from './task-command';
+export type { FetchedRuntime, GangTaskCommand, GangTaskJob, GangTaskPlacement, GangTaskSettings, RunnerLocation } from './task-command';
 export { buildApplicationArgv, standardInputOf, uriFileName, ApplicationInputError } from './app-argv';
 export type { ApplicationInput, InputDataType, StagedName } from './app-argv';
 export { rendezvousPath, gangPaths } from './rendezvous-layout';

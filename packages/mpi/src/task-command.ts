@@ -12,6 +12,23 @@ export interface RunnerLocation {
   readonly distDir: string;
 }
 
+/**
+ * The single executable runtime (npm run build:runtime) as a URI the agents fetch into every
+ * sandbox: nothing of ours needs to be installed on them.
+ */
+export interface FetchedRuntime {
+  /** http(s):// (or file://) URI of msched-task-<sha256>; the hash in it keeps versions apart. */
+  readonly uri: string;
+}
+
+/** The name the runtime gets in the sandbox (CommandInfo.URI.output_file). */
+export const RUNTIME_FILE = 'msched-task';
+
+/** The CommandInfo.URI of the runtime: cached per agent (the URI changes whenever the content does). */
+export function runtimeUri(runtime: FetchedRuntime): { value: string; executable: true; extract: false; cache: true; output_file: string } {
+  return { value: runtime.uri, executable: true, extract: false, cache: true, output_file: RUNTIME_FILE };
+}
+
 /** This machine's node and this installation's dist: what the local cluster's agents see. */
 export function localRunner(): RunnerLocation {
   return { node: process.execPath, distDir: resolve(__dirname) };
@@ -60,6 +77,8 @@ export interface GangTaskCommand {
   readonly value: string;
   readonly arguments: string[];
   readonly environment: { readonly variables: Array<{ name: string; value: string }> };
+  /** The runtime to fetch first, when the task runs from a FetchedRuntime. */
+  readonly uris?: ReturnType<typeof runtimeUri>[];
 }
 
 function launcherPathFor(flavour: MpiFlavour, mpi: Config['mpi']): string {
@@ -74,7 +93,7 @@ function launcherPathFor(flavour: MpiFlavour, mpi: Config['mpi']): string {
  * placement; a serial job (flavour 'none') is one placement with index 0, memberCount 1, slots 1.
  * Throws GangEnvError (every problem listed) when the result would not start.
  */
-export function buildGangTaskCommand(job: GangTaskJob, placement: GangTaskPlacement, settings: GangTaskSettings, runner: RunnerLocation = runnerFromConfig(settings.mpi)): GangTaskCommand {
+export function buildGangTaskCommand(job: GangTaskJob, placement: GangTaskPlacement, settings: GangTaskSettings, runner: RunnerLocation | FetchedRuntime = runnerFromConfig(settings.mpi)): GangTaskCommand {
   if (job.argv.length === 0 || !job.argv[0]) throw new Error('the application argv is empty');
   if (placement.index < 0 || placement.index >= placement.memberCount) throw new Error(`task index ${placement.index} out of range for ${placement.memberCount} task(s)`);
   const vars: Record<string, string | undefined> = {
@@ -112,6 +131,11 @@ export function buildGangTaskCommand(job: GangTaskJob, placement: GangTaskPlacem
   // setting into an error at the dispatcher instead of a failed job. The agent supplies the sandbox.
   parseGangTaskEnv({ ...Object.fromEntries(defined), [MESOS_ENV.sandbox[0]]: '/sandbox' });
   const variables = defined.map(([name, value]) => ({ name, value }));
+  if ('uri' in runner) {
+    // Mesos starts the command in the sandbox, where the fetcher put the runtime.
+    const program = `./${RUNTIME_FILE}`;
+    return { shell: false, value: program, arguments: [program, 'gang-task'], environment: { variables }, uris: [runtimeUri(runner)] };
+  }
   const program = join(runner.distDir, 'gang-task.js');
   return { shell: false, value: runner.node, arguments: [runner.node, program], environment: { variables } };
 }

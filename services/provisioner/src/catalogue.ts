@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import type { MpiFlavour } from '@msched/model';
+import type { AppContainer, MpiFlavour } from '@msched/model';
 
 /**
  * The application catalogue the operator keeps: which executable, which MPI and which environment
@@ -18,9 +18,17 @@ export interface CatalogueEntry {
   /** Memory per rank when the experiment gives no totalPhysicalMemory. */
   readonly memMbPerRank?: number;
   readonly description?: string;
+  /** Run the tasks in this image (Mesos ContainerInfo) instead of on the agent's own system. */
+  readonly container?: AppContainer;
 }
 
-export type Catalogue = ReadonlyMap<string, CatalogueEntry>;
+/**
+ * Applications by id; `queueContainers` gives the image of every application run on a queue whose
+ * entry names none (`"queues": {"<queue>": {"container": {...}}}`; an application's own wins).
+ */
+export interface Catalogue extends ReadonlyMap<string, CatalogueEntry> {
+  readonly queueContainers?: ReadonlyMap<string, AppContainer>;
+}
 
 export class CatalogueError extends Error {
   constructor(readonly problems: string[], source: string) {
@@ -33,6 +41,24 @@ const FLAVOURS: readonly MpiFlavour[] = ['openmpi', 'mpich', 'none'];
 
 function isStringRecord(v: unknown): v is Record<string, string> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+/** `{"type": "docker"|"mesos", "image": "...", "forcePullImage"?: bool}`, or the problems with it. */
+export function parseContainer(raw: unknown, at: string, problems: string[]): AppContainer | undefined {
+  if (raw === undefined) return undefined;
+  const c = raw as Record<string, unknown>;
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+    problems.push(`${at} must be an object {"type": "docker" | "mesos", "image": "<image>"}`);
+    return undefined;
+  }
+  const before = problems.length;
+  if (c.type !== 'docker' && c.type !== 'mesos') problems.push(`${at}.type must be "docker" (Docker containerizer) or "mesos" (Mesos containerizer with a Docker image), not ${JSON.stringify(c.type)}`);
+  if (typeof c.image !== 'string' || !/^[a-z0-9][^\s]*$/i.test(c.image)) problems.push(`${at}.image must be a Docker image reference, not ${JSON.stringify(c.image)}`);
+  if (c.forcePullImage !== undefined && typeof c.forcePullImage !== 'boolean') problems.push(`${at}.forcePullImage must be true or false`);
+  if (c.forcePullImage !== undefined && c.type === 'mesos') problems.push(`${at}.forcePullImage applies to the Docker containerizer only`);
+  for (const k of Object.keys(c)) if (!['type', 'image', 'forcePullImage'].includes(k)) problems.push(`${at}.${k} is not a container setting (type, image, forcePullImage)`);
+  if (problems.length > before) return undefined;
+  return { type: c.type as AppContainer['type'], image: c.image as string, ...(c.forcePullImage !== undefined ? { forcePullImage: c.forcePullImage as boolean } : {}) };
 }
 
 /** Validates a parsed catalogue document: `{ "applications": { "<id>": { ...entry } } }`. */
@@ -60,13 +86,28 @@ export function parseCatalogue(doc: unknown, source = '(inline)'): Catalogue {
     if (typeof e.executable === 'string' && !isAbsolute(e.executable) && !(uris as Array<{ value: string }>).some?.((u) => u.value.endsWith(`/${e.executable}`))) {
       problems.push(`${at}.executable "${e.executable}" must be an absolute path or the name of a file listed in uris`);
     }
+    const container = parseContainer(e.container, `${at}.container`, problems);
     out.set(id, {
       executable: e.executable as string, mpi, fixedArgs: fixedArgs as string[], env: env as Record<string, string>,
       uris: uris as CatalogueEntry['uris'], memMbPerRank: e.memMbPerRank as number | undefined, description: e.description as string | undefined,
+      ...(container ? { container } : {}),
     });
   }
+  const queueContainers = new Map<string, AppContainer>();
+  const queues = (doc as { queues?: unknown }).queues;
+  if (queues !== undefined) {
+    if (typeof queues !== 'object' || queues === null || Array.isArray(queues)) problems.push('queues must be an object {"<queue name>": {"container": {...}}}');
+    else {
+      for (const [name, q] of Object.entries(queues as Record<string, unknown>)) {
+        const keys = typeof q === 'object' && q !== null ? Object.keys(q) : [];
+        if (typeof q !== 'object' || q === null || keys.some((k) => k !== 'container')) problems.push(`queues["${name}"] must be {"container": {...}}`);
+        const c = parseContainer((q as { container?: unknown } | null)?.container, `queues["${name}"].container`, problems);
+        if (c) queueContainers.set(name, c);
+      }
+    }
+  }
   if (problems.length) throw new CatalogueError(problems, source);
-  return out;
+  return Object.assign(out, { queueContainers });
 }
 
 export function loadCatalogue(path: string): Catalogue {

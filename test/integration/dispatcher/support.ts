@@ -57,6 +57,7 @@ export function suiteEnv(suite: string, extra: Record<string, string> = {}): Rec
     MSCHED_DISPATCHER_HEARTBEAT_MISS_LIMIT: '3',
     MSCHED_DISPATCHER_CALL_TIMEOUT_MS: '5000',
     MSCHED_DISPATCHER_HEALTH_PORT: '0',
+    MSCHED_RUNTIME_PORT: '0',
     MSCHED_DISPATCHER_MAX_GANG_ATTEMPTS: '3',
     ...extra,
   };
@@ -71,6 +72,8 @@ export async function prepareSuite(cfg: Config): Promise<DataSource> {
 /** Small agents with fast timings, registered through ZooKeeper under the suite's root. */
 export function startCluster(cfg: Config, opts: LocalClusterOptions = {}): Promise<LocalCluster> {
   return startLocalCluster({
+    // Agents with nothing of ours installed: tasks fetch the runtime the dispatcher serves.
+    tasksWithoutNode: true,
     agents: 2,
     cpus: 2,
     mem: 2048,

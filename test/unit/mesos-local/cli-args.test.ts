@@ -16,6 +16,15 @@ describe('mesos-local command line', () => {
     assert.ok(counted.kind === 'cluster' && counted.options.ports === 8);
   });
 
+  it('gives tasks a PATH without node and sizes the fetcher cache', () => {
+    const c = parseCli(['--tasks-without-node', '--fetcher-cache-mb', '512']);
+    assert.ok(c.kind === 'cluster');
+    if (c.kind !== 'cluster') return;
+    assert.equal(c.options.tasksWithoutNode, true);
+    assert.equal(c.options.fetcherCacheBytes, 512 * 1024 * 1024);
+    assert.throws(() => parseCli(['--fetcher-cache-mb', 'lots']), /--fetcher-cache-mb needs a number/);
+  });
+
   it('runs a standby as one master without agents that keeps the registry', () => {
     const c = parseCli(['--standby', '--zk', 'zk://h:1/mesos', '--port', '25051']);
     assert.ok(c.kind === 'cluster' && c.standby && c.options.standby === true && c.options.resetRegistry === false);

@@ -55,3 +55,16 @@ export function classifyFailure(status: Pick<TaskStatus, 'state' | 'reason'>, ev
   if (status.state === 'TASK_ERROR' && !everRan) return 'infrastructure';
   return 'application';
 }
+
+/**
+ * What an operator can do about a failure Mesos reports in its own words, or '' when nothing
+ * specific. A fetch failure is an agent that could not download a CommandInfo.URI (the task runtime
+ * or an input) into the sandbox: the task never started.
+ */
+export function operatorHint(status: Pick<TaskStatus, 'reason' | 'message'>): string {
+  if (status.reason === 'REASON_CONTAINER_LAUNCH_FAILED' && /fetch/i.test(status.message ?? '')) {
+    return 'the agent could not download a URI of the task before starting it: check that the agents reach that URI and that it serves the file '
+      + '(for the task runtime msched-task-<sha256>: MSCHED_RUNTIME_URI, or the dispatcher\'s MSCHED_RUNTIME_ADVERTISE_HOST and MSCHED_RUNTIME_PORT; see docs/operator-guide.md)';
+  }
+  return '';
+}

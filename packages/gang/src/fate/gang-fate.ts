@@ -1,5 +1,5 @@
 import { isTerminalTaskState, type TaskState, type TaskStatus } from '@msched/mesos/protocol';
-import { classifyFailure, isFailingState, isGoneState } from './failure-classifier';
+import { classifyFailure, isFailingState, isGoneState, operatorHint } from './failure-classifier';
 import type {
   GangAttemptPlan, GangDecision, GangEvent, GangPhase, GangTaskPlan, GangView, JobOutcome, TaskRef, TrackedTaskState,
 } from './types';
@@ -154,7 +154,8 @@ export class GangFate {
       this.seal({ state: 'COMPLETE' }, now, out);
     } else if (isFailingState(next)) {
       const failure = classifyFailure(status, t.everRan);
-      const detail = `${next}${status.reason ? ` (${status.reason})` : ''}${status.message ? `: ${status.message}` : ''}`;
+      const hint = operatorHint(status);
+      const detail = `${next}${status.reason ? ` (${status.reason})` : ''}${status.message ? `: ${status.message}` : ''}${hint ? ` — ${hint}` : ''}`;
       this.seal({
         state: 'FAILED',
         failure,

@@ -27,6 +27,8 @@ export interface AgentOptions {
   sandboxGcDelayMs?: number;
   /** Environment tasks inherit (default: this process's). */
   inheritedEnv?: NodeJS.ProcessEnv;
+  /** Size bound of the fetcher cache (Mesos' --fetcher_cache_size; default 2 GB, 0 disables it). */
+  fetcherCacheBytes?: number;
   logger: Logger;
 }
 
@@ -54,7 +56,7 @@ export class LocalAgent {
       post: (message) => this.session.post(message),
       sendUpdate: (frameworkId, status, latestState, directory) => this.postUpdate(frameworkId, status, latestState, directory),
       statusUpdateRetry: opts.statusUpdateRetry, defaultKillGraceMs: opts.defaultKillGraceMs, sandboxGcDelayMs: opts.sandboxGcDelayMs,
-      inheritedEnv: opts.inheritedEnv, logger: this.logger,
+      inheritedEnv: opts.inheritedEnv, fetcherCacheBytes: opts.fetcherCacheBytes, logger: this.logger,
     });
   }
 
@@ -64,6 +66,11 @@ export class LocalAgent {
 
   get workDir(): string {
     return this.opts.workDir;
+  }
+
+  /** What the fetcher cache did so far (hits, misses, bypasses, evictions, failures). */
+  get fetcherCounters() {
+    return this.runner.fetcherCounters;
   }
 
   /** Assigned by the first master this agent registers with; kept across masters. */

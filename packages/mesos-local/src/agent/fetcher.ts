@@ -41,20 +41,25 @@ export async function fetchUris(uris: readonly CommandUri[], sandbox: string): P
     const dest = resolve(sandbox, name);
     if (!dest.startsWith(resolve(sandbox) + sep)) throw new FetchError(uri.value, `output_file '${name}' would leave the sandbox`);
     await download(uri.value, dest);
-    if (uri.executable) {
-      await chmod(dest, 0o755);
-      continue;
-    }
-    const kind = uri.extract === false ? null : archiveKind(name);
-    if (kind === 'tar') await run(uri.value, 'tar', ['-C', sandbox, '-xf', dest]);
-    else if (kind === 'zip') await run(uri.value, 'unzip', ['-o', '-q', dest, '-d', sandbox]);
-    else if (kind === 'gz') await pipeline(createReadStream(dest), createGunzip(), createWriteStream(dest.replace(/\.gz$/i, ''))).catch((e) => {
-      throw new FetchError(uri.value, `gunzip failed: ${(e as Error).message}`);
-    });
+    await finishFetched(uri, dest, sandbox);
   }
 }
 
-async function download(value: string, dest: string): Promise<void> {
+/** What Mesos does to a URI once in the sandbox: `executable` sets mode 755, else `extract` unpacks. */
+export async function finishFetched(uri: CommandUri, dest: string, sandbox: string): Promise<void> {
+  if (uri.executable) {
+    await chmod(dest, 0o755);
+    return;
+  }
+  const kind = uri.extract === false ? null : archiveKind(fetchedName(uri));
+  if (kind === 'tar') await run(uri.value, 'tar', ['-C', sandbox, '-xf', dest]);
+  else if (kind === 'zip') await run(uri.value, 'unzip', ['-o', '-q', dest, '-d', sandbox]);
+  else if (kind === 'gz') await pipeline(createReadStream(dest), createGunzip(), createWriteStream(dest.replace(/\.gz$/i, ''))).catch((e) => {
+    throw new FetchError(uri.value, `gunzip failed: ${(e as Error).message}`);
+  });
+}
+
+export async function download(value: string, dest: string): Promise<void> {
   if (/^https?:\/\//i.test(value)) {
     let res: Response;
     try {

@@ -6,7 +6,8 @@ import type { AgentPost, AgentRegistration } from '../protocol/agent-link';
 import type { DurationInfo, ExecutorInfo, FrameworkInfo, KillPolicy, StatusSource, TaskInfo, TaskState, TaskStatus } from '../protocol/mesos-types';
 import { isTerminal } from '../protocol/task-states';
 import { commandLine } from './command-line';
-import { fetchUris } from './fetcher';
+import { containerRefusal } from './container-support';
+import { DEFAULT_FETCHER_CACHE_BYTES, FetcherCache, type FetcherCounters } from './fetcher/fetcher-cache';
 import { createRunDir, executorRunDir, groupTaskDir } from './sandbox';
 import { StatusUpdateManager, UpdateRetry } from './status-update-manager';
 import { taskEnvironment } from './task-environment';
@@ -25,6 +26,8 @@ export interface TaskRunnerOptions {
   defaultKillGraceMs?: number;
   sandboxGcDelayMs?: number;
   inheritedEnv?: NodeJS.ProcessEnv;
+  /** Size bound of the fetcher cache (Mesos' --fetcher_cache_size; default 2 GB, 0 disables it). */
+  fetcherCacheBytes?: number;
   logger: Logger;
 }
 
@@ -76,13 +79,20 @@ export class TaskRunner {
   private readonly updates: StatusUpdateManager;
   private readonly logger: Logger;
   private isStopped = false;
+  private readonly fetcher: FetcherCache;
 
   constructor(private readonly opts: TaskRunnerOptions) {
     this.logger = opts.logger;
+    this.fetcher = new FetcherCache({ dir: join(opts.workDir, 'fetch-cache'), maxBytes: opts.fetcherCacheBytes ?? DEFAULT_FETCHER_CACHE_BYTES });
     this.updates = new StatusUpdateManager((fw, status) => {
       const task = this.tasks.get(taskKey(fw, status.task_id.value));
       opts.sendUpdate(fw, status, task?.state ?? status.state, task?.directory);
     }, opts.statusUpdateRetry ?? { baseMs: 10_000, maxMs: 600_000 }, this.logger);
+  }
+
+  /** What the fetcher cache did so far (hits, misses, bypasses, evictions, failures). */
+  get fetcherCounters(): Readonly<FetcherCounters> {
+    return { ...this.fetcher.counters };
   }
 
   /** Pids of every live task process, for tests and the exit handler. */
@@ -160,9 +170,16 @@ export class TaskRunner {
 
   /** Prepares the sandbox(es), fetches URIs, then starts every task together (a group starts as one). */
   private async launch(tasks: AgentTask[], prepare: () => Promise<void>): Promise<void> {
+    const refusal = tasks.map((t) => containerRefusal(t.info)).find((r) => r !== undefined);
+    if (refusal) {
+      this.logger.warn(refusal);
+      tasks.forEach((t) => this.report(t, 'TASK_FAILED', 'SOURCE_AGENT', { reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to launch container: ${refusal}` }));
+      this.groupMaybeExited(tasks[0].group);
+      return;
+    }
     try {
       await prepare();
-      for (const t of tasks) await fetchUris(t.info.command?.uris ?? [], t.directory);
+      for (const t of tasks) await this.fetcher.fetchAll(t.info.command?.uris ?? [], t.directory);
     } catch (e) {
       const message = `Failed to launch container: Failed to fetch all URIs for container '${tasks[0].containerId}': ${(e as Error).message}`;
       this.logger.warn(message);

@@ -14,6 +14,8 @@ import type { Range } from '../protocol/mesos-types';
 import { parseZkUrl, ZkUrl } from '../protocol/zk-url';
 import { MasterDetector, StaticDetector, ZkDetector } from '../zk/master-detector';
 import { AgentSpec, agentSpecs, specResources } from './agent-specs';
+import type { FetcherCounters } from '../agent/fetcher/fetcher-cache';
+import { nodeFreeEnvironment } from './node-free-env';
 
 export interface LocalClusterOptions {
   /** Masters authenticate HTTP frameworks against these principal → secret entries (HTTP Basic). */
@@ -49,6 +51,15 @@ export interface LocalClusterOptions {
   sandboxGcDelayMs?: number;
   /** Forget agents of a previous run recorded in the registry (default true: a fresh cluster). */
   resetRegistry?: boolean;
+  /** Fetcher cache size bound of every agent in bytes (Mesos' --fetcher_cache_size; default 2 GB). */
+  fetcherCacheBytes?: number;
+  /**
+   * Environment every task inherits instead of this process's (e.g. withoutNode(): a PATH without
+   * node, as on an agent where nothing of ours is installed).
+   */
+  taskEnv?: NodeJS.ProcessEnv;
+  /** Tasks get a PATH without node (nodeFreeEnvironment): they must fetch their runtime as a URI. */
+  tasksWithoutNode?: boolean;
   logger?: Logger;
 }
 
@@ -58,6 +69,8 @@ export interface AgentHandle {
   readonly workDir: string;
   readonly running: boolean;
   readonly ports: Range;
+  /** The agent's fetcher cache counters. */
+  readonly fetcher: Readonly<FetcherCounters>;
 }
 
 export interface LocalCluster {
@@ -154,6 +167,7 @@ class Cluster implements LocalCluster {
       workDir: agent.workDir,
       get running() { return agent.running; },
       ports: spec.ports,
+      get fetcher() { return agent.fetcherCounters; },
     }));
   }
 
@@ -237,12 +251,21 @@ class Cluster implements LocalCluster {
         statusUpdateRetry: this.opts.statusUpdateRetry,
         defaultKillGraceMs: this.opts.defaultKillGraceMs,
         sandboxGcDelayMs: this.opts.sandboxGcDelayMs,
+        fetcherCacheBytes: this.opts.fetcherCacheBytes,
+        inheritedEnv: await this.taskEnv(),
         logger: this.logger,
       });
       this.agentList.push({ agent, spec });
       agent.start();
     }
     await Promise.all(this.agentList.map(({ agent }) => agent.waitRegistered(30_000)));
+  }
+
+  private taskEnvPromise?: Promise<NodeJS.ProcessEnv | undefined>;
+
+  private taskEnv(): Promise<NodeJS.ProcessEnv | undefined> {
+    this.taskEnvPromise ??= this.opts.tasksWithoutNode ? nodeFreeEnvironment(join(this.workDir, 'task-bin'), this.opts.taskEnv ?? process.env) : Promise.resolve(this.opts.taskEnv);
+    return this.taskEnvPromise;
   }
 
   private findAgent(idOrHostname: string): LocalAgent | undefined {

@@ -1,24 +1,13 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkHosts, HostfileError, renderHostfile, type HostSlots } from '../hostfile';
-import { writeRemoteShellExecutable } from '../io/remote-shell-file';
 import { buildLaunchCommand, type LaunchCommand } from '../launch-command';
 import { oversubscribedMachines, type OversubscribedMachine } from '../oversubscription';
 import type { MemberRecord } from '../records';
+import { taskPrograms } from '../runtime/task-programs';
 import type { TaskContext } from './context';
 
 export const HOSTFILE = 'msched-hostfile';
-export const NATIVE_RANK_WRAPPER = 'msched-rank-exec';
-
-/**
- * What wraps every rank: the native wrapper built next to dist when a C compiler was there at build
- * time (about 1 MB resident per rank), else the node one (about 40 MB). Both do the same job.
- */
-export function rankWrapperCommand(dist: string): string[] {
-  const native = join(dist, NATIVE_RANK_WRAPPER);
-  return existsSync(native) ? [native, process.execPath, join(dist, 'rank-helper.js')] : [process.execPath, join(dist, 'rank-wrapper.js')];
-}
-
 /** The registered gang cannot run as placed: a dispatcher bug, not a reason to retry. */
 export class PlacementError extends Error {}
 
@@ -45,15 +34,15 @@ export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]
   const oversubscribed = oversubscribedMachines(members);
   const hostfilePath = join(gang.sandbox, HOSTFILE);
   writeFileSync(hostfilePath, renderHostfile(gang.flavour, hosts));
-  const dist = join(__dirname, '..');
+  const programs = taskPrograms(gang.sandbox);
   const command = buildLaunchCommand({
     flavour: gang.flavour,
     launcherPath: gang.mpi.launcherPath,
     hostfilePath,
     ranks: gang.ranks,
-    remoteShellPath: writeRemoteShellExecutable(join(gang.sandbox, '.msched'), process.execPath, join(dist, 'remote-shell.js')),
-    // Same node and dist path on every agent (the runner location): see README.md.
-    rankCommand: [...rankWrapperCommand(dist), ...gang.app.argv],
+    remoteShellPath: programs.remoteShellPath,
+    // The same path on every agent: the shared runtime copy, or the installed dist (see README.md).
+    rankCommand: [...programs.rankCommand, ...gang.app.argv],
     interfaces: gang.mpi.interfaces,
     openmpiBtl: gang.mpi.openmpiBtl,
     // The agent's hostname as Mesos knows it is reachable by construction; gethostname() may not be.

@@ -38,6 +38,11 @@ function specProblems(spec: unknown): string[] {
     if (!isObject(app.env) || Object.values(app.env).some((v) => typeof v !== 'string')) problems.push('spec.app.env must map names to strings');
     if (!['openmpi', 'mpich', 'none'].includes(app.mpi as string)) problems.push(`spec.app.mpi must be openmpi, mpich or none, got ${JSON.stringify(app.mpi)}`);
     if (!Array.isArray(app.uris) || app.uris.some((u) => !isObject(u) || typeof u.value !== 'string')) problems.push('spec.app.uris must be a list of {value}');
+    if (app.container !== undefined) {
+      const c = app.container;
+      if (!isObject(c) || (c.type !== 'docker' && c.type !== 'mesos') || typeof c.image !== 'string' || !c.image) problems.push('spec.app.container must be {type: docker | mesos, image}');
+      else if (c.forcePullImage !== undefined && typeof c.forcePullImage !== 'boolean') problems.push('spec.app.container.forcePullImage must be a boolean');
+    }
   }
   return problems;
 }

@@ -1,8 +1,9 @@
 import type { AgentLaunch } from '@msched/gang';
 import type { CommandUri, TaskInfo } from '@msched/mesos';
 import type { GangSpec } from '@msched/model';
-import { buildGangTaskCommand, type GangTaskSettings, type RunnerLocation } from '@msched/mpi';
+import { buildGangTaskCommand, type FetchedRuntime, type GangTaskSettings, type RunnerLocation } from '@msched/mpi';
 import type { NewTaskRow } from '../store/insert-tasks';
+import { containerInfoOf } from './container-info';
 
 /** The ids of the attempt being launched. */
 export interface LaunchJob {
@@ -24,7 +25,8 @@ export interface PlannedTask {
 
 export interface TaskBuildSettings {
   readonly gang: GangTaskSettings;
-  readonly runner?: RunnerLocation;
+  /** The fetched runtime (normal), or the task programs installed on every agent. */
+  readonly runner?: RunnerLocation | FetchedRuntime;
   /** Mesos' grace between SIGTERM and SIGKILL on a KILL; longer than the task's own (it ends MPI first). */
   readonly killGraceMs: number;
 }
@@ -45,6 +47,13 @@ function uriOf(u: GangSpec['app']['uris'][number]): CommandUri {
     ...(u.executable !== undefined ? { executable: u.executable } : {}),
     ...(u.outputFile !== undefined ? { output_file: u.outputFile } : {}),
   };
+}
+
+/** The runtime (if fetched) comes first, then the application's inputs. */
+function withUris<C extends { uris?: readonly CommandUri[] }>(command: C, inputs: CommandUri[]): C {
+  const uris = [...(command.uris ?? []), ...inputs];
+  const { uris: _ignored, ...rest } = command;
+  return (uris.length ? { ...rest, uris } : rest) as C;
 }
 
 /**
@@ -70,7 +79,8 @@ export function buildGangTasks(job: LaunchJob, spec: GangSpec, agents: readonly 
       task_id: { value: taskId },
       agent_id: { value: a.agentId },
       resources: a.resources,
-      command: { ...command, ...(spec.app.uris.length ? { uris: spec.app.uris.map(uriOf) } : {}) },
+      command: withUris(command, spec.app.uris.map(uriOf)),
+      ...(spec.app.container ? { container: containerInfoOf(spec.app.container) } : {}),
       kill_policy: { grace_period: { nanoseconds: s.killGraceMs * 1_000_000 } },
       labels: {
         labels: [

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '@msched/config';
 import { forJob, type Logger } from '@msched/logging';
 import type { SchedulerClient } from '@msched/mesos';
-import { runnerFromConfig } from '@msched/mpi';
+import { taskRunner } from '../runtime/provide-runtime';
 import { findJob } from '../store/find-job';
 import type { JobRow } from '../store/rows';
 import { buildGangTasks } from './build-gang-tasks';
@@ -37,7 +37,7 @@ export async function launchGang(x: LaunchDecision, d: LaunchDeps): Promise<Laun
   try {
     tasks = buildGangTasks(job, job.gangSpec, x.agents, {
       gang: { zookeeper: d.cfg.zookeeper, mpi: d.cfg.mpi, logLevel: d.cfg.log.level },
-      runner: runnerFromConfig(d.cfg.mpi),
+      runner: taskRunner(d.cfg),
       killGraceMs: d.cfg.mpi.killGraceMs + 2000,
     });
   } catch (e) {

@@ -13,6 +13,7 @@ import { Leader } from '../framework/leader';
 import { startIntake } from '../intake/intake-consumer';
 import { notifyDispatchers } from '../intake/wake';
 import { every } from '../timers/every';
+import { provideRuntime } from '../runtime/provide-runtime';
 
 export interface DispatcherOptions {
   readonly logger?: Logger;
@@ -77,13 +78,18 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
     await startup.waitFor('PostgreSQL (LISTEN for the outbox)', () => relay.start());
     cleanups.push(() => relay.stop());
 
+    const runtime = await provideRuntime(cfg, logger);
+    cleanups.push(() => runtime.close());
+    // The leader builds tasks that fetch the runtime from where it is served now.
+    const leaderCfg: Config = runtime.uri ? { ...cfg, runtime: { ...cfg.runtime, uri: runtime.uri } } : cfg;
+
     const election = new Leadership(cfg.zookeeper, identity, logger);
     leadership = election;
     let leaderChange: Promise<void> = Promise.resolve();
     const becomeLeader = async () => {
       metrics.isLeader.set(1);
       const l = new Leader({
-        cfg, ds: db, logger, metrics, zk: () => election.zk, afterCommit: () => relay.notify(),
+        cfg: leaderCfg, ds: db, logger, metrics, zk: () => election.zk, afterCommit: () => relay.notify(),
         stepDown: (reason) => void election.stepDown(reason), sandboxLookup: opts.sandboxLookup,
       });
       leader = l;

@@ -1,5 +1,5 @@
 import { gangRequestFromScheduling } from '@msched/gang';
-import type { GangSpec, StagedUri } from '@msched/model';
+import type { AppContainer, GangSpec, StagedUri } from '@msched/model';
 import { ApplicationInputError, buildApplicationArgv, uriFileName } from '@msched/mpi';
 import type { Catalogue } from '../catalogue';
 import { lookupApplication } from '../catalogue';
@@ -12,6 +12,12 @@ export interface ResolveOptions {
   defaultMemMbPerRank: number;
   defaultWallTimeMinutes: number;
   maxWallTimeMinutes?: number;
+}
+
+/** The application's own image, else its queue's, else none (the agent's own system). */
+function containerOf(own: AppContainer | undefined, queue: string | undefined, catalogue: Catalogue): { container?: AppContainer } {
+  const container = own ?? (queue ? catalogue.queueContainers?.get(queue) : undefined);
+  return container ? { container } : {};
 }
 
 const URI = 3;
@@ -60,6 +66,9 @@ export function resolveGang(w: LaunchWork, catalogue: Catalogue, opts: ResolveOp
     ranks: derived.request.ranks, cpusPerRank: derived.request.cpusPerRank, memMbPerRank: derived.request.memMbPerRank,
     ...(derived.request.nodeCount ? { nodeCount: derived.request.nodeCount } : {}),
     wallTimeSeconds: derived.wallTimeSeconds, role: derived.request.role,
-    app: { executable: argv[0], args: [...app.entry.fixedArgs, ...argv.slice(1)], env: { ...app.entry.env }, mpi: app.entry.mpi, uris },
+    app: {
+      executable: argv[0], args: [...app.entry.fixedArgs, ...argv.slice(1)], env: { ...app.entry.env }, mpi: app.entry.mpi, uris,
+      ...containerOf(app.entry.container, w.scheduling.queueName, catalogue),
+    },
   };
 }

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { loadConfig } from '@msched/config';
+import { buildGangTaskCommand, RUNTIME_FILE, type GangTaskJob, type GangTaskPlacement } from '@msched/mpi';
+
+const cfg = loadConfig({ MSCHED_ZK_CONNECT: 'zk1:2181' });
+const settings = { zookeeper: cfg.zookeeper, mpi: cfg.mpi };
+const job: GangTaskJob = {
+  jobId: 'job-1', processId: 'proc-1', experimentId: 'exp-1', gatewayId: 'gw', attempt: 1, ranks: 2, wallTimeSeconds: 60, flavour: 'openmpi', argv: ['/opt/app/sim'],
+};
+const placement: GangTaskPlacement = { index: 0, memberCount: 1, slots: 2, port: 31001, hostname: 'node-a', agentId: 'agent-a', taskId: 'job-1.0' };
+const uri = `http://dispatcher.example.org:9933/runtime/msched-task-${'a'.repeat(64)}`;
+
+describe('mpi: tasks run the fetched runtime from their sandbox', () => {
+  it('fetches msched-task as a cached executable URI and runs ./msched-task gang-task, shell-free', () => {
+    const command = buildGangTaskCommand(job, placement, settings, { uri });
+    assert.equal(command.shell, false);
+    assert.equal(RUNTIME_FILE, 'msched-task');
+    assert.equal(command.value, './msched-task');
+    assert.deepEqual(command.arguments, ['./msched-task', 'gang-task']);
+    assert.deepEqual(command.uris, [{ value: uri, executable: true, extract: false, cache: true, output_file: 'msched-task' }]);
+  });
+
+  it('an installed runner fetches nothing', () => {
+    const command = buildGangTaskCommand(job, placement, settings, { node: '/usr/bin/node', distDir: '/opt/msched/mpi/dist' });
+    assert.equal(command.uris, undefined);
+    assert.equal(command.value, '/usr/bin/node');
+  });
+});
