@@ -5,6 +5,7 @@ import { jobsCommands } from './jobs';
 import { dlqCommands } from './dlq';
 import { eventsCommands } from './events';
 import { dispatcherCommands, localClusterCommands, provisionerCommands } from './services';
+import { simCommands } from './sim';
 
 /** Every command group of msched; add a group by adding its file and one line here. */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [jobsCommands, dlqCommands, eventsCommands, dbCommands, apiCommands, provisionerCommands, dispatcherCommands, localClusterCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [jobsCommands, dlqCommands, eventsCommands, dbCommands, apiCommands, provisionerCommands, dispatcherCommands, localClusterCommands, simCommands];
