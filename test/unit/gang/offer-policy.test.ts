@@ -172,6 +172,17 @@ describe('offer policy', () => {
       assert.deepEqual(launched(off.handle({ type: 'offers', offers: freeB8 }, s(3))), []);
     });
 
+    it('counts an ended gang\'s resources as free until its agent is offered again, so nothing slips past the head meanwhile', () => {
+      const p = scenario();
+      p.handle({ type: 'offers', offers: freeB }, s(2));
+      p.handle({ type: 'gangEnded', gangId: 'run' }, s(100)); // a's 8 cpus are free on the master, not offered yet
+      p.handle({ type: 'gangQueued', gang: gang('long', { ranks: 2 }, 7200, s(101)) }, s(101));
+      assert.deepEqual(launched(p.handle({ type: 'tick' }, s(101))), []);
+      assert.match(p.explain('long', s(101)) ?? '', /would end after gang head is expected to fit \(2026-11-22T12:01:40.000Z\)/);
+      const d = p.handle({ type: 'offers', offers: [offer({ id: 'O-a', agent: 'a', cpus: 8, mem: 65536 })] }, s(102));
+      assert.deepEqual(launched(d), ['head']);
+    });
+
     it('without an estimate, backfills while the head\'s reservation is young and stops once it has aged', () => {
       const p = new OfferPolicy(config);
       p.handle({ type: 'gangQueued', gang: gang('head', { ranks: 64 }) }, T0);

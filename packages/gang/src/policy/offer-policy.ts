@@ -10,7 +10,7 @@ import { OfferSnapshot } from '../snapshot/offer-snapshot';
 import { formatDuration, mayBackfill, type HeadReservation } from './backfill';
 import { HeldOffers } from './held-offers';
 import { estimateReservation, type ReservationEstimate, type SpareResources } from './reservation-estimate';
-import type { OfferPolicyConfig, PolicyDecision, PolicyEvent, RunningGang, WaitingGang } from './types';
+import type { AgentShare, OfferPolicyConfig, PolicyDecision, PolicyEvent, RunningGang, WaitingGang } from './types';
 
 interface Queued {
   readonly gang: WaitingGang;
@@ -47,6 +47,13 @@ export class OfferPolicy {
   private snapshot: { version: number; value: OfferSnapshot } | undefined;
   /** Moves on whenever the set of running gangs changes (with the held offers' version it keys the estimate). */
   private runningVersion = 0;
+  /**
+   * Resources of gangs that ended, per agent, until that agent's offer arrives (or `holdSeconds`
+   * pass): the master has them free but has not offered them yet. The reservation estimate counts
+   * them as free now; without them it would think the head must wait for a later end and let gangs
+   * go ahead that delay it.
+   */
+  private readonly returning = new Map<string, { share: AgentShare; endedAt: number }[]>();
   /** The head's last reservation estimate: ticks and unrelated events reuse it until offers or running gangs change. */
   private estimate: { key: string; value: ReservationEstimate | undefined } | undefined;
 
@@ -100,11 +107,19 @@ export class OfferPolicy {
       case 'gangEnded': {
         const gang = this.running.get(e.gangId);
         if (this.running.delete(e.gangId)) this.runningVersion++;
+        if (gang) {
+          for (const share of gang.shares) {
+            const list = this.returning.get(share.agentId);
+            if (list) list.push({ share, endedAt: now });
+            else this.returning.set(share.agentId, [{ share, endedAt: now }]);
+          }
+        }
         if (gang) this.reviveWanted.add(gang.role);
         return;
       }
       case 'offers':
         this.held.add(e.offers, now);
+        for (const o of e.offers) if (this.returning.delete(o.agent_id.value)) this.runningVersion++;
         return;
       case 'offerRescinded':
         this.held.remove([e.offerId]);
@@ -240,10 +255,28 @@ export class OfferPolicy {
     const prev = this.heads.get(role);
     const since = prev?.gangId === gang.gangId ? prev.since : now;
     this.heads.set(role, { gangId: gang.gangId, since });
+    this.forgetReturning(now);
     const key = `${this.held.version}/${this.runningVersion}/${gang.gangId}/${freeAgents.length}`;
-    if (this.estimate?.key !== key) this.estimate = { key, value: estimateReservation(gang.request, freeAgents, [...this.running.values()]) };
+    if (this.estimate?.key !== key) {
+      const ended: RunningGang[] = [];
+      for (const list of this.returning.values()) {
+        for (const { share } of list) ended.push({ gangId: '', role: gang.request.role, expectedEndAt: now, shares: [share] });
+      }
+      this.estimate = { key, value: estimateReservation(gang.request, freeAgents, [...ended, ...this.running.values()]) };
+    }
     const e = this.estimate.value;
     return { gang, headSince: since, ...(e ? { fitsAt: e.fitsAt, spare: e.spare } : {}) };
+  }
+
+  /** Ended gangs' resources not offered back within `holdSeconds` went elsewhere (another framework). */
+  private forgetReturning(now: number): void {
+    for (const [agentId, list] of this.returning) {
+      const kept = list.filter((r) => now - r.endedAt < this.config.holdSeconds * 1000);
+      if (kept.length === list.length) continue;
+      this.runningVersion++;
+      if (kept.length) this.returning.set(agentId, kept);
+      else this.returning.delete(agentId);
+    }
   }
 
   private launch(gang: WaitingGang, assignments: readonly Assignment[], snapshot: OfferSnapshot, now: number): PolicyDecision {
