@@ -183,6 +183,19 @@ describe('offer policy', () => {
       assert.deepEqual(launched(d), ['head']);
     });
 
+    it('tries the shortest wall times first behind the head when backfillOrder is shortest-first', () => {
+      const run = (order: 'queue' | 'shortest-first') => {
+        const p = new OfferPolicy({ ...config, backfillOrder: order });
+        p.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(3600), shares: [{ agentId: 'a', hostname: 'a', cpus: 8, mem: 65536, disk: 0 }] } }, T0);
+        p.handle({ type: 'gangQueued', gang: gang('head', { ranks: 12 }) }, T0);
+        p.handle({ type: 'gangQueued', gang: gang('slow', { ranks: 4 }, 3000, s(1)) }, s(1));
+        p.handle({ type: 'gangQueued', gang: gang('quick', { ranks: 4 }, 60, s(2)) }, s(2));
+        return launched(p.handle({ type: 'offers', offers: freeB }, s(3)));
+      };
+      assert.deepEqual(run('queue'), ['slow']);
+      assert.deepEqual(run('shortest-first'), ['quick']);
+    });
+
     it('without an estimate, backfills while the head\'s reservation is young and stops once it has aged', () => {
       const p = new OfferPolicy(config);
       p.handle({ type: 'gangQueued', gang: gang('head', { ranks: 64 }) }, T0);

@@ -196,8 +196,9 @@ export class OfferPolicy {
       let head: HeadReservation | undefined;
       /** What the head leaves over at its reservation time, consumed by gangs backfilled onto it. */
       let spare: Map<string, SpareResources> | undefined;
-      for (const { gang } of this.queue) {
-        if (gang.request.role !== role) continue;
+      const mine = this.queue.filter((q) => q.gang.request.role === role).map((q) => q.gang);
+      for (let i = 0; i < mine.length; i++) {
+        const gang = mine[i];
         if (head) {
           const verdict = mayBackfill(gang, head, now, this.config.reservationAgingSeconds);
           if (!verdict.allowed) {
@@ -234,6 +235,11 @@ export class OfferPolicy {
           continue;
         }
         head = this.reserveHead(gang, agents, now);
+        if (this.config.backfillOrder === 'shortest-first') {
+          // The head keeps its place; behind it, the shortest wall times are tried first (EASY-SJBF).
+          const rest = mine.slice(i + 1).sort((a, b) => a.wallTimeSeconds - b.wallTimeSeconds);
+          mine.splice(i + 1, rest.length, ...rest);
+        }
         if (head.spare && this.config.backfillOnSpare !== false) spare = new Map(head.spare);
         if (head.fitsAt !== undefined) this.reservedRoles.add(role);
         const estimate = head.fitsAt !== undefined

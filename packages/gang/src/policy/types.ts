@@ -88,4 +88,10 @@ export interface OfferPolicyConfig {
    * end-time estimate (they count towards it). Default true; false declines them at `holdSeconds`.
    */
   readonly holdForReservation?: boolean;
+  /**
+   * The order in which gangs behind the head are tried for backfilling: 'queue' (submit order, EASY)
+   * or 'shortest-first' (shortest wall time first, EASY-SJBF). The head keeps its reservation
+   * either way. Default 'queue'.
+   */
+  readonly backfillOrder?: 'queue' | 'shortest-first';
 }
