@@ -21,6 +21,7 @@ export interface SimFlags {
   readonly 'allocation-interval-ms'?: string;
   readonly 'no-spare-backfill'?: boolean;
   readonly 'no-hold-for-reservation'?: boolean;
+  readonly 'backfill-order'?: string;
 }
 
 /** The flags every entry point accepts (node:util parseArgs shape). */
@@ -37,6 +38,7 @@ export const SIM_FLAG_SPEC = {
   'allocation-interval-ms': { type: 'string' },
   'no-spare-backfill': { type: 'boolean' },
   'no-hold-for-reservation': { type: 'boolean' },
+  'backfill-order': { type: 'string' },
 } as const;
 
 function number(flag: string, text: string | undefined, min: number, max = Infinity): number | undefined {
@@ -60,6 +62,7 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
     ...(f.aging !== undefined ? { reservationAgingSeconds: number('aging', f.aging, 0) } : {}),
     ...(f['no-spare-backfill'] ? { backfillOnSpare: false } : {}),
     ...(f['no-hold-for-reservation'] ? { holdForReservation: false } : {}),
+    ...(f['backfill-order'] !== undefined ? { backfillOrder: backfillOrder(f['backfill-order']) } : {}),
   };
   const limit = number('limit', f.limit, 1);
   const interval = number('allocation-interval-ms', f['allocation-interval-ms'], 1);
@@ -75,4 +78,9 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
       },
     },
   };
+}
+
+function backfillOrder(text: string): 'queue' | 'shortest-first' {
+  if (text !== 'queue' && text !== 'shortest-first') throw new SimInputError(`--backfill-order must be queue or shortest-first, got "${text}"`);
+  return text;
 }
