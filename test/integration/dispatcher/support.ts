@@ -44,6 +44,8 @@ export function suiteEnv(suite: string, extra: Record<string, string> = {}): Rec
     MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '2',
     MSCHED_DISPATCHER_DECLINE_REFUSE_SECONDS: '1',
     MSCHED_DISPATCHER_IDLE_REFUSE_SECONDS: '1',
+    // These tests watch offers being given back while a gang waits (the hold limit path).
+    MSCHED_DISPATCHER_HOLD_FOR_RESERVATION: 'false',
     MSCHED_DISPATCHER_ACCEPT_REFUSE_SECONDS: '1',
     MSCHED_DISPATCHER_KILL_RETRY_SECONDS: '3',
     MSCHED_DISPATCHER_TICK_MS: '200',
