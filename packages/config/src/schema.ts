@@ -164,6 +164,7 @@ export const schema = {
     idleRefuseSeconds: int('MSCHED_DISPATCHER_IDLE_REFUSE_SECONDS', 'Filter on offers no waiting gang can use; REVIVE clears it when work arrives.', 300, 0, 86400),
     acceptRefuseSeconds: int('MSCHED_DISPATCHER_ACCEPT_REFUSE_SECONDS', 'Filter on the unused rest of accepted offers (Mesos declines it with this filter).', 1, 0, 86400),
     reservationAgingSeconds: int('MSCHED_DISPATCHER_RESERVATION_AGING_SECONDS', 'Once the head gang of a queue has waited this long without an end-time estimate, no smaller gang may start ahead of it (no starvation).', 600, 0, 604800),
+    holdForReservation: bool('MSCHED_DISPATCHER_HOLD_FOR_RESERVATION', 'Keep held offers past the hold limit while the head gang of their role has a reservation with an end-time estimate, as EASY keeps free processors for the head. Worth it only where this framework has the agents to itself: on a shared cluster other frameworks\' tasks starve (docs/scheduling.md). Off (default): held offers are declined at the hold limit.', false),
     maxGangAttempts: int('MSCHED_DISPATCHER_MAX_GANG_ATTEMPTS', 'Attempts per job: infrastructure failures (lost agent, dropped launch) start a new gang attempt until this many were made.', 3, 1, 100),
     killRetrySeconds: int('MSCHED_DISPATCHER_KILL_RETRY_SECONDS', 'A task still alive this long after a KILL gets another KILL.', 30, 1, 3600),
     implicitReconcileIntervalSeconds: int('MSCHED_DISPATCHER_IMPLICIT_RECONCILE_SECONDS', 'Period of implicit reconciliation (RECONCILE with no tasks).', 600, 10, 86400),

@@ -77,7 +77,7 @@ describe('offer policy', () => {
   });
 
   it('revives when capacity frees and our declines filtered offers away', () => {
-    const p = new OfferPolicy(config);
+    const p = new OfferPolicy({ ...config, holdForReservation: false });
     p.handle({ type: 'gangRunning', gang: { gangId: 'old', role: 'mpi', expectedEndAt: s(3600), shares: [{ agentId: 'a', hostname: 'a', cpus: 8, mem: 8192, disk: 0 }] } }, T0);
     p.handle({ type: 'gangQueued', gang: gang('g', { ranks: 16 }) }, T0);
     p.handle({ type: 'offers', offers: [offer({ id: 'O-1', agent: 'b', cpus: 8, mem: 65536 })] }, s(1));
@@ -160,6 +160,59 @@ describe('offer policy', () => {
         p.explain('long', s(2)),
         '#2 in the queue of role mpi, waiting 1 s: waiting behind gang head: its wall time (2 h) would end after gang head is expected to fit (2026-11-22T13:00:00.000Z)',
       );
+    });
+
+    it('keeps offers past holdSeconds while they count towards the head\'s reservation, and declines them without one', () => {
+      const p = scenario();
+      p.handle({ type: 'offers', offers: freeB }, s(2));
+      assert.deepEqual(declines(p.handle({ type: 'tick' }, s(40))), []);
+      assert.equal(p.heldOffers, 1);
+      const off = new OfferPolicy({ ...config, holdForReservation: false });
+      off.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(3600), shares: [{ agentId: 'a', hostname: 'a', cpus: 8, mem: 65536, disk: 0 }] } }, T0);
+      off.handle({ type: 'gangQueued', gang: gang('head', { ranks: 12 }) }, T0);
+      off.handle({ type: 'offers', offers: freeB }, s(2));
+      assert.deepEqual(declines(off.handle({ type: 'tick' }, s(40))), [['O-b', 10]]);
+    });
+
+    it('lets a long gang start on what the head leaves over at its reservation (EASY\'s extra processors), and no bigger one', () => {
+      // At 13:00 agent a frees 8 cpus; with b's 8 the head takes 12 of 16: 4 are spare, on b.
+      const freeB8 = [offer({ id: 'O-b', agent: 'b', cpus: 8, mem: 65536 })];
+      const p = scenario();
+      p.handle({ type: 'gangQueued', gang: gang('long5', { ranks: 5 }, 7200, s(1)) }, s(1));
+      p.handle({ type: 'gangQueued', gang: gang('long4', { ranks: 4 }, 7200, s(2)) }, s(2));
+      const d = p.handle({ type: 'offers', offers: freeB8 }, s(3));
+      assert.deepEqual(launched(d), ['long4']);
+      assert.deepEqual(launches(d)[0].agents.map((a) => [a.agentId, a.cpus]), [['b', 4]]);
+      assert.match(p.explain('long5', s(3)) ?? '', /would end after gang head is expected to fit/);
+      const off = new OfferPolicy({ ...config, backfillOnSpare: false });
+      off.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(3600), shares: [{ agentId: 'a', hostname: 'a', cpus: 8, mem: 65536, disk: 0 }] } }, T0);
+      off.handle({ type: 'gangQueued', gang: gang('head', { ranks: 12 }) }, T0);
+      off.handle({ type: 'gangQueued', gang: gang('long4', { ranks: 4 }, 7200, s(2)) }, s(2));
+      assert.deepEqual(launched(off.handle({ type: 'offers', offers: freeB8 }, s(3))), []);
+    });
+
+    it('counts an ended gang\'s resources as free until its agent is offered again, so nothing slips past the head meanwhile', () => {
+      const p = scenario();
+      p.handle({ type: 'offers', offers: freeB }, s(2));
+      p.handle({ type: 'gangEnded', gangId: 'run' }, s(100)); // a's 8 cpus are free on the master, not offered yet
+      p.handle({ type: 'gangQueued', gang: gang('long', { ranks: 2 }, 7200, s(101)) }, s(101));
+      assert.deepEqual(launched(p.handle({ type: 'tick' }, s(101))), []);
+      assert.match(p.explain('long', s(101)) ?? '', /would end after gang head is expected to fit \(2026-11-22T12:01:40.000Z\)/);
+      const d = p.handle({ type: 'offers', offers: [offer({ id: 'O-a', agent: 'a', cpus: 8, mem: 65536 })] }, s(102));
+      assert.deepEqual(launched(d), ['head']);
+    });
+
+    it('tries the shortest wall times first behind the head when backfillOrder is shortest-first', () => {
+      const run = (order: 'queue' | 'shortest-first') => {
+        const p = new OfferPolicy({ ...config, backfillOrder: order });
+        p.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(3600), shares: [{ agentId: 'a', hostname: 'a', cpus: 8, mem: 65536, disk: 0 }] } }, T0);
+        p.handle({ type: 'gangQueued', gang: gang('head', { ranks: 12 }) }, T0);
+        p.handle({ type: 'gangQueued', gang: gang('slow', { ranks: 4 }, 3000, s(1)) }, s(1));
+        p.handle({ type: 'gangQueued', gang: gang('quick', { ranks: 4 }, 60, s(2)) }, s(2));
+        return launched(p.handle({ type: 'offers', offers: freeB }, s(3)));
+      };
+      assert.deepEqual(run('queue'), ['slow']);
+      assert.deepEqual(run('shortest-first'), ['quick']);
     });
 
     it('without an estimate, backfills while the head\'s reservation is young and stops once it has aged', () => {

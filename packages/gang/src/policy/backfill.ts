@@ -1,3 +1,4 @@
+import type { SpareResources } from './reservation-estimate';
 import type { WaitingGang } from './types';
 
 export type BackfillVerdict = { readonly allowed: true } | { readonly allowed: false; readonly why: string };
@@ -8,6 +9,8 @@ export interface HeadReservation {
   readonly headSince: number;
   /** Estimated epoch ms when it fits; undefined when no estimate exists. */
   readonly fitsAt?: number;
+  /** Per agent: what the head leaves over at `fitsAt` (see estimateReservation). */
+  readonly spare?: ReadonlyMap<string, SpareResources>;
 }
 
 /** A wait or wall time in words: 45 s, 12 min, 2.5 h. */

@@ -9,8 +9,8 @@ import { capacityFromClusterState, type ClusterCapacity } from '../snapshot/clus
 import { OfferSnapshot } from '../snapshot/offer-snapshot';
 import { formatDuration, mayBackfill, type HeadReservation } from './backfill';
 import { HeldOffers } from './held-offers';
-import { estimateReservationTime } from './reservation-estimate';
-import type { OfferPolicyConfig, PolicyDecision, PolicyEvent, RunningGang, WaitingGang } from './types';
+import { estimateReservation, type ReservationEstimate, type SpareResources } from './reservation-estimate';
+import type { AgentShare, OfferPolicyConfig, PolicyDecision, PolicyEvent, RunningGang, WaitingGang } from './types';
 
 interface Queued {
   readonly gang: WaitingGang;
@@ -40,9 +40,22 @@ export class OfferPolicy {
   private readonly reviveWanted = new Set<string>();
   private readonly explanations = new Map<string, string>();
   private readonly heads = new Map<string, { gangId: string; since: number }>();
+  /** Roles whose head gang has a reservation with an end-time estimate (its offers are kept for it). */
+  private readonly reservedRoles = new Set<string>();
   private capacity = new Map<string, ClusterCapacity>();
   private cluster: ClusterState | undefined;
   private snapshot: { version: number; value: OfferSnapshot } | undefined;
+  /** Moves on whenever the set of running gangs changes (with the held offers' version it keys the estimate). */
+  private runningVersion = 0;
+  /**
+   * Resources of gangs that ended, per agent, until that agent's offer arrives (or `holdSeconds`
+   * pass): the master has them free but has not offered them yet. The reservation estimate counts
+   * them as free now; without them it would think the head must wait for a later end and let gangs
+   * go ahead that delay it.
+   */
+  private readonly returning = new Map<string, { share: AgentShare; endedAt: number }[]>();
+  /** The head's last reservation estimate: ticks and unrelated events reuse it until offers or running gangs change. */
+  private estimate: { key: string; value: ReservationEstimate | undefined } | undefined;
 
   constructor(private readonly config: OfferPolicyConfig, state: OfferPolicyState = {}) {
     if (config.roles.length === 0) throw new RangeError('the offer policy needs the framework roles');
@@ -89,15 +102,24 @@ export class OfferPolicy {
         return;
       case 'gangRunning':
         this.running.set(e.gang.gangId, e.gang);
+        this.runningVersion++;
         return;
       case 'gangEnded': {
         const gang = this.running.get(e.gangId);
-        this.running.delete(e.gangId);
+        if (this.running.delete(e.gangId)) this.runningVersion++;
+        if (gang) {
+          for (const share of gang.shares) {
+            const list = this.returning.get(share.agentId);
+            if (list) list.push({ share, endedAt: now });
+            else this.returning.set(share.agentId, [{ share, endedAt: now }]);
+          }
+        }
         if (gang) this.reviveWanted.add(gang.role);
         return;
       }
       case 'offers':
         this.held.add(e.offers, now);
+        for (const o of e.offers) if (this.returning.delete(o.agent_id.value)) this.runningVersion++;
         return;
       case 'offerRescinded':
         this.held.remove([e.offerId]);
@@ -175,16 +197,34 @@ export class OfferPolicy {
     const launched = new Set<string>();
     const usedOffers: string[] = [];
     const roles = [...new Set(this.queue.map((q) => q.gang.request.role))];
+    this.reservedRoles.clear();
 
     for (const role of roles) {
       let agents: readonly AgentResources[] = snapshot.agents(role);
       let head: HeadReservation | undefined;
-      for (const { gang } of this.queue) {
-        if (gang.request.role !== role) continue;
+      /** What the head leaves over at its reservation time, consumed by gangs backfilled onto it. */
+      let spare: Map<string, SpareResources> | undefined;
+      const mine = this.queue.filter((q) => q.gang.request.role === role).map((q) => q.gang);
+      for (let i = 0; i < mine.length; i++) {
+        const gang = mine[i];
         if (head) {
           const verdict = mayBackfill(gang, head, now, this.config.reservationAgingSeconds);
           if (!verdict.allowed) {
-            this.explanations.set(gang.gangId, verdict.why);
+            const onSpare = spare && agents.length ? placeOnSpare(gang, agents, spare) : undefined;
+            if (!onSpare) {
+              this.explanations.set(gang.gangId, verdict.why);
+              continue;
+            }
+            // EASY's second rule: it runs past the head's reservation, but only on what the head leaves over.
+            out.push(this.launch(gang, onSpare, snapshot, now));
+            launched.add(gang.gangId);
+            const used = new Set(onSpare.map((a) => a.agentId));
+            for (const a of onSpare) {
+              usedOffers.push(...a.offerIds);
+              const s = spare!.get(a.agentId)!;
+              spare!.set(a.agentId, { cpus: s.cpus - a.cpus, mem: s.mem - a.mem, disk: s.disk - a.disk });
+            }
+            agents = agents.filter((a) => !used.has(a.agentId));
             continue;
           }
         }
@@ -203,6 +243,13 @@ export class OfferPolicy {
           continue;
         }
         head = this.reserveHead(gang, agents, now);
+        if (this.config.backfillOrder === 'shortest-first') {
+          // The head keeps its place; behind it, the shortest wall times are tried first (EASY-SJBF).
+          const rest = mine.slice(i + 1).sort((a, b) => a.wallTimeSeconds - b.wallTimeSeconds);
+          mine.splice(i + 1, rest.length, ...rest);
+        }
+        if (head.spare && this.config.backfillOnSpare !== false) spare = new Map(head.spare);
+        if (head.fitsAt !== undefined) this.reservedRoles.add(role);
         const estimate = head.fitsAt !== undefined
           ? `expected to fit by ${new Date(head.fitsAt).toISOString()} as running gangs end`
           : 'no end-time estimate: the capacity it needs is not held by gangs of this scheduler';
@@ -222,11 +269,32 @@ export class OfferPolicy {
     const prev = this.heads.get(role);
     const since = prev?.gangId === gang.gangId ? prev.since : now;
     this.heads.set(role, { gangId: gang.gangId, since });
-    const fitsAt = estimateReservationTime(gang.request, freeAgents, [...this.running.values()]);
-    return { gang, headSince: since, ...(fitsAt !== undefined ? { fitsAt } : {}) };
+    this.forgetReturning(now);
+    const key = `${this.held.version}/${this.runningVersion}/${gang.gangId}/${freeAgents.length}`;
+    if (this.estimate?.key !== key) {
+      const ended: RunningGang[] = [];
+      for (const list of this.returning.values()) {
+        for (const { share } of list) ended.push({ gangId: '', role: gang.request.role, expectedEndAt: now, shares: [share] });
+      }
+      this.estimate = { key, value: estimateReservation(gang.request, freeAgents, [...ended, ...this.running.values()]) };
+    }
+    const e = this.estimate.value;
+    return { gang, headSince: since, ...(e ? { fitsAt: e.fitsAt, spare: e.spare } : {}) };
+  }
+
+  /** Ended gangs' resources not offered back within `holdSeconds` went elsewhere (another framework). */
+  private forgetReturning(now: number): void {
+    for (const [agentId, list] of this.returning) {
+      const kept = list.filter((r) => now - r.endedAt < this.config.holdSeconds * 1000);
+      if (kept.length === list.length) continue;
+      this.runningVersion++;
+      if (kept.length) this.returning.set(agentId, kept);
+      else this.returning.delete(agentId);
+    }
   }
 
   private launch(gang: WaitingGang, assignments: readonly Assignment[], snapshot: OfferSnapshot, now: number): PolicyDecision {
+    this.runningVersion++;
     this.running.set(gang.gangId, {
       gangId: gang.gangId,
       role: gang.request.role,
@@ -241,13 +309,19 @@ export class OfferPolicy {
     };
   }
 
-  /** Offers no waiting gang wants go back at once; offers held too long go back with a short filter. */
+  /**
+   * Offers no waiting gang wants go back at once; offers held too long go back with a short filter,
+   * except while the head of their role holds a reservation with an end-time estimate: then they are
+   * part of it (EASY keeps free processors for the head; declining them would let the estimate
+   * forget them and backfill past the head).
+   */
   private declineUnwanted(now: number, out: PolicyDecision[]): void {
     const waitingRoles = new Set(this.queue.map((q) => q.gang.request.role));
     const idle: string[] = [];
     const expired: string[] = [];
     for (const h of this.held.entries()) {
       if (!waitingRoles.has(h.role)) idle.push(h.offer.id.value);
+      else if (this.config.holdForReservation !== false && this.reservedRoles.has(h.role)) continue;
       else if (now - h.receivedAt >= this.config.holdSeconds * 1000) expired.push(h.offer.id.value);
       else continue;
       this.declinedSinceRevive.add(h.role);
@@ -281,4 +355,21 @@ export class OfferPolicy {
     if (revive.length) out.push({ type: 'revive', roles: revive });
     if (suppress.length) out.push({ type: 'suppress', roles: suppress });
   }
+}
+
+/**
+ * Places a gang on the free agents, each cut down to what the head's reservation leaves over on it
+ * (EASY's "extra" processors): a gang placed so cannot delay the head however long it runs.
+ * Undefined when it does not fit there.
+ */
+function placeOnSpare(gang: WaitingGang, agents: readonly AgentResources[], spare: ReadonlyMap<string, SpareResources>): Assignment[] | undefined {
+  const limited: AgentResources[] = [];
+  for (const a of agents) {
+    const s = spare.get(a.agentId);
+    if (!s || s.cpus <= 0 || s.mem <= 0) continue;
+    limited.push({ ...a, cpus: Math.min(a.cpus, s.cpus), mem: Math.min(a.mem, s.mem), disk: Math.min(a.disk, Math.max(0, s.disk)) });
+  }
+  if (limited.length === 0) return undefined;
+  const result = placeOnAgents(gang.request, limited, 'free');
+  return result.kind === 'placed' ? [...result.assignments] : undefined;
 }

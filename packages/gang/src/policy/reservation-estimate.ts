@@ -3,17 +3,47 @@ import type { AgentResources } from '../snapshot/agent-resources';
 import { placeOnAgents } from '../placement/place-gang';
 import type { RunningGang } from './types';
 
+/** Resources one agent is expected to have left over at the head's reservation time. */
+export interface SpareResources {
+  readonly cpus: number;
+  readonly mem: number;
+  readonly disk: number;
+}
+
+/** When the head gang is expected to fit, and what it will leave over then (EASY's "extra" nodes). */
+export interface ReservationEstimate {
+  /** Epoch ms: the end (launch + wall time) of the running gang after which the head places. */
+  readonly fitsAt: number;
+  /** Per agent id: projected free resources at `fitsAt` that the head's placement does not take. */
+  readonly spare: ReadonlyMap<string, SpareResources>;
+}
+
+interface Projected {
+  agentId: string;
+  hostname: string;
+  cpus: number;
+  mem: number;
+  disk: number;
+}
+
+const NO_PORTS: AgentResources['ports'] = [];
+const NO_ATTRIBUTES: AgentResources['attributes'] = Object.freeze({});
+const NO_OFFERS: AgentResources['offerIds'] = [];
+
+const byAgentId = (x: Projected, y: Projected): number => (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0);
+
 /**
  * When would the head gang fit, if nothing else started? Adds the resources of running gangs of its
  * role to what is free now, in the order they end (each at the latest at launch + wall time), and
- * returns the first end time at which the gang places. Undefined when running gangs alone can never
- * free enough: the capacity it waits for is outside our view (other frameworks, unoffered agents).
- * Ports are left out of the estimate: ranks give them back with their agent.
+ * returns the first end time at which the gang places, with what its placement leaves over then.
+ * Undefined when running gangs alone can never free enough: the capacity it waits for is outside our
+ * view (other frameworks, unoffered agents). Ports are left out of the estimate: ranks give them back
+ * with their agent.
  */
-export function estimateReservationTime(request: GangRequest, freeNow: readonly AgentResources[], running: readonly RunningGang[]): number | undefined {
+export function estimateReservation(request: GangRequest, freeNow: readonly AgentResources[], running: readonly RunningGang[]): ReservationEstimate | undefined {
   const ending = running.filter((g) => g.role === request.role).sort((a, b) => a.expectedEndAt - b.expectedEndAt);
   if (ending.length === 0) return undefined;
-  const projected = new Map<string, { agentId: string; hostname: string; cpus: number; mem: number; disk: number }>();
+  const projected = new Map<string, Projected>();
   let cpus = 0;
   let mem = 0;
   for (const a of freeNow) {
@@ -26,20 +56,34 @@ export function estimateReservationTime(request: GangRequest, freeNow: readonly 
   const needMem = request.ranks * request.memMbPerRank;
   for (const gang of ending) {
     for (const s of gang.shares) {
-      const p = projected.get(s.agentId) ?? { agentId: s.agentId, hostname: s.hostname, cpus: 0, mem: 0, disk: 0 };
+      let p = projected.get(s.agentId);
+      if (!p) projected.set(s.agentId, (p = { agentId: s.agentId, hostname: s.hostname, cpus: 0, mem: 0, disk: 0 }));
       p.cpus += s.cpus;
       p.mem += s.mem;
       p.disk += s.disk;
-      projected.set(s.agentId, p);
       cpus += s.cpus;
       mem += s.mem;
     }
     // Cheap necessary condition first; the full placement only when the totals could suffice.
     if (cpus < needCpus || mem < needMem) continue;
-    const agents: AgentResources[] = [...projected.values()]
-      .sort((x, y) => (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0))
-      .map((p) => ({ ...p, ports: [], portCount: 0, attributes: {}, offerIds: [] }));
-    if (placeOnAgents(probe, agents, 'free').kind === 'placed') return gang.expectedEndAt;
+    const list = [...projected.values()].sort(byAgentId);
+    const agents: AgentResources[] = list.map((p) => ({
+      agentId: p.agentId, hostname: p.hostname, cpus: p.cpus, mem: p.mem, disk: p.disk, ports: NO_PORTS, portCount: 0, attributes: NO_ATTRIBUTES, offerIds: NO_OFFERS,
+    }));
+    const placed = placeOnAgents(probe, agents, 'free');
+    if (placed.kind !== 'placed') continue;
+    const spare = new Map<string, SpareResources>();
+    for (const p of list) spare.set(p.agentId, { cpus: p.cpus, mem: p.mem, disk: p.disk });
+    for (const a of placed.assignments) {
+      const s = spare.get(a.agentId)!;
+      spare.set(a.agentId, { cpus: s.cpus - a.cpus, mem: s.mem - a.mem, disk: s.disk - a.disk });
+    }
+    return { fitsAt: gang.expectedEndAt, spare };
   }
   return undefined;
+}
+
+/** Just the time of `estimateReservation`. */
+export function estimateReservationTime(request: GangRequest, freeNow: readonly AgentResources[], running: readonly RunningGang[]): number | undefined {
+  return estimateReservation(request, freeNow, running)?.fitsAt;
 }

@@ -81,4 +81,21 @@ export interface OfferPolicyConfig {
    * gang may be backfilled past it any more: everything freed is kept for it.
    */
   readonly reservationAgingSeconds: number;
+  /**
+   * EASY's second backfill rule: a gang that would run past the head's reservation may still start
+   * when it fits on what the head leaves over at that time. Default true; false keeps only the
+   * "ends before the reservation" rule.
+   */
+  readonly backfillOnSpare?: boolean;
+  /**
+   * Keep held offers past `holdSeconds` while the head gang of their role has a reservation with an
+   * end-time estimate (they count towards it). Default true; false declines them at `holdSeconds`.
+   */
+  readonly holdForReservation?: boolean;
+  /**
+   * The order in which gangs behind the head are tried for backfilling: 'queue' (submit order, EASY)
+   * or 'shortest-first' (shortest wall time first, EASY-SJBF). The head keeps its reservation
+   * either way. Default 'queue'.
+   */
+  readonly backfillOrder?: 'queue' | 'shortest-first';
 }

@@ -35,6 +35,7 @@ export class Offers {
       declineRefuseSeconds: c.declineRefuseSeconds,
       idleRefuseSeconds: c.idleRefuseSeconds,
       reservationAgingSeconds: c.reservationAgingSeconds,
+      holdForReservation: c.holdForReservation,
     });
   }
 

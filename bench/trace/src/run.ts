@@ -1,0 +1,45 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareSchedulers, readSwfFile, renderComparison, settingsFromFlags, shapeFromHeader, SIM_FLAG_SPEC, type Comparison } from '@msched/sim';
+
+/**
+ * npm run bench:trace [-- --dir DIR] [--json] [simulator flags]: every SWF trace in DIR (default
+ * ../shared/traces beside the repository) through our policy and the three baselines, one table each,
+ * then one summary line per trace: ours ÷ EASY and the simulator's speed (jobs per CPU second).
+ */
+function main(): number {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { dir: { type: 'string' }, json: { type: 'boolean', default: false }, ...SIM_FLAG_SPEC }, strict: true });
+  const dir = resolve(values.dir ?? join(__dirname, '../../../../shared/traces'));
+  if (!existsSync(dir)) {
+    process.stderr.write(`bench:trace: no trace folder at ${dir} (pass --dir DIR)\n`);
+    return 1;
+  }
+  const files = readdirSync(dir).filter((f) => /\.swf(\.gz)?$/.test(f)).sort();
+  if (files.length === 0) {
+    process.stderr.write(`bench:trace: no .swf or .swf.gz file in ${dir}\n`);
+    return 1;
+  }
+  const settings = settingsFromFlags(values);
+  const all: Comparison[] = [];
+  for (const f of files) {
+    const trace = readSwfFile(join(dir, f), { noEstimate: settings.noEstimate });
+    const c = compareSchedulers(f, trace, shapeFromHeader(trace.header), settings.compare);
+    all.push(c);
+    if (!values.json) process.stdout.write(`${renderComparison(c)}\n`);
+  }
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write('summary: ours ÷ EASY (util ≥ 1, bsld ≤ 1, max wait ≤ 1 is a win); simulator speed\n');
+  for (const c of all) {
+    const ours = c.results[0];
+    const v = ours.vsEasy;
+    const verdict = v ? (v.utilization >= 0.9995 && v.meanBoundedSlowdown <= 1 && v.maxWait <= 1 && ours.neverRan === 0 ? 'WIN' : 'not yet') : '-';
+    process.stdout.write(`${c.trace.padEnd(36)} util ${v?.utilization.toFixed(3)}  bsld ${v?.meanBoundedSlowdown.toFixed(3)}  max wait ${v?.maxWait.toFixed(3)}  not run ${ours.neverRan}  ${verdict}  ${Math.round(ours.jobsPerCpuSecond)} jobs/cpu-s (${ours.cpuSeconds.toFixed(1)} s for ${c.jobs} jobs)\n`);
+  }
+  return 0;
+}
+
+process.exitCode = main();

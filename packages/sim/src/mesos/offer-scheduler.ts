@@ -1,0 +1,25 @@
+import { OfferPolicy, type OfferPolicyConfig, type PolicyDecision, type PolicyEvent } from '@msched/gang';
+
+/**
+ * What the simulator drives: the dispatcher's offer policy, or any other policy with the same
+ * contract (events in, decisions out, time passed in). A new policy (fair share, ...) plugs in here.
+ */
+export interface OfferScheduler {
+  handle(events: PolicyEvent | readonly PolicyEvent[], now: number): PolicyDecision[];
+  /** Offers the policy holds right now (the simulator schedules a tick for their hold limit). */
+  readonly heldOffers: number;
+}
+
+export type OfferSchedulerFactory = (config: OfferPolicyConfig) => OfferScheduler;
+
+/** The dispatcher's own policy (packages/gang), exactly as services/dispatcher builds it. */
+export const dispatcherPolicy: OfferSchedulerFactory = (config) => new OfferPolicy(config);
+
+/** The dispatcher's defaults (packages/config, MSCHED_DISPATCHER_*) for the policy's knobs. */
+export const DISPATCHER_DEFAULTS = {
+  holdSeconds: 30,
+  declineRefuseSeconds: 10,
+  idleRefuseSeconds: 300,
+  reservationAgingSeconds: 600,
+  acceptRefuseSeconds: 1,
+} as const;
