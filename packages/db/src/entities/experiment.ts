@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /** One Airavata experiment as it was launched. `id` is Airavata's experimentId. */
 @Entity('experiments')
 @Index('experiments_gateway_idx', ['gatewayId'])
+@Index('experiments_user_idx', ['userName'])
 export class ExperimentRow {
   @PrimaryColumn('text')
   id: string;

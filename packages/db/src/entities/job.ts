@@ -8,6 +8,9 @@ import { ProcessRow } from './process';
 @Index('jobs_state_idx', ['state'])
 @Index('jobs_experiment_idx', ['experimentId'])
 @Index('jobs_unsettled_idx', ['state'], { where: 'settled_at IS NULL' })
+// (created_at DESC, id DESC) for the console's newest-first pages: TypeORM cannot say DESC, so the
+// migration owns it and the schema comparison leaves it alone.
+@Index('jobs_newest_idx', { synchronize: false })
 @Check('jobs_attempt_check', '"attempt" >= 1')
 export class JobRow {
   @PrimaryColumn('text')
