@@ -135,6 +135,17 @@ describe('chaos: the checker', () => {
     assert.ok(kinds(dbAhead).includes('missing-event'));
   });
 
+  it('compares the events topic with the history of experiments, processes and jobs (Mesos task rows are internal)', () => {
+    const h = clean();
+    h.experiments[0].history.push({ id: 50, entityType: 'task', entityId: 'J-E1.0', state: 'TASK_RUNNING', at: T0 });
+    h.channels.events.push({ messageId: 'airavata-task', experimentId: 'E1', type: 'status.changed:task', state: 'COMPLETED' });
+    h.channels.rabbitmq.push({ messageId: 'airavata-task', experimentId: 'E1', type: 'TASK', state: 'COMPLETED' });
+    h.channels['airavata-kafka'].push({ messageId: 'airavata-task', experimentId: 'E1', type: 'TASK', state: 'COMPLETED' });
+    assert.deepEqual(kinds(h), []);
+    h.channels.rabbitmq.pop();
+    assert.deepEqual(kinds(h), ['missing-event'], 'a downstream channel must still carry the Airavata task event');
+  });
+
   it('leftovers after the jobs ended are orphans', () => {
     const h = clean();
     h.leftovers = { processes: [{ taskId: 'J-E1.0', containerId: 'c0', pid: 4242, at: T0 }], sandboxes: ['/w/runs/c0'], rendezvous: ['/r/J-E1'], heldOffers: 2 };
