@@ -44,11 +44,11 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
   // The programs the workload runs.
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
-  execFileSync('mpicc.openmpi', ['-O1', '-o', join(bin, 'pi'), join(REPO, 'deploy/local/demo/mpi_pi.c')]);
+  execFileSync('mpicc.openmpi', ['-O1', '-o', join(bin, 'gang'), join(REPO, 'packages/chaos/programs/gang_sleep.c')]);
   execFileSync('cc', ['-O1', '-o', join(bin, 'serial'), join(REPO, 'test/fixtures/mpi/serial.c')]);
   const catalogue = join(dir, 'apps.json');
   writeFileSync(catalogue, JSON.stringify({ applications: {
-    pi: { executable: join(bin, 'pi'), mpi: 'openmpi', memMbPerRank: 64 },
+    gang: { executable: join(bin, 'gang'), mpi: 'openmpi', memMbPerRank: 64 },
     serial: { executable: join(bin, 'serial'), mpi: 'none', memMbPerRank: 32 },
   } }, null, 1));
 
@@ -63,7 +63,7 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
   const stopSamplers: (() => void)[] = [];
   try {
     say('starting the isolated stack: ZooKeeper, Kafka, PostgreSQL, 2 Mesos masters, 4 agents');
-    stack = await startIsolatedStack({ repo: REPO, dir, agents: 4, agentCpus: 4, agentMemMb: 2048, sandboxGcDelayMs: SANDBOX_GC_MS, topicPrefix: prefix, partitions: 4 });
+    stack = await startIsolatedStack({ repo: REPO, dir, agents: 4, agentCpus: 2, agentMemMb: 2048, sandboxGcDelayMs: SANDBOX_GC_MS, topicPrefix: prefix, partitions: 4 });
     const s = stack;
     say(`stack up: ZooKeeper ${s.zkPort}, Kafka ${s.kafkaPort}, PostgreSQL ${s.pgPort}, masters ${s.masterPorts.join('/')}`);
 

@@ -15,13 +15,14 @@ const MIX: readonly WorkloadKind[] = ['mpi2', 'mpi2', 'mpi2', 'mpi4', 'mpi4', 's
 
 interface Shape { app: string; cpus: number; nodes: number; args: string[]; outputs: OutputDataObjectType[]; expected: string[]; queue: string }
 
-function shapeOf(kind: WorkloadKind): Shape {
+/** The shape of a launch; `seconds` is how long an MPI gang runs. */
+function shapeOf(kind: WorkloadKind, seconds = 5): Shape {
   const console_ = () => new OutputDataObjectType({ name: 'console', type: DataType.STDOUT });
   switch (kind) {
     case 'mpi2': case 'duplicate':
-      return { app: 'pi', cpus: 2, nodes: 2, args: ['20000', 'chaos'], outputs: [console_(), new OutputDataObjectType({ name: 'result', type: DataType.URI, value: 'result.txt' })], expected: ['stdout', 'result.txt'], queue: 'normal' };
+      return { app: 'gang', cpus: 2, nodes: 2, args: [String(seconds)], outputs: [console_(), new OutputDataObjectType({ name: 'result', type: DataType.URI, value: 'result.txt' })], expected: ['stdout', 'result.txt'], queue: 'normal' };
     case 'mpi4':
-      return { app: 'pi', cpus: 4, nodes: 2, args: ['20000', 'chaos'], outputs: [console_(), new OutputDataObjectType({ name: 'result', type: DataType.URI, value: 'result.txt' })], expected: ['stdout', 'result.txt'], queue: 'normal' };
+      return { app: 'gang', cpus: 4, nodes: 2, args: [String(seconds)], outputs: [console_(), new OutputDataObjectType({ name: 'result', type: DataType.URI, value: 'result.txt' })], expected: ['stdout', 'result.txt'], queue: 'normal' };
     case 'serial':
       return { app: 'serial', cpus: 1, nodes: 1, args: ['hello'], outputs: [console_()], expected: ['stdout'], queue: 'normal' };
     case 'fail':
@@ -33,8 +34,8 @@ function shapeOf(kind: WorkloadKind): Shape {
   }
 }
 
-export function experimentFor(kind: WorkloadKind, id: string): ExperimentModel {
-  const s = shapeOf(kind);
+export function experimentFor(kind: WorkloadKind, id: string, seconds = 5): ExperimentModel {
+  const s = shapeOf(kind, seconds);
   return new ExperimentModel({
     experimentId: id, projectId: 'chaos', gatewayId: GATEWAY, experimentType: ExperimentType.SINGLE_APPLICATION, userName: 'chaos',
     experimentName: `chaos ${kind}`, executionId: s.app,
@@ -103,9 +104,9 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
     }
   };
 
-  const one = async (kind: WorkloadKind, cancelAfterMs: number): Promise<void> => {
+  const one = async (kind: WorkloadKind, cancelAfterMs: number, seconds: number): Promise<void> => {
     const id = `Chaos_${kind}_${randomUUID().slice(0, 8)}`;
-    const exp = experimentFor(kind, id);
+    const exp = experimentFor(kind, id, seconds);
     const expected = shapeOf(kind).expected;
     let r = await launchOnce(kind, exp, expected);
     launches.push(r);
@@ -135,7 +136,7 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
 
   while (Date.now() - start < o.durationMs && !o.stopped()) {
     const kind = pick(o.rng, MIX);
-    pending.push(one(kind, between(o.rng, 2000, 15000)));
+    pending.push(one(kind, between(o.rng, 2000, 15000), between(o.rng, 3, 20)));
     n++;
     const next = start + n * gapMs;
     await new Promise((res) => setTimeout(res, Math.max(0, next - Date.now())));
