@@ -43,6 +43,7 @@ export function parseFaultKinds(text: string): FaultKind[] {
 
 export const CHAOS_USAGE = `usage: npm run chaos -- [--seed N] [--duration 5m] [--rate FAULTS_PER_MIN] [--faults all|kind,kind...]
                       [--launch-rate LAUNCHES_PER_MIN] [--settle 4m] [--fuzz CASES] [--out DIR]
+       npm run chaos -- --recheck RUN_DIR      judge a finished run again from its histories.json
 fault kinds: ${FAULT_KINDS.join(', ')}
 `;
 

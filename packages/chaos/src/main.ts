@@ -6,7 +6,7 @@
  * logs and the seed to replay it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import amqp from 'amqplib';
 import { Client } from 'pg';
@@ -21,7 +21,7 @@ import type { ChannelMessage, FaultRecord, MasterTask, ProcessSighting, RunHisto
 import { runFuzzer } from './fuzz';
 import { ManagedProcess, sleep, until } from './proc';
 import { seededRng } from './rng';
-import { faultSchedule } from './schedule';
+import { FAULT_KINDS, faultSchedule } from './schedule';
 import { leadingDispatcher, ready, startServices, ServiceReplica } from './services';
 import { IsolatedStack, startIsolatedStack } from './stack';
 import { renderTable } from './table';
@@ -36,8 +36,9 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
   const dir = resolve(args.out ?? join(REPO, '.state', 'chaos', runId));
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const say = (s: string) => { const line = `[chaos ${new Date().toISOString().slice(11, 19)}] ${s}`; console.log(line); };
-  say(`seed ${args.seed}, duration ${args.durationMs / 1000} s, ${args.rate} faults/min of ${args.faults.join(',') || 'none'}, ${args.launchRate} launches/min; folder ${dir}`);
-  say(`replay: npm run chaos -- --seed ${args.seed} --duration ${args.durationMs / 1000}s --rate ${args.rate} --faults ${args.faults.join(',') || 'none'} --launch-rate ${args.launchRate}`);
+  const kinds = args.faults.length === FAULT_KINDS.length ? 'all' : args.faults.join(',') || 'none';
+  say(`seed ${args.seed}, duration ${args.durationMs / 1000} s, ${args.rate} faults/min of ${kinds}, ${args.launchRate} launches/min; folder ${dir}`);
+  say(`replay: npm run chaos -- --seed ${args.seed} --duration ${args.durationMs / 1000}s --rate ${args.rate} --faults ${kinds} --launch-rate ${args.launchRate}`);
   const schedule = faultSchedule({ seed: args.seed, durationMs: args.durationMs, rate: args.rate, kinds: args.faults, agents: 4 });
   writeFileSync(join(dir, 'schedule.json'), JSON.stringify(schedule, null, 1));
 
@@ -212,7 +213,18 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
   }
 }
 
-if (require.main === module) {
+/** `--recheck DIR`: judges a finished run again from its histories.json (after a change of the checker). */
+function recheck(dir: string): number {
+  const h = JSON.parse(readFileSync(join(dir, 'histories.json'), 'utf8')) as RunHistories;
+  const result = checkRun(h);
+  console.log(renderTable(Number.NaN, h.faults, result).replace('seed NaN', `rechecked ${dir}`));
+  for (const v of result.violations) console.log(`  VIOLATION ${v.kind}${v.experimentId ? ` ${v.experimentId}` : ''}: ${v.detail}`);
+  return result.violations.length ? 1 : 0;
+}
+
+if (require.main === module && process.argv[2] === '--recheck') {
+  process.exit(recheck(process.argv[3]));
+} else if (require.main === module) {
   let args: ChaosArgs;
   try {
     args = parseChaosArgs(process.argv.slice(2));
