@@ -44,8 +44,10 @@ export async function injectFault(f: ScheduledFault, c: FaultContext): Promise<F
   const killService = async (r: ServiceReplica | undefined): Promise<FaultRecord> => {
     if (!r) throw new Error('no such replica running');
     const killedAt = Date.now();
+    r.proc.heldDown = true;
     await r.proc.kill9();
     await sleep(f.durationMs);
+    r.proc.heldDown = false;
     r.proc.start();
     return { ...rec(r.proc.name, `restarted after ${f.durationMs} ms`), at: killedAt };
   };
@@ -58,6 +60,7 @@ export async function injectFault(f: ScheduledFault, c: FaultContext): Promise<F
       case 'master-failover': {
         const i = await leadingMaster(c.stack);
         if (i === undefined) throw new Error('no leading master');
+        c.stack.masters[i].heldDown = true;
         await c.stack.masters[i].kill9();
         await sleep(f.durationMs);
         c.stack.restartMaster(i);
@@ -65,8 +68,10 @@ export async function injectFault(f: ScheduledFault, c: FaultContext): Promise<F
       }
       case 'kill-agent': {
         const a = c.stack.agents[f.target];
+        a.heldDown = true;
         await a.kill9();
         await sleep(f.durationMs);
+        a.heldDown = false;
         a.start();
         return rec(a.name, `killed -9, restarted after ${f.durationMs} ms`);
       }

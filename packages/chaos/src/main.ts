@@ -107,7 +107,14 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
     const masterTimer = setInterval(() => {
       readMasterTasks(masterUrls()).then((m) => { frameworkId ??= m.frameworkId; for (const t of m.tasks) masterTasks.set(t.taskId, t); }, () => undefined);
     }, 5000);
-    stopSamplers.push(() => clearInterval(procTimer), () => clearInterval(masterTimer));
+    // A supervisor for the Mesos masters and agents, as a deployment has (a Mesos master exits on
+    // purpose when it loses its ZooKeeper session). Services are not restarted: one that exits on
+    // its own is a defect, and the jobs it strands show as violations.
+    const supervisor = setInterval(() => {
+      s.masters.forEach((m, i) => { if (!m.alive && !m.heldDown) { say(`master${i} exited on its own: restarting it as a standby`); s.restartMaster(i); } });
+      for (const a of s.agents) if (!a.alive && !a.heldDown) { say(`${a.name} exited on its own: restarting it`); a.start(); }
+    }, 2000);
+    stopSamplers.push(() => clearInterval(procTimer), () => clearInterval(masterTimer), () => clearInterval(supervisor));
 
     const faults: FaultRecord[] = [];
     let stopped = false;
@@ -180,8 +187,10 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
     };
     writeFileSync(join(dir, 'histories.json'), JSON.stringify(histories));
     const result = checkRun(histories);
+    const ownExits = [...s.masters, ...s.agents, ...replicas.map((r) => r.proc)].filter((p) => p.exitsOnItsOwn > 0).map((p) => `${p.name} x${p.exitsOnItsOwn}`);
     writeFileSync(join(dir, 'violations.json'), JSON.stringify(result, null, 1));
     let table = renderTable(args.seed, faults, result);
+    table += `\n\nprocesses that exited on their own: ${ownExits.join(', ') || 'none'}`;
     if (fuzzResult) table += `\n\nThrift fuzzer\n${fuzzResult.summary}`;
     writeFileSync(join(dir, 'table.txt'), `${table}\n`);
     console.log(`\n${table}\n`);

@@ -12,6 +12,11 @@ export class ManagedProcess {
   static readonly all = new Set<ManagedProcess>();
   private child?: ChildProcess;
   starts = 0;
+  /** Set while a fault keeps this process down on purpose. */
+  heldDown = false;
+  /** Times it exited without being killed by the harness. */
+  exitsOnItsOwn = 0;
+  private killing = false;
 
   constructor(readonly name: string, private readonly cmd: string, private readonly args: string[], private readonly env: NodeJS.ProcessEnv, readonly logFile: string) {}
 
@@ -30,7 +35,11 @@ export class ManagedProcess {
     const child = spawn(this.cmd, this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout?.pipe(out, { end: false });
     child.stderr?.pipe(out, { end: false });
-    child.once('exit', (code, sig) => out.end(`----- ${new Date().toISOString()} exited code ${code} signal ${sig}\n`));
+    child.once('exit', (code, sig) => {
+      if (!this.killing) this.exitsOnItsOwn++;
+      this.killing = false;
+      out.end(`----- ${new Date().toISOString()} exited code ${code} signal ${sig}\n`);
+    });
     this.child = child;
     ManagedProcess.all.add(this);
   }
@@ -46,6 +55,7 @@ export class ManagedProcess {
     const c = this.child;
     if (!c || !this.alive) return;
     const gone = new Promise<void>((r) => c.once('exit', () => r()));
+    this.killing = true;
     try { process.kill(-c.pid!, 'SIGKILL'); } catch { c.kill('SIGKILL'); }
     await gone;
   }
@@ -55,6 +65,7 @@ export class ManagedProcess {
     const c = this.child;
     if (!c || !this.alive) return;
     const gone = new Promise<void>((r) => c.once('exit', () => r()));
+    this.killing = true;
     c.kill('SIGTERM');
     const t = setTimeout(() => { try { process.kill(-c.pid!, 'SIGKILL'); } catch { /* gone */ } }, graceMs);
     await gone;
