@@ -38,8 +38,11 @@ export class ManagedProcess {
     child.once('exit', (code, sig) => {
       if (!this.killing) this.exitsOnItsOwn++;
       this.killing = false;
-      out.end(`----- ${new Date().toISOString()} exited code ${code} signal ${sig}\n`);
+      out.write(`----- ${new Date().toISOString()} exited code ${code} signal ${sig}\n`);
     });
+    // Children of the process may hold its output open after it exited: end the log only when they closed it.
+    child.once('close', () => out.end());
+    out.on('error', () => undefined);
     this.child = child;
     ManagedProcess.all.add(this);
   }
