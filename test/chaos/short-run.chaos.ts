@@ -44,7 +44,7 @@ describe('chaos: the checker catches a deliberately broken dispatcher (isolated 
   this.timeout(15 * 60_000);
 
   it('MSCHED_TEST_FAULT_ACK_BEFORE_WRITE=1 with PostgreSQL crashing: updates acknowledged but never written leave launches that never end', async () => {
-    const r = await runChaos(['--seed', '11', '--duration', '2m', '--rate', '6', '--faults', 'pg-restart', '--launch-rate', '12', '--settle', '2m'],
+    const r = await runChaos(['--seed', '11', '--duration', '3m', '--rate', '2', '--faults', 'pg-restart', '--launch-rate', '20', '--settle', '2m'],
       { MSCHED_TEST_FAULT_ACK_BEFORE_WRITE: '1' });
     try {
       assert.equal(r.code, 1, `the checker should have failed the broken build:\n${r.output.slice(-6000)}`);
