@@ -155,7 +155,7 @@ export function checkRun(h: RunHistories): CheckResult {
   for (const p of h.leftovers.processes) v.push({ kind: 'orphan-process', experimentId: h.taskOwners[p.taskId], detail: `pid ${p.pid} of task ${p.taskId} (container ${p.containerId}) still runs` });
   for (const s of h.leftovers.sandboxes) v.push({ kind: 'orphan-sandbox', detail: `sandbox ${s} of an ended task is still on disk` });
   for (const z of h.leftovers.rendezvous) v.push({ kind: 'orphan-rendezvous', detail: `rendezvous node ${z} remains` });
-  if (h.leftovers.heldOffers > 0) v.push({ kind: 'held-offer', detail: `${h.leftovers.heldOffers} offer(s) still held by the framework with no work waiting` });
+  if (h.leftovers.heldOffers > 0) v.push({ kind: 'held-offer', detail: `${h.leftovers.heldOffers} offer(s) still held by the framework after the run settled` });
 
   // 5. Time to place waiting gangs after a leader kill.
   const waits: number[] = [];
