@@ -128,6 +128,17 @@ export function checkRun(h: RunHistories): CheckResult {
     if (set.size > 1) v.push({ kind: 'rank-twice', experimentId: h.taskOwners[taskId], detail: `task ${taskId} ran in ${set.size} containers: ${[...set].join(', ')}` });
   }
 
+  // What follows is judged only for experiments that ended in the database's snapshot: one still
+  // running (already reported as lost) may legitimately have more events, running ranks, a
+  // sandbox, a rendezvous node and held offers.
+  const ended = new Set(h.experiments.filter((e) => TERMINAL_EXPERIMENT.has(e.state)).map((e) => e.id));
+  const jobOwner = new Map<string, string>();
+  for (const e of h.experiments) for (const j of e.jobs) jobOwner.set(j.id, e.id);
+  const ownerEnded = (taskOrJobId: string | undefined) => {
+    const owner = taskOrJobId === undefined ? undefined : h.taskOwners[taskOrJobId] ?? jobOwner.get(taskOrJobId);
+    return owner === undefined || ended.has(owner);
+  };
+
   // 3. Channels: each change once, in order, none missing.
   // The database's history of experiments, processes and jobs is what the events topic must carry.
   // (Its 'task' rows are Mesos task states, internal; Airavata task events have no history row.)
@@ -138,6 +149,7 @@ export function checkRun(h: RunHistories): CheckResult {
   if (events) {
     const perExp = firstOccurrences(events, 'events', summary);
     for (const [expId, changes] of dbChanges) {
+      if (!ended.has(expId)) continue;
       const got = (perExp.get(expId) ?? []).filter((m) => m.type.startsWith('status.changed:') && published(m.type.slice('status.changed:'.length))).map((m) => `${m.type}:${m.state}`);
       compareSequences(v, 'events', expId, changes, got);
     }
@@ -145,17 +157,20 @@ export function checkRun(h: RunHistories): CheckResult {
       if (name === 'events') continue;
       const per = firstOccurrences(msgs, name, summary);
       for (const [expId, evs] of perExp) {
-        if (!byId.has(expId)) continue;
+        if (!byId.has(expId) || !ended.has(expId)) continue;
         compareSequences(v, name, expId, evs.map((m) => m.messageId), (per.get(expId) ?? []).map((m) => m.messageId));
       }
     }
   }
 
   // 4. Leftovers after every job ended.
-  for (const p of h.leftovers.processes) v.push({ kind: 'orphan-process', experimentId: h.taskOwners[p.taskId], detail: `pid ${p.pid} of task ${p.taskId} (container ${p.containerId}) still runs` });
-  for (const s of h.leftovers.sandboxes) v.push({ kind: 'orphan-sandbox', detail: `sandbox ${s} of an ended task is still on disk` });
-  for (const z of h.leftovers.rendezvous) v.push({ kind: 'orphan-rendezvous', detail: `rendezvous node ${z} remains` });
-  if (h.leftovers.heldOffers > 0) v.push({ kind: 'held-offer', detail: `${h.leftovers.heldOffers} offer(s) still held by the framework after the run settled` });
+  const sandboxTask = (path: string) => /\/executors\/([^/]+)\/runs\//.exec(path)?.[1];
+  const rendezvousJob = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  const allEnded = h.experiments.every((e) => ended.has(e.id));
+  for (const p of h.leftovers.processes.filter((x) => ownerEnded(x.taskId))) v.push({ kind: 'orphan-process', experimentId: h.taskOwners[p.taskId], detail: `pid ${p.pid} of task ${p.taskId} (container ${p.containerId}) still runs` });
+  for (const s of h.leftovers.sandboxes.filter((x) => ownerEnded(sandboxTask(x)))) v.push({ kind: 'orphan-sandbox', detail: `sandbox ${s} of an ended task is still on disk` });
+  for (const z of h.leftovers.rendezvous.filter((x) => ownerEnded(rendezvousJob(x)))) v.push({ kind: 'orphan-rendezvous', detail: `rendezvous node ${z} remains` });
+  if (allEnded && h.leftovers.heldOffers > 0) v.push({ kind: 'held-offer', detail: `${h.leftovers.heldOffers} offer(s) still held by the framework after the run settled` });
 
   // 5. Time to place waiting gangs after a leader kill.
   const waits: number[] = [];

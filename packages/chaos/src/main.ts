@@ -159,18 +159,20 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
     say(`settled after ${Math.round((Date.now() - settleStart) / 1000)} s; letting channels and garbage collection finish`);
     await sleep(Math.max(SANDBOX_GC_MS * 3, 20_000));
     for (const stop of stopSamplers) stop();
+
+    // The database first: everything read after it (channels, master, processes) is at least as
+    // recent, so an experiment that ended in this snapshot has nothing left to come.
+    say('gathering histories: job database, Kafka events, Airavata status topic, RabbitMQ, master, /proc, ZooKeeper, agents\' disks');
+    const experiments = await readJobDb(s.databaseUrl, dataRoot, GATEWAY);
     for (const p of scanTaskProcesses(s.agentWorkDir)) sightings.set(`${p.taskId}/${p.containerId}`, p);
     const finalMaster = await readMasterTasks(masterUrls());
     for (const t of finalMaster.tasks) masterTasks.set(t.taskId, t);
-
-    say('gathering histories: job database, Kafka events, Airavata status topic, RabbitMQ, master, /proc, ZooKeeper, agents\' disks');
     const brokers = [`127.0.0.1:${s.kafkaPort}`];
     const channels: Record<string, ChannelMessage[]> = {
       events: await readTopic(brokers, `${prefix}events`, decodeEvent),
       'airavata-kafka': await readTopic(brokers, `${prefix}airavata.status`, decodeAiravataHeaders),
     };
     if (rabbit) channels.rabbitmq = await drainRabbit(AMQP_URL, queue);
-    const experiments = await readJobDb(s.databaseUrl, dataRoot, GATEWAY);
     const leaderKillTimes = faults.filter((f) => f.ok && f.kind === 'kill-leader-dispatcher').map((f) => f.at);
     const taskOwners: Record<string, string> = {};
     for (const e of experiments) for (const j of e.jobs) for (const t of j.tasks) taskOwners[t.id] = e.id;

@@ -152,6 +152,19 @@ describe('chaos: the checker', () => {
     assert.deepEqual(kinds(h), ['held-offer', 'orphan-process', 'orphan-rendezvous', 'orphan-sandbox']);
   });
 
+  it('judges events and leftovers only of experiments that ended: one still running is lost, not also orphaned', () => {
+    const h = clean();
+    const running = experiment('E3', { state: 'EXECUTING', history: clean().experiments[0].history.slice(0, 4).map((r) => ({ ...r, entityId: 'E3' })) });
+    running.jobs[0].state = 'ACTIVE';
+    h.experiments.push(running);
+    h.launches.push({ experimentId: 'E3', kind: 'mpi2', outcome: 'ok', at: T0, expectedOutputs: [] });
+    h.taskOwners['J-E3.0'] = 'E3';
+    h.leftovers = { processes: [{ taskId: 'J-E3.0', containerId: 'c9', pid: 99, at: T0 }], sandboxes: ['/w/executors/J-E3.0/runs/c9'], rendezvous: ['/r/rendezvous/J-E3'], heldOffers: 3 };
+    assert.deepEqual(kinds(h), ['lost']);
+    h.leftovers.sandboxes.push('/w/executors/J-E1.1/runs/c1');
+    assert.deepEqual(kinds(h), ['lost', 'orphan-sandbox'], 'a sandbox of an ended experiment is still an orphan');
+  });
+
   it('reports p99 time to place the gangs waiting at a leader kill, and those never placed', () => {
     const h = clean();
     h.leaderKills = [{ at: T0, waiting: [...Array.from({ length: 99 }, (_, i) => ({ jobId: `j${i}`, placedAt: T0 + 2000 })), { jobId: 'slow', placedAt: T0 + 300_000 }, { jobId: 'never', placedAt: null }] }];
