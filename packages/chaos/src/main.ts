@@ -28,7 +28,7 @@ import { renderTable } from './table';
 import { GATEWAY, runWorkload } from './workload';
 
 const REPO = resolve(__dirname, '../../..');
-const AMQP_URL = process.env.MSCHED_CHAOS_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const AMQP_URL = process.env.MSCHED_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const SANDBOX_GC_MS = 5000;
 
 export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.ProcessEnv = {}): Promise<{ violations: number; dir: string }> {
