@@ -30,6 +30,12 @@ export class ZkError extends Error {
 
 export interface ZkOptions {
   sessionTimeoutMs?: number;
+  /**
+   * A request with no answer after this long fails (default: the session timeout, at least 5 s).
+   * The library keeps a request issued while disconnected in its queue and, if the session then
+   * expires, never answers it: without this bound its caller would wait forever.
+   */
+  requestTimeoutMs?: number;
   /** How long connect() waits for the first connection before failing. */
   connectTimeoutMs?: number;
   logger?: Logger;
@@ -55,7 +61,7 @@ export class Zk {
   private closed = false;
   private readonly expiredHandlers: Array<() => void> = [];
 
-  private constructor(private readonly client: zookeeper.Client, private readonly logger?: Logger) {
+  private constructor(private readonly client: zookeeper.Client, private readonly logger?: Logger, private readonly requestTimeoutMs = 10_000) {
     client.on('state', (state: zookeeper.State) => {
       if (state === zookeeper.State.EXPIRED) {
         this.logger?.warn('ZooKeeper session expired: ephemeral nodes are gone');
@@ -80,7 +86,7 @@ export class Zk {
       }, opts.connectTimeoutMs ?? 10000);
       client.once('connected', () => {
         clearTimeout(timer);
-        const zk = new Zk(client, opts.logger);
+        const zk = new Zk(client, opts.logger, opts.requestTimeoutMs ?? Math.max(opts.sessionTimeoutMs ?? 10000, 5000));
         // The server clamps the timeout to its own bounds; failover times follow the granted one.
         const asked = opts.sessionTimeoutMs ?? 10000;
         if (zk.negotiatedSessionTimeoutMs !== asked) {
@@ -107,19 +113,28 @@ export class Zk {
     return this.client.getSessionId().toString('hex');
   }
 
+  /** Runs one request, failing it when no answer comes within the request timeout. */
+  private bounded<T>(what: string, path: string, run: (resolve: (v: T) => void, reject: (e: unknown) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ZkError(`ZooKeeper did not answer ${what} within ${this.requestTimeoutMs} ms (${path})`, zookeeper.Exception.CONNECTION_LOSS, path)), this.requestTimeoutMs);
+      timer.unref();
+      run((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+    });
+  }
+
   create(path: string, data?: Buffer | string, mode: CreateMode = 'persistent'): Promise<string> {
     const buf = data === undefined ? Buffer.alloc(0) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    return new Promise((resolve, reject) =>
+    return this.bounded('create', path, (resolve, reject) =>
       this.client.create(path, buf, MODES[mode], (err, created) => (err ? reject(wrapErr(err, path)) : resolve(created))));
   }
 
   mkdirp(path: string): Promise<string> {
-    return new Promise((resolve, reject) => this.client.mkdirp(path, (err, p) => (err ? reject(wrapErr(err, path)) : resolve(p))));
+    return this.bounded('mkdirp', path, (resolve, reject) => this.client.mkdirp(path, (err, p) => (err ? reject(wrapErr(err, path)) : resolve(p))));
   }
 
   /** Data of a node, or null when it does not exist. */
   getData(path: string, watcher?: Watcher): Promise<Buffer | null> {
-    return new Promise((resolve, reject) => {
+    return this.bounded<Buffer | null>('getData', path, (resolve, reject) => {
       const cb = (err: Error | zookeeper.Exception | null, data: Buffer) => {
         if (err) {
           const z = wrapErr(err, path);
@@ -133,12 +148,12 @@ export class Zk {
   }
 
   setData(path: string, data: Buffer | string): Promise<void> {
-    return new Promise((resolve, reject) =>
+    return this.bounded<void>('setData', path, (resolve, reject) =>
       this.client.setData(path, Buffer.isBuffer(data) ? data : Buffer.from(data), (err) => (err ? reject(wrapErr(err, path)) : resolve())));
   }
 
   getChildren(path: string, watcher?: Watcher): Promise<string[]> {
-    return new Promise((resolve, reject) => {
+    return this.bounded<string[]>('getChildren', path, (resolve, reject) => {
       const cb = (err: Error | zookeeper.Exception | null, children: string[]) => (err ? reject(wrapErr(err, path)) : resolve(children));
       if (watcher) this.client.getChildren(path, (e) => watcher(toEvent(e)), cb);
       else this.client.getChildren(path, cb);
@@ -146,7 +161,7 @@ export class Zk {
   }
 
   exists(path: string, watcher?: Watcher): Promise<boolean> {
-    return new Promise((resolve, reject) => {
+    return this.bounded<boolean>('exists', path, (resolve, reject) => {
       const cb = (err: Error | zookeeper.Exception | null, stat: zookeeper.Stat) => (err ? reject(wrapErr(err, path)) : resolve(!!stat));
       if (watcher) this.client.exists(path, (e) => watcher(toEvent(e)), cb);
       else this.client.exists(path, cb);
@@ -155,7 +170,7 @@ export class Zk {
 
   /** Removes a node; a missing node is not an error (removal is idempotent). */
   remove(path: string): Promise<void> {
-    return new Promise((resolve, reject) =>
+    return this.bounded<void>('remove', path, (resolve, reject) =>
       this.client.remove(path, -1, (err) => {
         if (err) {
           const z = wrapErr(err, path);

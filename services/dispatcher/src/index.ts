@@ -17,6 +17,8 @@ export { startDispatcher } from './service/start-dispatcher';
 export type { DispatcherHandle, DispatcherOptions } from './service/start-dispatcher';
 export { Leader } from './framework/leader';
 export { mesosLink, MesosLinkConfigError } from './framework/mesos-link';
+export { readTestFaults, ACK_BEFORE_WRITE_VAR } from './framework/test-faults';
+export type { TestFaults } from './framework/test-faults';
 export { electionPath, Leadership } from './election/leadership';
 export { frameworkRoles, frameworkSettings } from './framework/framework-settings';
 export { actionForFrameworkError } from './framework/framework-error';

@@ -10,6 +10,7 @@ import { createMetrics, startHealthServer, Startup, type HealthServer, type Metr
 import { OutboxRelay } from '@msched/outbox';
 import { Leadership } from '../election/leadership';
 import { Leader } from '../framework/leader';
+import { readTestFaults } from '../framework/test-faults';
 import { startIntake } from '../intake/intake-consumer';
 import { notifyDispatchers } from '../intake/wake';
 import { every } from '../timers/every';
@@ -41,6 +42,7 @@ export interface DispatcherHandle {
  */
 export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {}): Promise<DispatcherHandle> {
   const identity = opts.identity ?? `${hostname()}:${process.pid}`;
+  readTestFaults(process.env, cfg.environment); // refuses a test-only fault switch outside tests, before anything starts
   const logger = (opts.logger ?? createLogger({ service: 'dispatcher', level: cfg.log.level, format: cfg.log.format, environment: cfg.environment })).child({ replica: identity });
   const metrics: Metrics = createMetrics('dispatcher');
   const startup = new Startup(logger);

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import zookeeper from 'node-zookeeper-client';
+import { ZkDetector } from '@msched/mesos-local';
+import { Zk } from '@msched/zk';
+import { eventually } from '../../helpers/eventually';
+import { RUN_ID, requireStack, testConfig } from '../../helpers/stack';
+
+/**
+ * Found by the chaos run (docs/reliability.md): after a ZooKeeper outage longer than the session
+ * timeout, agents never found the new leading master again, because the detector's watches died
+ * with its session. The detector must open a new session and follow the leader again.
+ */
+describe('local Mesos: the ZooKeeper master detector survives an expired session (integration)', function () {
+  this.timeout(60_000);
+  const servers = testConfig().zookeeper.connect;
+  const path = `/msched-test/${RUN_ID}/detector-expiry/mesos`;
+  let admin: Zk;
+  let detector: ZkDetector | undefined;
+
+  before(async () => {
+    await requireStack('zookeeper');
+    admin = await Zk.connect(servers);
+    await admin.mkdirp(path);
+  });
+  after(async () => {
+    await detector?.stop();
+    await admin?.removeRecursive(`/msched-test/${RUN_ID}/detector-expiry`).catch(() => undefined);
+    admin?.close();
+  });
+
+  const master = (port: number) => admin.create(`${path}/json.info_`, JSON.stringify({ id: `m${port}`, hostname: '127.0.0.1', port, address: { ip: '127.0.0.1', port } }), 'ephemeral_sequential');
+
+  /** Ends a session from outside, as ZooKeeper does when a client stays away too long: a second client attaches to it and closes it. */
+  function expireSession(zk: Zk): Promise<void> {
+    const client = (zk as unknown as { client: zookeeper.Client }).client;
+    const thief = zookeeper.createClient(servers.join(','), { sessionId: client.getSessionId(), sessionPassword: client.getSessionPassword(), sessionTimeout: 10_000 } as never);
+    return new Promise((resolve) => {
+      thief.once('connected', () => { thief.close(); resolve(); });
+      thief.connect();
+    });
+  }
+
+  it('follows the leader again after its session expired', async () => {
+    const first = await master(1111);
+    detector = await ZkDetector.start(servers, path);
+    await eventually('the detector to see the first master', () => detector!.current()?.port === 1111 || undefined);
+
+    await expireSession((detector as unknown as { zk: Zk }).zk);
+    await new Promise((r) => setTimeout(r, 1000));
+
+    // The leader changes while (or after) the detector renews its session.
+    await admin.remove(first);
+    await master(2222);
+    await eventually('the detector to follow the new leader', () => detector!.current()?.port === 2222 || undefined, 30_000);
+  });
+});
