@@ -1,11 +1,11 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { kafkaAnswers } from '@msched/devstack';
 import { eventually, GiveUp } from './eventually';
+import { freePort } from './free-port';
 
 /**
  * A single-node Kafka (KRaft) of a test's own, on free ports, for outage tests: stop it and start it
@@ -36,16 +36,6 @@ function classpath(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
 
 export interface SecureListenerOptions {
   /** PEM certificate and PKCS#8 key of the broker (e.g. from test/helpers/test-ca.ts). */

@@ -8,18 +8,10 @@ import type { Config } from '@msched/config';
 import { ensureRunTopics, requireStack } from '../../helpers/stack';
 import { ownDatabase } from '../../helpers/own-database';
 import { NOTHING, ONE_LAUNCH, rowCounts } from './harness';
+import { freePort } from '../../helpers/free-port';
 
 const MAIN = resolve(__dirname, '../../../../services/api/dist/main.js');
 const token = new AuthzToken({ accessToken: 'dev' });
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** The API as its own process (services/api/dist/main.js), as it runs in production. */
 async function spawnApi(cfg: Config, port: number): Promise<ChildProcess> {

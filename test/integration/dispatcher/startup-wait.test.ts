@@ -5,17 +5,8 @@ import { startDispatcher, type DispatcherHandle } from '@msched/dispatcher';
 import { requireStack } from '../../helpers/stack';
 import { testLogger } from '../../helpers/pipeline';
 import { eventually, prepareSuite, removeZkRoot, suiteConfig, ZK } from './support';
+import { freePort } from '../../helpers/free-port';
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
 
 /** A TCP relay to the shared ZooKeeper that starts answering only when told: a ZooKeeper "coming up". */
 async function lateZooKeeper(port: number): Promise<{ open(): Promise<void>; close(): Promise<void> }> {

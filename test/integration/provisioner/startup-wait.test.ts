@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialExperiment, startApiHarness, TOKEN, type ApiHarness } from '../../helpers/pipeline';
 import { eventually } from '../../helpers/eventually';
 import { requireStack } from '../../helpers/stack';
 import { startThrowawayKafka, type ThrowawayKafka } from '../../helpers/throwaway-kafka';
+import { freePort } from '../../helpers/free-port';
 
 const REPO = join(__dirname, '../../../..');
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
 
 interface Readiness { status: number; body: { status: string; checks: Record<string, string>; details?: Record<string, string> } }
 
