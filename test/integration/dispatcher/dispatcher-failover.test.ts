@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { LocalCluster } from '@msched/mesos-local';
-import { electionPath } from '@msched/dispatcher';
 import { Zk } from '@msched/zk';
 import { requireStack } from '../../helpers/stack';
+import { DispatcherReplicas } from './replicas';
 import {
   eventually, frameworkConnected, historyOf, jobReaches, jobsOfProcess, masterTasks, noProcessLeft, prepareSuite, removeZkRoot, seedJob,
   shellApp, startCluster, suiteConfig, suiteEnv, tasksOf,
 } from './support';
 
-const MAIN = resolve(__dirname, '../../../../services/dispatcher/dist/main.js');
 
-interface Replica {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  log: string;
-}
 
 /**
  * Done when: killing the leading dispatcher mid-run, a standby takes over, re-subscribes, reconciles,
@@ -33,25 +24,9 @@ describe('dispatcher: the leading replica dies mid-run', function () {
   let ds: DataSource;
   let cluster: LocalCluster;
   let zk: Zk;
-  const replicas: Replica[] = [];
+  const replicas = new DispatcherReplicas(env, cfg.zookeeper.root);
 
-  function startReplica(): Replica {
-    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const r: Replica = { child, log: '', exited: new Promise((res) => child.once('exit', (code) => res(code))) };
-    child.stderr!.on('data', (d: Buffer) => { r.log += d.toString(); });
-    replicas.push(r);
-    return r;
-  }
 
-  /** The pid of the replica whose candidate node is lowest (the leader), as ZooKeeper says. */
-  async function leaderPid(): Promise<number | undefined> {
-    const path = electionPath(cfg.zookeeper.root);
-    const children = (await zk.getChildren(path).catch(() => [] as string[])).filter((c) => c.startsWith('candidate_')).sort();
-    if (!children.length) return undefined;
-    const data = await zk.getData(`${path}/${children[0]}`);
-    const identity = data ? (JSON.parse(data.toString()) as { identity: string }).identity : '';
-    return identity.startsWith(`${hostname()}:`) ? Number(identity.split(':')[1]) : undefined;
-  }
 
   before(async () => {
     await requireStack('postgres', 'kafka', 'zookeeper');
@@ -61,8 +36,7 @@ describe('dispatcher: the leading replica dies mid-run', function () {
   });
 
   after(async () => {
-    for (const r of replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGTERM');
-    await Promise.all(replicas.map((r) => r.exited));
+    await replicas.stopAll();
     await cluster?.stop();
     await ds?.destroy();
     zk?.close();
@@ -70,9 +44,9 @@ describe('dispatcher: the leading replica dies mid-run', function () {
   });
 
   it('a standby takes over, re-subscribes as the same framework, reconciles, and the job completes once', async () => {
-    const first = startReplica();
-    await eventually('the first replica to lead', async () => ((await leaderPid()) === first.child.pid ? true : undefined));
-    const standby = startReplica();
+    const first = replicas.start();
+    await eventually('the first replica to lead', async () => ((await replicas.leaderPid(zk)) === first.child.pid ? true : undefined));
+    const standby = replicas.start();
     await eventually('the standby to join the election', async () => /joined election/.test(standby.log) ? true : undefined);
     const frameworkId = await eventually('the framework to be registered', async () => (await ds.query('SELECT framework_id FROM framework'))[0]?.framework_id as string | undefined);
 
@@ -81,7 +55,7 @@ describe('dispatcher: the leading replica dies mid-run', function () {
 
     first.child.kill('SIGKILL');
     await first.exited;
-    await eventually('the standby to lead', async () => ((await leaderPid()) === standby.child.pid ? true : undefined));
+    await eventually('the standby to lead', async () => ((await replicas.leaderPid(zk)) === standby.child.pid ? true : undefined));
     await eventually('the standby to subscribe', async () => (await frameworkConnected(cluster.masterUrl, frameworkId) ? true : undefined));
     assert.match(standby.log, new RegExp(`leading: re-subscribing as framework ${frameworkId}`));
     await eventually('the standby to reconcile both tasks with the master', () => (/reconciling 2 task\(s\) not known to have ended/.test(standby.log)

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { LocalCluster } from '@msched/mesos-local';
-import { electionPath } from '@msched/dispatcher';
 import { Zk } from '@msched/zk';
 import { requireStack } from '../../helpers/stack';
+import { DispatcherReplicas } from './replicas';
 import { eventually, frameworkConnected, prepareSuite, removeZkRoot, startCluster, suiteConfig, suiteEnv } from './support';
 
-const MAIN = resolve(__dirname, '../../../../services/dispatcher/dist/main.js');
 /** ZooKeeper expires sessions in buckets of its tickTime (2 s in deploy/local/stack.sh). */
 const ZK_TICK_MS = 2000;
 
@@ -29,24 +25,9 @@ describe('dispatcher: failover time is bounded by the ZooKeeper session timeout'
   let ds: DataSource;
   let cluster: LocalCluster;
   let zk: Zk;
-  const children: Array<{ child: ChildProcess; exited: Promise<unknown>; log: string }> = [];
+  const replicas = new DispatcherReplicas(env, cfg.zookeeper.root);
 
-  function startReplica() {
-    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const r = { child, log: '', exited: new Promise((res) => child.once('exit', res)) };
-    child.stderr!.on('data', (d: Buffer) => { r.log += d.toString(); });
-    children.push(r);
-    return r;
-  }
 
-  async function leaderPid(): Promise<number | undefined> {
-    const path = electionPath(cfg.zookeeper.root);
-    const names = (await zk.getChildren(path).catch(() => [] as string[])).filter((c) => c.startsWith('candidate_')).sort();
-    if (!names.length) return undefined;
-    const data = await zk.getData(`${path}/${names[0]}`);
-    const identity = data ? (JSON.parse(data.toString()) as { identity: string }).identity : '';
-    return identity.startsWith(`${hostname()}:`) ? Number(identity.split(':')[1]) : undefined;
-  }
 
   before(async () => {
     await requireStack('postgres', 'kafka', 'zookeeper');
@@ -56,8 +37,7 @@ describe('dispatcher: failover time is bounded by the ZooKeeper session timeout'
   });
 
   after(async () => {
-    for (const r of children) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGTERM');
-    await Promise.all(children.map((r) => r.exited));
+    await replicas.stopAll();
     await cluster?.stop();
     await ds?.destroy();
     zk?.close();
@@ -74,16 +54,16 @@ describe('dispatcher: failover time is bounded by the ZooKeeper session timeout'
   });
 
   it('a standby leads within the session timeout (plus one server tick) of the leader\'s kill -9, and not before', async () => {
-    const first = startReplica();
-    await eventually('the first replica to lead', async () => ((await leaderPid()) === first.child.pid ? true : undefined));
-    const standby = startReplica();
+    const first = replicas.start();
+    await eventually('the first replica to lead', async () => ((await replicas.leaderPid(zk)) === first.child.pid ? true : undefined));
+    const standby = replicas.start();
     await eventually('the standby to join the election', async () => (/joined election/.test(standby.log) ? true : undefined));
     const frameworkId = await eventually('the framework to be registered', async () => (await ds.query('SELECT framework_id FROM framework'))[0]?.framework_id as string | undefined);
 
     const killedAt = Date.now();
     first.child.kill('SIGKILL');
     await first.exited;
-    await eventually('the standby to lead', async () => ((await leaderPid()) === standby.child.pid ? true : undefined), 60_000);
+    await eventually('the standby to lead', async () => ((await replicas.leaderPid(zk)) === standby.child.pid ? true : undefined), 60_000);
     const electedAfter = Date.now() - killedAt;
     await eventually('the standby to subscribe', async () => ((await frameworkConnected(cluster.masterUrl, frameworkId)) ? true : undefined), 30_000);
     const subscribedAfter = Date.now() - killedAt;
