@@ -26,3 +26,4 @@ export * from './job-state';
 export * from './process-state';
 export * from './set-task-sandbox';
 export * from './task-sandboxes-of-job';
+export * from './workflow';
