@@ -24,3 +24,6 @@ export * from './lock-state';
 export * from './set-job-result';
 export * from './job-state';
 export * from './process-state';
+export * from './set-task-sandbox';
+export * from './task-sandboxes-of-job';
+export * from './workflow';

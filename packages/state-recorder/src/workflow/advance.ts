@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Db, enqueueOutbox, queryOne } from '@msched/db';
+import { appendStatus, Db, enqueueOutbox, insertFirstJob, lastJobOf, processModels, setProcessInputs, workflowNodes } from '@msched/db';
 import {
   OUTPUTS_EVENT_TYPE, OutputsEvent, STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent,
   CANCEL_REQUESTED_TYPE, CANCEL_REQUESTED_VERSION, type CancelRequested, LAUNCH_ACCEPTED_TYPE, LAUNCH_ACCEPTED_VERSION, type LaunchAccepted,
@@ -8,7 +8,7 @@ import { decideWorkflow, WorkflowDecision } from '@msched/workflow';
 import { recordTransition } from '../record-transition';
 import { setWorkflowEntityState, WorkflowSubject } from './node-state';
 import { stagedInputs, outputLocation, DataObject } from './staging';
-import { applicationStates, lockWorkflow, loadNodes, lastJobOf, NodeRow, WorkflowRow } from './store';
+import { applicationStates, lockWorkflow, NodeRow, WorkflowRow } from './store';
 
 type Source = StatusEvent['source'];
 
@@ -27,7 +27,7 @@ function subjectOf(w: WorkflowRow): WorkflowSubject {
 export async function advanceWorkflow(tx: Db, experimentId: string, source: Source): Promise<WorkflowDecision | undefined> {
   const w = await lockWorkflow(tx, experimentId);
   if (!w || ['COMPLETED', 'FAILED', 'CANCELED'].includes(w.state)) return undefined;
-  const nodes = await loadNodes(tx, experimentId);
+  const nodes = await workflowNodes(tx, experimentId);
   const decision = decideWorkflow({ spec: w.spec, applications: applicationStates(nodes), policy: w.policy, terminating: w.terminating });
   const s = subjectOf(w);
   const node = (id: string) => nodes.find((n) => n.nodeId === id) as NodeRow;
@@ -61,14 +61,11 @@ async function launchApplication(tx: Db, w: WorkflowRow, nodes: readonly NodeRow
   const jobId = `JOB_${randomUUID()}`;
   const taskId = `TASK_${randomUUID()}`;
   const staged = await stagedInputs(tx, w.spec, nodes, n.nodeId, processId);
-  await tx.query(`UPDATE processes SET model = jsonb_set(model, '{processInputs}', $2::jsonb), updated_at = now() WHERE id = $1`, [processId, JSON.stringify(staged.inputs)]);
+  await setProcessInputs(tx, processId, staged.inputs);
   // Attempt 1 exists once per process: a second launch of the same application inserts nothing.
-  const inserted = await queryOne<{ id: string }>(tx, `INSERT INTO jobs (id, process_id, experiment_id, task_id, attempt, state, reason)
-    VALUES ($1, $2, $3, $4, 1, 'SUBMITTED', $5) ON CONFLICT (process_id, attempt) DO NOTHING RETURNING id`,
-  [jobId, processId, w.experimentId, taskId, `attempt 1 of workflow application ${n.nodeId}, waiting for provisioning`]);
+  const inserted = await insertFirstJob(tx, { jobId, processId, experimentId: w.experimentId, taskId, reason: `attempt 1 of workflow application ${n.nodeId}, waiting for provisioning` });
   if (!inserted) return;
-  await tx.query(`INSERT INTO status_history (entity_type, entity_id, experiment_id, state, reason, source) VALUES ('job', $1, $2, 'SUBMITTED', $3, $4)`,
-    [jobId, w.experimentId, 'attempt 1, waiting for provisioning', source]);
+  await appendStatus(tx, { entityType: 'job', entityId: jobId, experimentId: w.experimentId, state: 'SUBMITTED', reason: 'attempt 1, waiting for provisioning', source });
   const time = new Date().toISOString();
   const jobEvent: StatusEvent = {
     entity: 'job', state: 'SUBMITTED', reason: 'attempt 1, waiting for provisioning', gatewayId: w.gatewayId, experimentId: w.experimentId,
@@ -78,8 +75,7 @@ async function launchApplication(tx: Db, w: WorkflowRow, nodes: readonly NodeRow
   const inputs = Object.fromEntries(staged.inputs.filter((i) => i.value !== undefined).map((i) => [i.name, i.value]));
   const reason = staged.missing.length ? `started; inputs without a value: ${staged.missing.join(', ')}` : 'every input is available';
   await setWorkflowEntityState(tx, 'application', subjectOf(w), 'LAUNCHED', source, { nodeId: n.nodeId, processId, reason, data: { inputs, jobId } });
-  const models = await queryOne<{ experiment: unknown; process: unknown }>(tx,
-    'SELECT e.model AS experiment, p.model AS process FROM processes p JOIN experiments e ON e.id = p.experiment_id WHERE p.id = $1', [processId]);
+  const models = await processModels(tx, processId);
   const info = w.spec.launch[n.nodeId];
   const accepted = {
     experimentId: w.experimentId, processId, jobId, taskId, attempt: 1, gatewayId: w.gatewayId, userName: w.userName,

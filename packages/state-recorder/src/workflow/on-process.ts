@@ -1,10 +1,10 @@
-import type { Db } from '@msched/db';
+import { nodeOfProcess, type Db } from '@msched/db';
 import type { StatusEvent } from '@msched/model';
 import { APPLICATION_TERMINAL, applicationStateForProcess } from '@msched/workflow';
 import { recordTransition } from '../record-transition';
 import { advanceWorkflow } from './advance';
 import { setWorkflowEntityState } from './node-state';
-import { lockWorkflow, nodeOfProcess } from './store';
+import { lockWorkflow } from './store';
 
 /**
  * A process of a WORKFLOW experiment changed state (called by recordTransition in the same

@@ -1,8 +1,7 @@
 import { isAbsolute, join, normalize } from 'node:path';
-import { Db, queryOne } from '@msched/db';
+import { Db, lastJobOf, processDataObjects } from '@msched/db';
 import { feedsOf } from '@msched/workflow';
 import type { NodeRow, StoredSpec } from './store';
-import { lastJobOf } from './store';
 
 const URI = 3;
 const STDOUT = 5;
@@ -22,8 +21,8 @@ export interface DataObject {
  * STDERR: the collected streams), else the declared value itself.
  */
 export async function outputLocation(tx: Db, processId: string, outputName: string): Promise<DataObject | undefined> {
-  const proc = await queryOne<{ outputs: DataObject[] | null }>(tx, `SELECT model -> 'processOutputs' AS outputs FROM processes WHERE id = $1`, [processId]);
-  const o = (proc?.outputs ?? []).find((x) => x.name === outputName);
+  const outputs = await processDataObjects<DataObject>(tx, processId, 'outputs');
+  const o = (outputs ?? []).find((x) => x.name === outputName);
   if (!o) return undefined;
   const job = await lastJobOf(tx, processId);
   if (o.type === STDOUT) return job?.stdOut ? { name: o.name, value: job.stdOut, type: URI } : undefined;
@@ -42,8 +41,8 @@ export async function outputLocation(tx: Db, processId: string, outputName: stri
  * predecessor's output was collected). Returns the inputs and the ones that could not be filled.
  */
 export async function stagedInputs(tx: Db, spec: StoredSpec, nodes: readonly NodeRow[], appId: string, processId: string): Promise<{ inputs: DataObject[]; missing: string[] }> {
-  const proc = await queryOne<{ inputs: DataObject[] | null }>(tx, `SELECT model -> 'processInputs' AS inputs FROM processes WHERE id = $1`, [processId]);
-  const inputs = (proc?.inputs ?? []).map((i) => ({ ...i }));
+  const declared = await processDataObjects<DataObject>(tx, processId, 'inputs');
+  const inputs = (declared ?? []).map((i) => ({ ...i }));
   const missing: string[] = [];
   for (const c of feedsOf(spec, appId)) {
     const target = inputs.find((i) => i.name === c.toInputName);

@@ -1,4 +1,4 @@
-import type { Db } from '@msched/db';
+import { markWorkflowTerminating, type Db } from '@msched/db';
 import type { StatusEvent } from '@msched/model';
 import { recordTransition } from '../record-transition';
 import { advanceWorkflow } from './advance';
@@ -16,7 +16,7 @@ export async function terminateWorkflow(tx: Db, experimentId: string, reason: st
   if (w.terminating) return { requested: false };
   const s = { gatewayId: w.gatewayId, experimentId, workflowId: w.workflowId };
   await recordTransition(tx, { entity: 'experiment', id: experimentId, to: 'CANCELING', reason, source, subject: s });
-  await tx.query('UPDATE workflows SET terminating = true, updated_at = now() WHERE experiment_id = $1', [experimentId]);
+  await markWorkflowTerminating(tx, experimentId);
   await setWorkflowEntityState(tx, 'workflow', s, 'CANCELING', source, { reason });
   await advanceWorkflow(tx, experimentId, source);
   return { requested: true };

@@ -1,5 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { appendStatus, Db, enqueueOutbox, isRetriableDbError, queryOne, violatedConstraint, withTransaction } from '@msched/db';
+import {
+  appendStatus, appendWorkflowStatus, Db, enqueueOutbox, experimentPayloadHash, firstStartedApplication, insertApplicationNode, insertHandlerNode,
+  insertWorkflow, insertWorkflowExperiment, insertWorkflowProcess, isRetriableDbError, violatedConstraint, withTransaction,
+} from '@msched/db';
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
 import { advanceWorkflow, AppLaunchInfo, StoredSpec } from '@msched/state-recorder';
 import { ExperimentModel, HandlerType, Plain, ProcessModel, toPlain } from '@msched/airavata-thrift';
@@ -35,9 +38,7 @@ async function emitStatus(tx: Db, e: ExperimentModel, entity: 'experiment' | 'pr
 
 /** The ids a workflow launch reports: the first application started and its first job. */
 async function firstStarted(tx: Db, experimentId: string): Promise<{ processId: string; jobId: string }> {
-  const row = await queryOne<{ processId: string; jobId: string }>(tx, `
-    SELECT j.process_id AS "processId", j.id AS "jobId" FROM jobs j JOIN workflow_nodes n ON n.process_id = j.process_id
-    WHERE j.experiment_id = $1 ORDER BY j.attempt, n.launched_at, n.node_id LIMIT 1`, [experimentId]);
+  const row = await firstStartedApplication(tx, experimentId);
   if (!row) throw new InternalFault(`workflow experiment ${experimentId} started no application`, false);
   return row;
 }
@@ -64,35 +65,30 @@ export async function launchWorkflow(ds: DataSource, e: ExperimentModel, policy:
   const stored: StoredSpec = { ...spec, launch };
   try {
     return await withTransaction(ds, async (tx) => {
-      const created = await queryOne<{ id: string }>(tx, `
-        INSERT INTO experiments (id, gateway_id, user_name, project_id, name, payload_hash, model, state)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, 'LAUNCHED') ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [experimentId, e.gatewayId, e.userName, e.projectId, e.experimentName, hash, JSON.stringify(toPlain(e))]);
+      const created = await insertWorkflowExperiment(tx, {
+        id: experimentId, gatewayId: e.gatewayId, userName: e.userName, projectId: e.projectId, name: e.experimentName, payloadHash: hash, model: toPlain(e),
+      });
       if (!created) {
-        const earlier = await queryOne<{ hash: string }>(tx, 'SELECT payload_hash AS hash FROM experiments WHERE id = $1', [experimentId]);
-        if (earlier?.hash !== hash) throw new InvalidRequest(`experiment "${experimentId}" was already launched with a different ExperimentModel; a repeated launch must send the same one`);
+        if (await experimentPayloadHash(tx, experimentId) !== hash) throw new InvalidRequest(`experiment "${experimentId}" was already launched with a different ExperimentModel; a repeated launch must send the same one`);
         return { experimentId, ...(await firstStarted(tx, experimentId)), created: false };
       }
       await emitStatus(tx, e, 'experiment', experimentId, 'CREATED', 'received by the meta-scheduler');
       await emitStatus(tx, e, 'experiment', experimentId, 'LAUNCHED', `accepted as workflow ${wf.id} of ${apps.length} applications (failure policy ${failurePolicy})`, 'CREATED');
-      await tx.query(`INSERT INTO workflows (experiment_id, workflow_id, state, failure_policy, spec, model) VALUES ($1, $2, 'CREATED', $3, $4, $5)`,
-        [experimentId, wf.id, failurePolicy, JSON.stringify(stored), JSON.stringify(toPlain(wf))]);
-      await tx.query(`INSERT INTO status_history (entity_type, entity_id, experiment_id, state, reason, source) VALUES ('workflow', $1, $2, 'CREATED', $3, $4)`,
-        [wf.id, experimentId, `failure policy ${failurePolicy}`, API_SOURCE]);
+      await insertWorkflow(tx, { experimentId, workflowId: wf.id as string, failurePolicy, spec: stored, model: toPlain(wf) });
+      await appendWorkflowStatus(tx, { entityType: 'workflow', entityId: wf.id as string, experimentId, state: 'CREATED', reason: `failure policy ${failurePolicy}`, source: API_SOURCE });
       for (const [i, a] of apps.entries()) {
         const pm = applicationProcess(e, i, now.getTime());
-        await tx.query(`INSERT INTO processes (id, experiment_id, state, resource_schedule, application_interface_id, application_deployment_id, compute_resource_id, experiment_data_dir, model)
-          VALUES ($1, $2, 'CREATED', $3, $4, $5, $6, $7, $8)`,
-        [pm.processId, experimentId, JSON.stringify(pm.processResourceSchedule ?? {}), pm.applicationInterfaceId || null, pm.applicationDeploymentId || null,
-          pm.computeResourceId, pm.experimentDataDir || null, JSON.stringify(pm)]);
+        await insertWorkflowProcess(tx, {
+          id: pm.processId as string, experimentId, resourceSchedule: pm.processResourceSchedule ?? {}, applicationInterfaceId: pm.applicationInterfaceId || null,
+          applicationDeploymentId: pm.applicationDeploymentId || null, computeResourceId: pm.computeResourceId, experimentDataDir: pm.experimentDataDir || null, model: pm,
+        });
         await emitStatus(tx, e, 'process', pm.processId as string, 'CREATED', `workflow application ${a.id}`);
-        await tx.query(`INSERT INTO workflow_nodes (experiment_id, node_id, kind, process_id, state) VALUES ($1, $2, 'APPLICATION', $3, 'CREATED')`, [experimentId, a.id, pm.processId]);
+        await insertApplicationNode(tx, experimentId, a.id, pm.processId as string);
       }
       for (const h of wf.handlers ?? []) {
         // A starter's values are known now: it has done its work as soon as the workflow exists.
         const starter = h.type === HandlerType.FLOW_STARTER;
-        await tx.query(`INSERT INTO workflow_nodes (experiment_id, node_id, kind, state, data, ended_at) VALUES ($1, $2, 'HANDLER', $3, $4, CASE WHEN $3 = 'COMPLETED' THEN now() END)`,
-          [experimentId, h.id, starter ? 'COMPLETED' : 'CREATED', JSON.stringify({ outputs: toPlain(h.outputs ?? []), inputs: toPlain(h.inputs ?? []) })]);
+        await insertHandlerNode(tx, experimentId, h.id, starter ? 'COMPLETED' : 'CREATED', { outputs: toPlain(h.outputs ?? []), inputs: toPlain(h.inputs ?? []) });
       }
       await advanceWorkflow(tx, experimentId, API_SOURCE);
       return { experimentId, ...(await firstStarted(tx, experimentId)), created: true };

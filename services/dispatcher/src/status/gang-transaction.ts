@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { appendStatus, withTransaction, type Db } from '@msched/db';
+import { appendStatus, setTaskSandbox, withTransaction, type Db } from '@msched/db';
 import type { GangDecision, GangEvent, JobOutcome, TaskRef } from '@msched/gang';
 import type { TaskStatus } from '@msched/mesos';
 import type { JobEnded } from '@msched/model';
@@ -10,7 +10,6 @@ import { jobTasks } from '../store/job-tasks';
 import { lockJob } from '../store/lock-job';
 import type { JobRow, TaskRow } from '../store/rows';
 import { setFailureKind } from '../store/set-failure-kind';
-import { setTaskSandbox } from '../store/set-task-sandbox';
 import { updateTaskStatus } from '../store/update-task-status';
 import { exitCodeFromMessage } from './exit-code';
 import { queueNextAttempt } from './queue-next-attempt';

@@ -12,7 +12,6 @@ export * from './live-tasks';
 export * from './insert-tasks';
 export * from './mark-launched';
 export * from './update-task-status';
-export * from './set-task-sandbox';
 export * from './insert-next-attempt';
 export * from './has-next-attempt';
 export * from './mark-settled';

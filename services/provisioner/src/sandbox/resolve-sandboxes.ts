@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Db } from '@msched/db';
+import { setTaskSandbox, taskSandboxesOfJob, type Db } from '@msched/db';
 import type { Logger } from '@msched/logging';
 import type { SandboxLookup } from '@msched/mesos';
 import type { EndedTask, JobEnded } from '@msched/model';
@@ -20,8 +20,7 @@ export interface ResolvedSandboxes {
  */
 export async function resolveSandboxes(ds: DataSource, ended: JobEnded, o: { masterUrl: string; lookup: SandboxLookup; timeoutMs: number; logger: Logger }): Promise<ResolvedSandboxes> {
   if (ended.tasks.every((t) => t.sandboxPath)) return { tasks: [...ended.tasks], found: [] };
-  const rows: Array<{ id: string; sandbox_path: string | null; framework_id: string | null }> = await ds.query(
-    'SELECT t.id, t.sandbox_path, j.framework_id FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.job_id = $1', [ended.jobId]);
+  const rows = await taskSandboxesOfJob(ds, ended.jobId);
   const recorded = new Map(rows.filter((r) => r.sandbox_path).map((r) => [r.id, r.sandbox_path as string]));
   const unknown = ended.tasks.filter((t) => !t.sandboxPath && !recorded.has(t.taskId));
   const found = new Map<string, string>();
@@ -51,5 +50,5 @@ export async function resolveSandboxes(ds: DataSource, ended: JobEnded, o: { mas
 
 /** Records sandboxes found after the fact (first answer wins: a sandbox never moves). */
 export async function setTaskSandboxes(tx: Db, sandboxes: ReadonlyArray<[string, string]>): Promise<void> {
-  for (const [taskId, dir] of sandboxes) await tx.query('UPDATE tasks SET sandbox_path = coalesce(sandbox_path, $2) WHERE id = $1', [taskId, dir]);
+  for (const [taskId, dir] of sandboxes) await setTaskSandbox(tx, taskId, dir);
 }

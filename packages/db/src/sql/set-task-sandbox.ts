@@ -1,4 +1,4 @@
-import type { Db } from '@msched/db';
+import type { Db } from './db';
 
 /** Records where a task's sandbox is (first answer wins: a sandbox never moves). */
 export async function setTaskSandbox(db: Db, taskId: string, sandboxPath: string): Promise<void> {
