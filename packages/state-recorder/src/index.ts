@@ -1,2 +1,4 @@
 export * from './record-transition';
+export * from './transition-request';
 export * from './workflow';
+export * from './workflow-steps';

@@ -1,40 +1,11 @@
 import { appendStatus, Db, enqueueOutbox, lockState, setJobResult, setState } from '@msched/db';
 import { checkTransition, experimentStateForProcess, ProcessState, taskStateForJob, JobState } from '@msched/state-model';
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
+import type { TransitionRequest, TransitionResult } from './transition-request';
 import { onWorkflowProcessChange } from './workflow/on-process';
 import { lockWorkflowOfProcess } from './workflow/store';
 
-/** Who and what a change is about: the ids every status event carries. */
-export interface Subject {
-  gatewayId: string;
-  experimentId: string;
-  processId?: string;
-  /** Airavata task id of the JOB_SUBMISSION task (jobs.task_id). */
-  taskId?: string;
-  jobId?: string;
-  jobName?: string;
-}
-
-export interface TransitionRequest {
-  entity: 'experiment' | 'process' | 'job';
-  id: string;
-  to: string;
-  reason?: string;
-  source: StatusEvent['source'];
-  subject: Subject;
-  /** Job results, stored on the job row and carried by the event. */
-  exitCode?: number;
-  failedRank?: number;
-  /**
-   * An operator's override (e.g. replaying a dead-lettered stage revives a FAILED process): skips
-   * the transition check, never the state's existence. The text says who and why and is recorded.
-   */
-  force?: string;
-}
-
-export type TransitionResult =
-  | { applied: true; from: string | undefined }
-  | { applied: false; kind: 'duplicate' | 'rejected' | 'missing'; reason: string };
+export type { Subject, TransitionRequest, TransitionResult } from './transition-request';
 
 /**
  * Applies one state change inside the caller's transaction (the row is locked first, so concurrent
@@ -80,7 +51,7 @@ export async function recordTransition(tx: Db, req: TransitionRequest): Promise<
     }
   }
   // A workflow's process moves its application; the workflow, not the process, moves the experiment.
-  if (req.entity === 'process' && (await onWorkflowProcessChange(tx, req.id, req.to, req.reason, req.source))) return { applied: true, from: current };
+  if (req.entity === 'process' && (await onWorkflowProcessChange(tx, req.id, req.to, req.reason, req.source, recordTransition))) return { applied: true, from: current };
   if (req.entity === 'process') {
     const exp = experimentStateForProcess(req.to as ProcessState);
     if (exp) {

@@ -5,7 +5,7 @@ import {
   CANCEL_REQUESTED_TYPE, CANCEL_REQUESTED_VERSION, type CancelRequested, LAUNCH_ACCEPTED_TYPE, LAUNCH_ACCEPTED_VERSION, type LaunchAccepted,
 } from '@msched/model';
 import { decideWorkflow, WorkflowDecision } from '@msched/workflow';
-import { recordTransition } from '../record-transition';
+import type { RecordTransition } from '../transition-request';
 import { setWorkflowEntityState, WorkflowSubject } from './node-state';
 import { stagedInputs, outputLocation, DataObject } from './staging';
 import { applicationStates, lockWorkflow, NodeRow, WorkflowRow } from './store';
@@ -24,7 +24,7 @@ function subjectOf(w: WorkflowRow): WorkflowSubject {
  * application's end, by the launch and by terminate; the workflow row is locked, so parallel
  * branches ending together decide one after the other. Returns what was decided.
  */
-export async function advanceWorkflow(tx: Db, experimentId: string, source: Source): Promise<WorkflowDecision | undefined> {
+export async function advanceWorkflow(tx: Db, experimentId: string, source: Source, record: RecordTransition): Promise<WorkflowDecision | undefined> {
   const w = await lockWorkflow(tx, experimentId);
   if (!w || ['COMPLETED', 'FAILED', 'CANCELED'].includes(w.state)) return undefined;
   const nodes = await workflowNodes(tx, experimentId);
@@ -36,14 +36,14 @@ export async function advanceWorkflow(tx: Db, experimentId: string, source: Sour
     const n = node(id);
     const reason = w.terminating ? 'the workflow was terminated before this application started' : 'an application it depends on did not complete, or the failure policy stopped the workflow';
     await setWorkflowEntityState(tx, 'application', s, 'CANCELED', source, { nodeId: id, processId: n.processId ?? undefined, reason });
-    if (n.processId) await recordTransition(tx, { entity: 'process', id: n.processId, to: 'CANCELED', reason, source, subject: { ...s, processId: n.processId } });
+    if (n.processId) await record(tx, { entity: 'process', id: n.processId, to: 'CANCELED', reason, source, subject: { ...s, processId: n.processId } });
   }
   for (const id of decision.cancel) {
     const n = node(id);
     const reason = w.terminating ? 'the workflow was terminated' : 'another application failed and the failure policy is FAIL_FAST';
     await setWorkflowEntityState(tx, 'application', s, 'CANCELING', source, { nodeId: id, processId: n.processId ?? undefined, reason });
     if (!n.processId) continue;
-    await recordTransition(tx, { entity: 'process', id: n.processId, to: 'CANCELLING', reason, source, subject: { ...s, processId: n.processId } });
+    await record(tx, { entity: 'process', id: n.processId, to: 'CANCELLING', reason, source, subject: { ...s, processId: n.processId } });
     const job = await lastJobOf(tx, n.processId);
     if (job) await enqueueOutbox(tx, { topic: 'cancel', key: experimentId, type: CANCEL_REQUESTED_TYPE, version: CANCEL_REQUESTED_VERSION,
       payload: { experimentId, processId: n.processId, jobId: job.id, gatewayId: w.gatewayId, reason } satisfies CancelRequested });
@@ -51,7 +51,7 @@ export async function advanceWorkflow(tx: Db, experimentId: string, source: Sour
   for (const id of decision.launch) await launchApplication(tx, w, nodes, node(id), source);
 
   if (decision.launch.length && w.state === 'CREATED') await setWorkflowEntityState(tx, 'workflow', s, 'LAUNCHED', source);
-  if (decision.finished) await finish(tx, w, nodes, decision.finished, source);
+  if (decision.finished) await finish(tx, w, nodes, decision.finished, source, record);
   return decision;
 }
 
@@ -85,7 +85,7 @@ async function launchApplication(tx: Db, w: WorkflowRow, nodes: readonly NodeRow
   await enqueueOutbox(tx, { topic: 'launch', key: w.experimentId, type: LAUNCH_ACCEPTED_TYPE, version: LAUNCH_ACCEPTED_VERSION, payload: accepted });
 }
 
-async function finish(tx: Db, w: WorkflowRow, nodes: readonly NodeRow[], end: 'COMPLETED' | 'FAILED' | 'CANCELED', source: Source): Promise<void> {
+async function finish(tx: Db, w: WorkflowRow, nodes: readonly NodeRow[], end: 'COMPLETED' | 'FAILED' | 'CANCELED', source: Source, record: RecordTransition): Promise<void> {
   const s = subjectOf(w);
   const time = new Date().toISOString();
   for (const h of w.spec.handlers.filter((x) => x.type === 'FLOW_TERMINATOR')) {
@@ -113,5 +113,5 @@ async function finish(tx: Db, w: WorkflowRow, nodes: readonly NodeRow[], end: 'C
     }
   }
   await setWorkflowEntityState(tx, 'workflow', s, end, source, { reason: end === 'COMPLETED' ? 'every application completed' : undefined });
-  await recordTransition(tx, { entity: 'experiment', id: w.experimentId, to: end, reason: `workflow ${w.workflowId} ${end}`, source, subject: s });
+  await record(tx, { entity: 'experiment', id: w.experimentId, to: end, reason: `workflow ${w.workflowId} ${end}`, source, subject: s });
 }

@@ -1,6 +1,3 @@
 export * from './store';
 export * from './node-state';
 export * from './staging';
-export * from './advance';
-export * from './on-process';
-export * from './terminate';

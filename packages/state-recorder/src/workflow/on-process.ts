@@ -1,7 +1,7 @@
 import { nodeOfProcess, type Db } from '@msched/db';
 import type { StatusEvent } from '@msched/model';
 import { APPLICATION_TERMINAL, applicationStateForProcess } from '@msched/workflow';
-import { recordTransition } from '../record-transition';
+import type { RecordTransition } from '../transition-request';
 import { advanceWorkflow } from './advance';
 import { setWorkflowEntityState } from './node-state';
 import { lockWorkflow } from './store';
@@ -13,7 +13,9 @@ import { lockWorkflow } from './store';
  * Returns false for a process that is not part of a workflow: the caller then derives the
  * experiment's state the single-application way.
  */
-export async function onWorkflowProcessChange(tx: Db, processId: string, to: string, reason: string | undefined, source: StatusEvent['source']): Promise<boolean> {
+export async function onWorkflowProcessChange(
+  tx: Db, processId: string, to: string, reason: string | undefined, source: StatusEvent['source'], record: RecordTransition,
+): Promise<boolean> {
   const node = await nodeOfProcess(tx, processId);
   if (!node) return false;
   const appState = applicationStateForProcess(to);
@@ -26,9 +28,9 @@ export async function onWorkflowProcessChange(tx: Db, processId: string, to: str
   if (appState === 'EXECUTING' && !w.terminating) {
     if (w.state !== 'EXECUTING') await setWorkflowEntityState(tx, 'workflow', s, 'EXECUTING', source);
     if (w.experimentState === 'LAUNCHED' || w.experimentState === 'SCHEDULED') {
-      await recordTransition(tx, { entity: 'experiment', id: w.experimentId, to: 'EXECUTING', reason: `application ${node.nodeId} is executing`, source, subject: s });
+      await record(tx, { entity: 'experiment', id: w.experimentId, to: 'EXECUTING', reason: `application ${node.nodeId} is executing`, source, subject: s });
     }
   }
-  if (APPLICATION_TERMINAL.has(appState)) await advanceWorkflow(tx, w.experimentId, source);
+  if (APPLICATION_TERMINAL.has(appState)) await advanceWorkflow(tx, w.experimentId, source, record);
   return true;
 }

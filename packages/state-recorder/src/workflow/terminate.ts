@@ -1,6 +1,6 @@
 import { markWorkflowTerminating, type Db } from '@msched/db';
 import type { StatusEvent } from '@msched/model';
-import { recordTransition } from '../record-transition';
+import type { RecordTransition } from '../transition-request';
 import { advanceWorkflow } from './advance';
 import { setWorkflowEntityState } from './node-state';
 import { lockWorkflow } from './store';
@@ -10,14 +10,16 @@ import { lockWorkflow } from './store';
  * CANCELING, the workflow is marked terminating and advanced, which cancels every running
  * application and skips the ones not started. Returns undefined when the experiment is no workflow.
  */
-export async function terminateWorkflow(tx: Db, experimentId: string, reason: string, source: StatusEvent['source']): Promise<{ requested: boolean } | undefined> {
+export async function terminateWorkflow(
+  tx: Db, experimentId: string, reason: string, source: StatusEvent['source'], record: RecordTransition,
+): Promise<{ requested: boolean } | undefined> {
   const w = await lockWorkflow(tx, experimentId);
   if (!w) return undefined;
   if (w.terminating) return { requested: false };
   const s = { gatewayId: w.gatewayId, experimentId, workflowId: w.workflowId };
-  await recordTransition(tx, { entity: 'experiment', id: experimentId, to: 'CANCELING', reason, source, subject: s });
+  await record(tx, { entity: 'experiment', id: experimentId, to: 'CANCELING', reason, source, subject: s });
   await markWorkflowTerminating(tx, experimentId);
   await setWorkflowEntityState(tx, 'workflow', s, 'CANCELING', source, { reason });
-  await advanceWorkflow(tx, experimentId, source);
+  await advanceWorkflow(tx, experimentId, source, record);
   return { requested: true };
 }

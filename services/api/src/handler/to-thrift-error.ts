@@ -3,7 +3,7 @@ import {
   LaunchValidationException, ValidationResults, ValidatorResult,
 } from '@msched/airavata-thrift';
 import { InternalFault, InvalidRequest, NotFound, Unauthorized, ValidationFailed } from '../errors';
-import type { Problem } from '../validation/validate';
+import type { Problem } from '../validation/problem';
 
 /**
  * The Airavata exception a failure becomes on the wire. Faults of ours keep their detail in the

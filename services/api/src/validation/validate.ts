@@ -13,16 +13,14 @@ import { outputsRule } from './rules/outputs';
 import { processesRule } from './rules/processes';
 import { isWorkflowExperiment } from '../workflow/to-spec';
 import { validateWorkflowLaunch } from '../workflow/validate-workflow';
+import type { Problem } from './problem';
+
+export type { Problem } from './problem';
 
 /** Every check a launch must pass, in the order their problems are reported. */
 export const LAUNCH_RULES: readonly LaunchRule[] = [
   identityRule, applicationRule, resourceRule, cpuRule, wallTimeRule, memoryRule, queueRule, inputsRule, outputsRule, processesRule,
 ];
-
-export interface Problem {
-  rule: string;
-  message: string;
-}
 
 /** Runs every rule and returns every problem (empty when the launch is acceptable). */
 export function validateLaunch(e: ExperimentModel | null | undefined, policy: LaunchPolicy): Problem[] {

@@ -10,7 +10,7 @@ import { outputsRule } from '../validation/rules/outputs';
 import { queueRule } from '../validation/rules/queue';
 import { resourceRule } from '../validation/rules/resource';
 import { wallTimeRule } from '../validation/rules/walltime';
-import type { Problem } from '../validation/validate';
+import type { Problem } from '../validation/problem';
 import { applicationAsExperiment, failurePolicyOf, workflowSpec } from './to-spec';
 
 /** The single-experiment rules every application passes, as the experiment it runs as. */
