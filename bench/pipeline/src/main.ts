@@ -167,6 +167,7 @@ async function main(): Promise<void> {
       ['2-rank MPI on 2 agents, one at a time', mpi, baseline.gangRunning, baseline.gangFinished],
       [`serial, open loop ${RATE}/s (${openLaunches.length} launches over ${openSpan.toFixed(1)} s)`, openLaunches, baseline.running, baseline.finished],
     ];
+    if (openLaunches.length === 0) phases.pop();
     for (const [title, launches, bRun, bFin] of phases) {
       const rows: Row[] = await hopRows(ds, launches);
       const e2eRun = rows.find((r) => r.name.startsWith('launch → RUNNING'))?.samples ?? [];
