@@ -25,6 +25,11 @@ export interface EnvelopeConsumerOptions {
   fromBeginning?: boolean;
   /** How long a crashed member holds its partitions (default 30 s; the broker's minimum is 6 s). */
   sessionTimeoutMs?: number;
+  /**
+   * Partitions handled at once by this member (default 1). Order is kept within a partition (one
+   * key's messages never overlap), so handlers must only be safe against other keys' messages.
+   */
+  partitionsConcurrently?: number;
 }
 
 /**
@@ -49,6 +54,7 @@ export async function startEnvelopeConsumer(opts: EnvelopeConsumerOptions): Prom
   }
   await consumer.run({
     autoCommit: true,
+    partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 1,
     eachMessage: async ({ topic, partition, message }) => {
       const meta: MessageMeta = { topic, partition, offset: message.offset, key: message.key ? message.key.toString() : null };
       let env: Envelope;

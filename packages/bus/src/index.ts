@@ -4,3 +4,4 @@ export * from './kafka-security';
 export * from './envelope';
 export * from './consumer';
 export * from './consumer-lag';
+export { fixKafkajsIdleTimer, KafkajsRequestQueue } from './kafkajs-idle-timer';

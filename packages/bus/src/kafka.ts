@@ -1,6 +1,7 @@
 import { Kafka, logLevel, LogEntry, Admin, ITopicConfig } from 'kafkajs';
 import type { Logger } from '@msched/logging';
 import { kafkaSecurity, KafkaSecuritySettings } from './kafka-security';
+import { fixKafkajsIdleTimer } from './kafkajs-idle-timer';
 
 export interface KafkaSettings extends KafkaSecuritySettings {
   brokers: readonly string[];
@@ -15,6 +16,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client whose own logs go through winston, tagged with the kafkajs namespace. */
 export function createKafka(settings: KafkaSettings, logger?: Logger, opts: { retries?: number; connectionTimeout?: number } = {}): Kafka {
+  fixKafkajsIdleTimer();
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],

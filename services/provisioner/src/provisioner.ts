@@ -139,7 +139,7 @@ async function startWorker(cfg: Config, o: ProvisionerOptions, c: StartContext):
   retries.start();
   cleanups.push(() => retries.stop());
   const brokers = cfg.kafka.brokers.join(',');
-  const consumers: Consumer[] = await startup.waitFor(`Kafka (${brokers})`, () => startIntake({ ds, kafka, logger, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, runner, wake: wakeOutboxRelays }));
+  const consumers: Consumer[] = await startup.waitFor(`Kafka (${brokers})`, () => startIntake({ ds, kafka, logger, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, runner, wake: wakeOutboxRelays, partitionsConcurrently: cfg.kafka.partitions }));
   cleanups.push(() => Promise.all(consumers.map((x) => x.disconnect().catch(() => undefined))));
   const publishers: Publishers | undefined = cfg.provisioner.runPublishers
     ? await startup.waitFor('the status channels (Kafka, and RabbitMQ when configured)', () => startPublishers(cfg, logger))

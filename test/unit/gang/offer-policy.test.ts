@@ -118,6 +118,15 @@ describe('offer policy', () => {
     assert.equal(p.explain('huge', T0), undefined);
   });
 
+  it('says whether a gang fits the cluster as last seen, so the dispatcher reads the state again only when it does not', () => {
+    const p = new OfferPolicy(config);
+    assert.equal(p.fitsKnownCluster(gang('small', { ranks: 2 })), false, 'the cluster is unknown: read it first');
+    p.handle({ type: 'clusterState', state: clusterOf([['S1', 16, 65536], ['S2', 16, 65536]]) }, T0);
+    assert.equal(p.fitsKnownCluster(gang('small', { ranks: 2 })), true);
+    assert.equal(p.fitsKnownCluster(gang('huge', { ranks: 40 })), false, 'too big for the view: judged on a fresh read, never on this one');
+    assert.deepEqual(p.waiting(), [], 'asking changes nothing');
+  });
+
   it('fails waiting gangs that no longer fit when the cluster shrinks', () => {
     const p = new OfferPolicy(config);
     p.handle({ type: 'gangQueued', gang: gang('g', { ranks: 24 }) }, T0);

@@ -85,6 +85,15 @@ export class OfferPolicy {
     return [...this.suppressed].sort();
   }
 
+  /**
+   * Whether `gang` fits the cluster as last seen (false also while the cluster is unknown): a new
+   * gang that does is queued without reading the cluster's state again (a read on the hot path);
+   * one that does not is judged only on a fresh read, so none fails on a stale view.
+   */
+  fitsKnownCluster(gang: WaitingGang): boolean {
+    return this.cluster !== undefined && this.neverFits(gang) === undefined;
+  }
+
   waiting(): WaitingGang[] {
     return this.queue.map((q) => q.gang);
   }

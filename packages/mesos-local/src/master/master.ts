@@ -89,6 +89,7 @@ export class MasterCore {
   private readonly calls: SchedulerCalls;
 
   private allocationTimer?: NodeJS.Timeout;
+  private allocationSoon?: NodeJS.Immediate;
   private reregisterTimer?: NodeJS.Timeout;
   private readonly pendingDeliveries = new Set<NodeJS.Timeout>();
   private registrySave: Promise<void> = Promise.resolve();
@@ -120,6 +121,7 @@ export class MasterCore {
       send: (fw, event) => this.send(fw, event),
       sendMasterUpdate: (fw, status) => this.sendMasterUpdate(fw, status),
       removeFramework: (fw, reason) => this.removeFramework(fw, reason),
+      allocateSoon: () => this.allocateSoon(),
     });
   }
 
@@ -195,6 +197,7 @@ export class MasterCore {
     this.stopped = true;
     this.leading = false;
     clearInterval(this.allocationTimer);
+    if (this.allocationSoon) clearImmediate(this.allocationSoon);
     clearTimeout(this.reregisterTimer);
     this.pendingDeliveries.forEach((t) => clearTimeout(t));
     for (const f of this.frameworks.all()) {
@@ -338,6 +341,19 @@ export class MasterCore {
   }
 
   // ------------------------------------------------------------------ offers and allocation
+
+  /**
+   * An allocation cycle as soon as the calls in hand are done (several calls share one), besides
+   * the periodic ones: Mesos' allocator allocates at once when a framework revives, so a framework
+   * that suppressed while idle does not wait up to an allocation interval for its new work.
+   */
+  private allocateSoon(): void {
+    if (this.allocationSoon || this.stopped) return;
+    this.allocationSoon = setImmediate(() => {
+      this.allocationSoon = undefined;
+      this.allocateOnce();
+    });
+  }
 
   private allocateOnce(): void {
     if (!this.isLeading()) return;

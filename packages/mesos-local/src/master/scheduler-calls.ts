@@ -22,6 +22,8 @@ export interface SchedulerCallContext {
   /** A master-made update: no uuid, not acknowledged; terminal ones end the task at once. */
   sendMasterUpdate(fw: FrameworkRecord | undefined, status: TaskStatus): void;
   removeFramework(fw: FrameworkRecord, reason: string): void;
+  /** Runs an allocation cycle promptly (after REVIVE), not at the next interval. */
+  allocateSoon(): void;
 }
 
 /**
@@ -55,6 +57,7 @@ export class SchedulerCalls {
         const roles = call.roles.length ? call.roles : fw.traits.roles;
         roles.forEach((r) => fw.suppressedRoles.delete(r));
         this.m.offers.filters.clearFramework(fw.id);
+        this.m.allocateSoon();
         return;
       }
       case 'SUPPRESS': {

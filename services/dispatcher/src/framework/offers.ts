@@ -68,10 +68,11 @@ export class Offers {
     }
     this.waiting = new Map(gangs.map((g) => [g.gangId, g]));
     const events = queueSyncEvents(this.policy.waiting(), gangs);
-    // A new gang is judged against the cluster as it is now: agents may have joined since the last
-    // read (a capacity provider adds them for this very gang), and a gang must never be failed as
-    // "can never fit" on a stale view.
-    if (events.some((e) => e.type === 'gangQueued')) await this.refreshClusterState(this.detector);
+    // A new gang that does not fit the cluster as last read is judged against the cluster as it is
+    // now: agents may have joined since (a capacity provider adds them for this very gang), and a
+    // gang must never be failed as "can never fit" on a stale view. One that fits skips the read
+    // (the periodic one still fails it if agents have left for good).
+    if (events.some((e) => e.type === 'gangQueued' && !this.policy.fitsKnownCluster(e.gang))) await this.refreshClusterState(this.detector);
     await this.handle(events);
   }
 

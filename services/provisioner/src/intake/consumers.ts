@@ -18,6 +18,11 @@ export interface IntakeOptions {
   runner: StageRunner;
   /** Called after a transaction queued outbox rows, to wake the relay at once. */
   wake: () => void;
+  /**
+   * Partitions each consumer works on at once (one experiment's messages stay in order: one key,
+   * one partition). Safe as running that many provisioners: stages are idempotent per job.
+   */
+  partitionsConcurrently?: number;
 }
 
 const LAUNCH_CONSUMER = 'provisioner.launch';
@@ -51,7 +56,7 @@ type Poison = (m: unknown, meta: { topic: string; offset: string }, reason: stri
 
 function startLaunchConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Promise<Consumer> {
   return startEnvelopeConsumer({
-    kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.launch`, topics: [t('launch')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
+    kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.launch`, topics: [t('launch')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs, partitionsConcurrently: o.partitionsConcurrently,
     handle: async (env: Envelope) => {
       if (env.type !== LAUNCH_ACCEPTED_TYPE) return;
       const l = parseLaunch(env.payload);
@@ -66,7 +71,7 @@ function startLaunchConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Prom
 
 function startStagesConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Promise<Consumer> {
   return startEnvelopeConsumer({
-    kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.stages`, topics: [t('provision')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
+    kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.stages`, topics: [t('provision')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs, partitionsConcurrently: o.partitionsConcurrently,
     handle: async (env: Envelope) => {
       if (env.type !== STAGE_WORK_TYPE) return;
       await o.runner.handle(parseStageWork(env.payload));
@@ -77,7 +82,7 @@ function startStagesConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Prom
 
 function startEndedConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Promise<Consumer> {
   return startEnvelopeConsumer({
-    kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.job-ended`, topics: [t('jobEnded')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs,
+    kafka: o.kafka, groupId: `${o.topicPrefix}provisioner.job-ended`, topics: [t('jobEnded')], logger: o.logger, onPoison: poison, sessionTimeoutMs: o.sessionTimeoutMs, partitionsConcurrently: o.partitionsConcurrently,
     handle: async (env: Envelope) => {
       if (env.type !== JOB_ENDED_TYPE) return;
       const e = env.payload as JobEnded;
