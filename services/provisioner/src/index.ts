@@ -11,3 +11,5 @@ export * from './service';
 export * from './capacity/local-provider';
 export { rendezvousRemover } from './rendezvous-cleanup';
 export type { RendezvousRemover } from './rendezvous-cleanup';
+export { capacityStage, clusterWithAgents } from './stages/capacity';
+export type { CapacityStageDeps } from './stages/capacity';
