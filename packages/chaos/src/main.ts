@@ -29,7 +29,13 @@ import { GATEWAY, runWorkload } from './workload';
 
 const REPO = resolve(__dirname, '../../..');
 const AMQP_URL = process.env.MSCHED_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const SANDBOX_GC_MS = 5000;
+/**
+ * The agents' sandbox garbage-collection delay (Mesos' --gc_delay, a week by default). Outputs are
+ * collected from the sandboxes after the job ended, so this must outlast the pipeline's delays
+ * under faults: with 5 s, a Kafka outage of 7 s and a provisioner restart let the agents remove a
+ * COMPLETED gang's sandboxes before its outputs were collected (seed 7, missing outputs).
+ */
+const SANDBOX_GC_MS = 60_000;
 
 export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.ProcessEnv = {}): Promise<{ violations: number; dir: string }> {
   const runId = `${args.seed}-${new Date().toISOString().replace(/[:.]/g, '').slice(0, 15)}-${process.pid}`;
@@ -160,7 +166,8 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
       await db.end();
     }
     say(`settled after ${Math.round((Date.now() - settleStart) / 1000)} s; letting channels and garbage collection finish`);
-    await sleep(Math.max(SANDBOX_GC_MS * 3, 20_000));
+    // Past the garbage collection of the last sandboxes, so that any still on disk are orphans.
+    await sleep(Math.max(SANDBOX_GC_MS + 15_000, 20_000));
     for (const stop of stopSamplers) stop();
 
     // The database first: everything read after it (channels, master, processes) is at least as

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { allTopicNames } from '@msched/bus';
@@ -118,6 +118,9 @@ export async function startIsolatedStack(o: StackOptions): Promise<IsolatedStack
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
     if (id.status !== 0) throw new Error('running as root needs a postgres user to run PostgreSQL (Debian: apt-get install postgresql)');
     chownTree(pgDir, Number(id.stdout.trim()), Number(gid.stdout.trim()));
+    // The postgres user must be able to reach its folder: a run folder from mkdtemp (--out in
+    // test/chaos) is 0700 root, and initdb then fails with "Permission denied".
+    chmodSync(o.dir, statSync(o.dir).mode | 0o011);
   }
   const [initCmd, initArgs] = asPostgres(join(bin, 'initdb'), ['-D', join(pgDir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync']);
   const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });

@@ -5,6 +5,9 @@ import { CliCommand, USAGE, parseCli } from './cli-args';
 import { startLocalCluster } from './cluster/local-cluster';
 import { parseCredentialsJson } from './master/http/framework-auth';
 
+/** Exit code of a master process whose ZooKeeper session expired (a supervisor restarts it). */
+const EXIT_SESSION_LOST = 3;
+
 /** Runs the local cluster in the foreground until SIGINT/SIGTERM; `probe` checks a master answers. */
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'agent') return runAgent(argv.slice(1));
@@ -37,22 +40,31 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const cluster = await startLocalCluster({ ...cmd.options, logger, ...(frameworkCredentials ? { frameworkCredentials } : {}) });
+  // A master whose ZooKeeper session expired must not live on (it would serve nothing, or lead
+  // without a node in ZooKeeper): like a Mesos master it exits, and its supervisor restarts it.
+  let sessionLost: () => void = () => { sessionLostEarly = true; };
+  let sessionLostEarly = false;
+  const cluster = await startLocalCluster({ ...cmd.options, logger, ...(frameworkCredentials ? { frameworkCredentials } : {}), onMasterSessionLost: () => sessionLost() });
   const lines = [
     `${cmd.standby ? 'standby master' : 'local Mesos cluster'} up: master ${cluster.masters.map((m) => m.url).join(', ')}${cluster.zkUrl ? ` (ZooKeeper ${cluster.zkUrl}, leader ${cluster.masterUrl})` : ''}`,
     ...cluster.agents.map((a) => `  agent ${a.hostname} ${a.id} ports ${a.ports.begin}-${a.ports.end} work dir ${a.workDir}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  await new Promise<void>((resolve) => {
+  const code = await new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       logger.info(`${signal}: stopping the local cluster`);
-      resolve();
+      resolve(0);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    sessionLost = () => {
+      logger.error('a master lost its ZooKeeper session: exiting so that a supervisor starts it again');
+      resolve(EXIT_SESSION_LOST);
+    };
+    if (sessionLostEarly) sessionLost();
   });
   await cluster.stop();
-  return 0;
+  return code;
 }
 
 const AGENT_USAGE = `usage: cli.js agent --master zk://host:port/path|http://host:port --hostname NAME [--cpus N] [--mem MB] [--disk MB] [--ports N] [--attributes a:b;c:d] --work-dir DIR [--sandbox-gc-delay-ms MS]

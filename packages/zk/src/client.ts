@@ -59,17 +59,53 @@ function toEvent(e: zookeeper.Event): ZkEvent {
 
 export class Zk {
   private closed = false;
+  private expired = false;
+  private disconnectedTimer?: NodeJS.Timeout;
   private readonly expiredHandlers: Array<() => void> = [];
 
   private constructor(private readonly client: zookeeper.Client, private readonly logger?: Logger, private readonly requestTimeoutMs = 10_000) {
     client.on('state', (state: zookeeper.State) => {
       if (state === zookeeper.State.EXPIRED) {
-        this.logger?.warn('ZooKeeper session expired: ephemeral nodes are gone');
-        this.expiredHandlers.forEach((h) => h());
+        this.expire('ZooKeeper session expired: ephemeral nodes are gone');
       } else if (state === zookeeper.State.DISCONNECTED && !this.closed) {
         this.logger?.warn('ZooKeeper disconnected; the client reconnects on its own');
+        this.armDisconnectedTimer();
+      } else if (state === zookeeper.State.SYNC_CONNECTED || state === zookeeper.State.CONNECTED_READ_ONLY) {
+        if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
+        this.disconnectedTimer = undefined;
       }
     });
+  }
+
+  /**
+   * The library learns of an expiry only when it reaches a server again, which may be long after
+   * the server dropped our ephemeral nodes (or never, if ZooKeeper stays away). As Mesos' and
+   * Curator's clients do, a session out of touch for its whole timeout is taken as expired here:
+   * whoever holds ephemeral nodes (a leader) must stop relying on them now, not at reconnection.
+   */
+  private armDisconnectedTimer(): void {
+    if (this.disconnectedTimer || this.expired) return;
+    const timeoutMs = this.negotiatedSessionTimeoutMs || 10_000;
+    this.disconnectedTimer = setTimeout(() => {
+      this.disconnectedTimer = undefined;
+      if (!this.closed) this.expire(`no ZooKeeper connection for the whole session timeout (${timeoutMs} ms): the session is taken as expired`);
+    }, timeoutMs);
+    this.disconnectedTimer.unref();
+  }
+
+  /** Tells the owners once per session, whichever of the library and the timer notices first. */
+  private expire(why: string): void {
+    if (this.expired) return;
+    this.expired = true;
+    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
+    this.disconnectedTimer = undefined;
+    this.logger?.warn(why);
+    this.expiredHandlers.forEach((h) => h());
+  }
+
+  /** True once the session expired (or was out of touch for its whole timeout): open a new one. */
+  get isExpired(): boolean {
+    return this.expired;
   }
 
   /** Connects to the ensemble; rejects with a clear message when nothing answers in time. */
@@ -195,6 +231,7 @@ export class Zk {
 
   close(): void {
     this.closed = true;
+    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
     this.client.close();
   }
 }

@@ -14,6 +14,11 @@ export interface LeaderElectionEvents {
   elected: [];
   /** Leadership is gone (session expired or we resigned): stop acting as leader at once. */
   deposed: [reason: string];
+  /**
+   * Our candidacy is over without our resigning (session expired, node gone), whether we led or
+   * stood by: the owner must join again with a new session, or it is never a candidate again.
+   */
+  lost: [reason: string];
 }
 
 const PREFIX = 'candidate_';
@@ -92,7 +97,10 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       this.opts.logger?.warn(`no longer the leader: ${reason}`);
       this.emit('deposed', reason);
     }
-    if (reason !== 'resigned') this.stopped = true;
+    if (reason !== 'resigned' && !this.stopped) {
+      this.stopped = true;
+      this.emit('lost', reason);
+    }
   }
 
   private async check(): Promise<void> {

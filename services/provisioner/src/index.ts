@@ -9,3 +9,7 @@ export { experimentDataDir } from './stages/collect-outputs';
 export { checkInput } from './stages/check-input';
 export * from './service';
 export * from './capacity/local-provider';
+export { rendezvousRemover } from './rendezvous-cleanup';
+export type { RendezvousRemover } from './rendezvous-cleanup';
+export { capacityStage, clusterWithAgents } from './stages/capacity';
+export type { CapacityStageDeps } from './stages/capacity';

@@ -5,12 +5,11 @@ import type { Config } from '@msched/config';
 import { openDatabase, redactUrl } from '@msched/db';
 import type { Logger } from '@msched/logging';
 import { detectLeader, fetchClusterState, fetchTaskSandboxes, LeaderDetector, type SandboxLookup } from '@msched/mesos';
-import { removeJobRendezvous } from '@msched/mpi';
 import { createMetrics, HealthServer, startHealthServer, Startup } from '@msched/observability';
 import { OutboxRelay, wakeOutboxRelays } from '@msched/outbox';
 import { Publishers, startPublishers } from '@msched/publishers';
-import { Zk } from '@msched/zk';
 import { Catalogue, loadCatalogue } from './catalogue';
+import { rendezvousRemover } from './rendezvous-cleanup';
 import { join } from 'node:path';
 import { LocalCapacityProvider } from './capacity/local-provider';
 import { CapacityProvider, StaticCapacityProvider } from './capacity/provider';
@@ -104,11 +103,9 @@ async function startWorker(cfg: Config, o: ProvisionerOptions, c: StartContext):
     detector ??= await detectLeader(cfg.mesos.master, { logger });
     return fetchClusterState(detector);
   };
-  let zk: Zk | undefined;
-  const removeRendezvous = async (jobId: string) => {
-    zk ??= await Zk.connect(cfg.zookeeper.connect, { sessionTimeoutMs: cfg.zookeeper.sessionTimeoutMs, logger });
-    await removeJobRendezvous(zk, cfg.zookeeper.root, jobId);
-  };
+  const rendezvous = rendezvousRemover(cfg.zookeeper, logger);
+  cleanups.push(() => rendezvous.close());
+  const removeRendezvous = (jobId: string) => rendezvous.remove(jobId);
   const provider = o.provider ?? (cfg.provisioner.capacityProvider === 'local'
     ? new LocalCapacityProvider({
       master: cfg.mesos.master, stateDir: cfg.stateDir, clusterState, logger,
@@ -181,7 +178,7 @@ async function startWorker(cfg: Config, o: ProvisionerOptions, c: StartContext):
         await admin.disconnect().catch(() => undefined);
         await health?.close();
         await detector?.close().catch(() => undefined);
-        zk?.close();
+        rendezvous.close();
         await ds.destroy().catch(() => undefined);
       })();
       return stopping;

@@ -58,6 +58,11 @@ export interface LocalClusterOptions {
    * node, as on an agent where nothing of ours is installed).
    */
   taskEnv?: NodeJS.ProcessEnv;
+  /**
+   * Called after a master of this cluster lost its ZooKeeper session and was stopped. A Mesos
+   * master aborts then and its supervisor starts it again; the CLI exits non-zero for that.
+   */
+  onMasterSessionLost?: () => void;
   /** Tasks get a PATH without node (nodeFreeEnvironment): they must fetch their runtime as a URI. */
   tasksWithoutNode?: boolean;
   logger?: Logger;
@@ -205,7 +210,7 @@ class Cluster implements LocalCluster {
         this.logger.error('a master of this cluster lost its ZooKeeper session; stopping it');
         const i = this.masterList.indexOf(m);
         if (i >= 0) this.masterList.splice(i, 1);
-        void m.stop();
+        void m.stop().finally(() => this.opts.onMasterSessionLost?.());
       },
     });
     this.masterList.push(m);

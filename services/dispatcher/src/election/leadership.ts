@@ -71,10 +71,11 @@ export class Leadership extends EventEmitter<LeadershipEvents> {
     if (this.stopped) return void zk.close();
     const election = new LeaderElection(zk, { path: electionPath(this.zkCfg.root), identity: this.identity, logger: this.logger });
     election.on('elected', () => this.emit('elected'));
-    election.on('deposed', (reason) => {
-      this.emit('deposed', reason);
-      // A lost session: this election is over for us; a resignation rejoins by itself (stepDown).
-      if (reason !== 'resigned' && election === this.election) void this.leave(reason).then(() => this.scheduleRejoin(0));
+    election.on('deposed', (reason) => this.emit('deposed', reason));
+    // A lost session or candidate node ends this election for us, leader or standby (a standby is
+    // never deposed, so 'deposed' alone left it out for good); a resignation rejoins by itself (stepDown).
+    election.on('lost', (reason) => {
+      if (election === this.election) void this.leave(reason).then(() => this.scheduleRejoin(0));
     });
     this.zkNow = zk;
     this.election = election;

@@ -25,6 +25,28 @@ export function agentsLacking(state: ClusterState, role: string, request: Return
 export interface CapacityStageDeps {
   clusterState: () => Promise<ClusterState>;
   provider: CapacityProvider;
+  /** How long to wait for a leading master with an active agent before judging (default 30 s). */
+  agentsWaitMs?: number;
+  /** How often to look again meanwhile (default 1 s). */
+  agentsPollMs?: number;
+}
+
+/**
+ * The cluster as the leading master sees it once it has an active agent. Just after a master
+ * failover the new leader knows no agent until they re-register (seconds, longer after a ZooKeeper
+ * outage): a cluster without any active agent says nothing about whether the gang can ever fit, so
+ * it is read again, and a cluster still empty after `waitMs` is a transient failure, not a verdict.
+ */
+export async function clusterWithAgents(read: () => Promise<ClusterState>, waitMs: number, pollMs: number): Promise<ClusterState> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const state = await read();
+    if (state.agents.some((a) => a.active)) return state;
+    if (Date.now() + pollMs > deadline) {
+      throw new StageError(`the leading master (${state.masterUrl}) has no active agent yet (a failover, agents re-registering): trying again`, { permanent: false });
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }
 
 /**
@@ -39,7 +61,7 @@ export function capacityStage(deps: CapacityStageDeps, portsPerAgent: number): S
     run: async (ctx) => {
       const spec = await loadGangSpec(ctx.ds, ctx.work.jobId);
       const request = gangRequestFromSpec(spec, portsPerAgent);
-      const state = await deps.clusterState();
+      const state = await clusterWithAgents(deps.clusterState, deps.agentsWaitMs ?? 30_000, deps.agentsPollMs ?? 1000);
       const fit = fitsCluster(request, capacityFromClusterState(state, spec.role));
       if (fit.fits) return;
       const shape = deps.provider.agentShape;

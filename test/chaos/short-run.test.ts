@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runChaos } from './run-chaos';
+
+/**
+ * Part of `npm test`: a short fixed-seed run of `npm run chaos` (about 4 minutes on a loaded 2-core
+ * machine). Fault kinds are those that passed it repeatedly (docs/reliability.md, section 6).
+ */
+export const CI_FAULTS = 'kill-api,kill-provisioner,kafka-outage,stream-cut,delay-updates,duplicate-updates';
+
+describe('chaos: a short fixed-seed run under faults (isolated stack)', function () {
+  this.timeout(15 * 60_000);
+
+  it('seed 7, 2 minutes, 3 faults/min: every invariant holds', async () => {
+    const r = await runChaos(['--seed', '7', '--duration', '2m', '--rate', '3', '--faults', CI_FAULTS, '--launch-rate', '10', '--settle', '4m']);
+    try {
+      assert.equal(r.code, 0, `the chaos run failed (replay with the seed it prints):\n${r.output.slice(-6000)}`);
+      const table = readFileSync(join(r.out, 'table.txt'), 'utf8');
+      assert.match(table, /TOTAL\s+0$/m);
+      assert.doesNotMatch(table, /launch calls ok \/ refused \/ unknown\s+0\//, 'launches were made');
+    } finally {
+      if (r.code === 0) rmSync(r.out, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import zookeeper from 'node-zookeeper-client';
+import { createLogger } from '@msched/logging';
+import { Leadership } from '@msched/dispatcher';
+import { Zk } from '@msched/zk';
+import { eventually } from '../../helpers/eventually';
+import { RUN_ID, requireStack, testConfig } from '../../helpers/stack';
+
+/**
+ * Found by the chaos run (docs/reliability.md): a dispatcher STANDBY whose ZooKeeper session
+ * expired (an outage longer than the session timeout) never rejoined the election, so when the
+ * leader later went there was nobody to take over. Only a leader was told of the expiry.
+ */
+describe('dispatcher leadership: a standby whose session expired rejoins the election (integration)', function () {
+  this.timeout(90_000);
+  const base = testConfig();
+  const zkCfg = { ...base.zookeeper, root: `/msched-test/${RUN_ID}/leadership-expiry`, sessionTimeoutMs: 4000 };
+  const logger = createLogger({ service: 'leadership-expiry', silent: process.env.MSCHED_TEST_LOGS !== '1', level: 'debug' });
+  const replicas: Leadership[] = [];
+
+  before(() => requireStack('zookeeper'));
+  after(async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    const admin = await Zk.connect(zkCfg.connect);
+    await admin.removeRecursive(zkCfg.root).catch(() => undefined);
+    admin.close();
+  });
+
+  /** Ends a session from outside, as ZooKeeper does when a client stays away too long: a second client attaches to it and closes it. */
+  function expireSession(zk: Zk): Promise<void> {
+    const client = (zk as unknown as { client: zookeeper.Client }).client;
+    const thief = zookeeper.createClient(zkCfg.connect.join(','), { sessionId: client.getSessionId(), sessionPassword: client.getSessionPassword(), sessionTimeout: 10_000 } as never);
+    return new Promise((resolve) => {
+      thief.once('connected', () => { thief.close(); resolve(); });
+      thief.connect();
+    });
+  }
+
+  async function replica(identity: string): Promise<Leadership> {
+    const r = new Leadership(zkCfg, identity, logger);
+    replicas.push(r);
+    await r.start();
+    return r;
+  }
+
+  it('takes over when the leader goes after the standby lost its session', async () => {
+    const leader = await replica('a');
+    const standby = await replica('b');
+    await eventually('a to lead', () => leader.isLeader || undefined);
+    assert.equal(standby.isLeader, false);
+
+    const oldSession = standby.zk!.sessionId;
+    await expireSession(standby.zk!);
+    await eventually('the standby to hold a new session', () => (standby.zk && standby.zk.sessionId !== oldSession) || undefined, 30_000);
+
+    await leader.stop();
+    await eventually('the standby to take over', () => standby.isLeader || undefined, 30_000);
+    assert.equal(await standby.currentLeader(), 'b');
+  });
+});
