@@ -85,4 +85,19 @@ describe('provisioner: outputs of a job whose sandbox lookup failed (integration
     const history: Array<{ state: string }> = await h.ds.query(`SELECT state FROM status_history WHERE entity_type = 'process' AND entity_id = $1 ORDER BY id`, [l.processId]);
     assert.ok(!history.some((r) => r.state === 'COMPLETED'), 'the process was never COMPLETED');
   });
+
+  it('never COMPLETES a job whose sandbox is gone (garbage-collected before collection): retried, then FAILED with the reason', async () => {
+    // The sandbox is known but holds nothing any more, as after an agent's --gc_delay ran out.
+    for (const x of extra.splice(1)) await x.stop();
+    const gone: SandboxLookup = async (_master, _framework, _timeout, wanted) =>
+      new Map(([] as Array<{ taskId: string }>).concat(wanted ?? []).map((w) => [w.taskId, '/nonexistent/sandbox-removed-by-gc'] as [string, string]));
+    const prov = await startProvisioner(h.cfg, { logger: testLogger('provisioner'), catalogue: parseCatalogue({ applications: APPLICATIONS }), sandboxLookup: gone } as ProvisionerOptions);
+    extra.push(prov);
+    const l = await launch();
+    assert.equal(await processEnds(h, l.processId), 'FAILED');
+    const [fail] = await h.ds.query(`SELECT reason FROM status_history WHERE entity_type = 'process' AND entity_id = $1 AND state = 'FAILED'`, [l.processId]);
+    assert.match(fail.reason, /^collect-outputs failed after 3 attempts: the sandbox \/nonexistent\/sandbox-removed-by-gc of task \S+ on agent \S+ no longer holds its stdout/);
+    const history: Array<{ state: string }> = await h.ds.query(`SELECT state FROM status_history WHERE entity_type = 'process' AND entity_id = $1 ORDER BY id`, [l.processId]);
+    assert.ok(!history.some((r) => r.state === 'COMPLETED'), 'the process was never COMPLETED');
+  });
 });

@@ -87,6 +87,12 @@ export function collectOutputsStage(deps: CollectDeps): Stage<Collected> {
       }
       if (launcher) {
         if (await downloadSandboxFile(basesFor(launcher), `${launcher.sandboxPath}/stdout`, join(dataDir, 'stdout'))) out.stdout = join(dataDir, 'stdout');
+        else if (ended.state === 'COMPLETE') {
+          // Every task's sandbox has a stdout: without it the sandbox is gone (the agent's garbage
+          // collection came first, or the agent left), and a COMPLETED experiment would lack its outputs.
+          throw new StageError(`the sandbox ${launcher.sandboxPath} of task ${launcher.taskId} on agent ${launcher.agentId || '(unknown)'} no longer holds its stdout `
+            + '(removed by the agent\'s sandbox garbage collection, or the agent is gone), so the job\'s outputs cannot be collected', { permanent: false });
+        }
         if (await downloadSandboxFile(basesFor(launcher), `${launcher.sandboxPath}/stderr`, join(dataDir, 'stderr'))) out.stderr = join(dataDir, 'stderr');
       }
       for (const o of launch.outputs) {
