@@ -50,8 +50,14 @@ describe('dispatcher leadership: a standby whose session expired rejoins the ele
     assert.equal(standby.isLeader, false);
 
     const oldSession = standby.zk!.sessionId;
-    await expireSession(standby.zk!);
-    await eventually('the standby to hold a new session', () => (standby.zk && standby.zk.sessionId !== oldSession) || undefined, 30_000);
+    // The theft races the standby's own reconnection: when the standby wins it, the thief's close
+    // goes nowhere and the old session lives on, so steal again until it really ended.
+    await eventually('the standby to hold a new session', async () => {
+      const zk = standby.zk;
+      if (zk && zk.sessionId !== oldSession) return true;
+      if (zk) await expireSession(zk);
+      return undefined;
+    }, { timeoutMs: 45_000, intervalMs: 3000 });
 
     await leader.stop();
     await eventually('the standby to take over', () => standby.isLeader || undefined, 30_000);
