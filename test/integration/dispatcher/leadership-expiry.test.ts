@@ -26,12 +26,21 @@ describe('dispatcher leadership: a standby whose session expired rejoins the ele
     admin.close();
   });
 
-  /** Ends a session from outside, as ZooKeeper does when a client stays away too long: a second client attaches to it and closes it. */
+  /**
+   * Ends a session from outside, as ZooKeeper does when a client stays away too long: a second
+   * client attaches to it and closes it. Settles on every outcome: attaching to a session that
+   * already ended yields 'expired', never 'connected' (waiting for 'connected' alone hung the test
+   * whenever a second theft ran before the standby noticed the first).
+   */
   function expireSession(zk: Zk): Promise<void> {
     const client = (zk as unknown as { client: zookeeper.Client }).client;
     const thief = zookeeper.createClient(zkCfg.connect.join(','), { sessionId: client.getSessionId(), sessionPassword: client.getSessionPassword(), sessionTimeout: 10_000 } as never);
     return new Promise((resolve) => {
-      thief.once('connected', () => { thief.close(); resolve(); });
+      const done = (): void => { clearTimeout(timer); thief.removeAllListeners('state'); thief.close(); resolve(); };
+      const timer = setTimeout(done, 5000);
+      thief.on('state', (state: zookeeper.State) => {
+        if (state === zookeeper.State.SYNC_CONNECTED || state === zookeeper.State.EXPIRED || state === zookeeper.State.AUTH_FAILED) done();
+      });
       thief.connect();
     });
   }

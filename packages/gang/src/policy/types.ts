@@ -2,9 +2,46 @@ import type { ClusterState, Offer, Resource } from '@msched/mesos/protocol';
 import type { Assignment } from '../placement/types';
 import type { GangRequest } from '../request/gang-request';
 
+/**
+ * Who a gang is for: the Airavata gateway and the gateway's user. Fair share and quotas key on it;
+ * a gang without one counts as user "" of gateway "default".
+ */
+export interface Tenant {
+  readonly gateway: string;
+  readonly user: string;
+}
+
+/** A tenant's past usage in core-seconds, already decayed to `asOf` (epoch ms). */
+export interface TenantUsage {
+  readonly tenant: Tenant;
+  readonly coreSeconds: number;
+  readonly asOf: number;
+}
+
+/** How gangs are ordered when fair share is on (docs/scheduling.md explains the factors). */
+export interface FairShareConfig {
+  /** Past usage counts half as much after this long (Slurm's PriorityDecayHalfLife; default 7 days). */
+  readonly halfLifeSeconds: number;
+  /** Relative shares per gateway; a gateway not listed has share 1. Users within a gateway share it equally. */
+  readonly gatewayShares: Readonly<Record<string, number>>;
+  /** Priority points for a tenant with no usage at all (the fair-share factor is in [0, 1]). */
+  readonly fairShareWeight: number;
+  /** Priority points per hour waited; unbounded, so every gang eventually leads. */
+  readonly ageWeightPerHour: number;
+}
+
+/** Limits per gateway; absent fields are unlimited. */
+export interface GatewayQuota {
+  /** Cores its running gangs may hold together; a gang that would pass it waits ("gateway X at its quota of N cores"). */
+  readonly maxRunningCores?: number;
+  /** Gangs it may have waiting; a launch past it is refused by the API, writing nothing. */
+  readonly maxWaitingGangs?: number;
+}
+
 /** A gang waiting for offers. */
 export interface WaitingGang {
   readonly gangId: string;
+  readonly tenant?: Tenant;
   readonly request: GangRequest;
   readonly wallTimeSeconds: number;
   /**
@@ -27,6 +64,9 @@ export interface AgentShare {
 export interface RunningGang {
   readonly gangId: string;
   readonly role: string;
+  readonly tenant?: Tenant;
+  /** Epoch ms it was launched (usage is charged from then); absent for gangs seen only as capacity. */
+  readonly launchedAt?: number;
   /** Epoch ms by which the gang is gone at the latest (launch + wall time: it is killed then). */
   readonly expectedEndAt: number;
   readonly shares: readonly AgentShare[];
@@ -51,7 +91,9 @@ export type PolicyEvent =
    */
   | { readonly type: 'resubscribed' }
   /** Time passes: held offers expire. */
-  | { readonly type: 'tick' };
+  | { readonly type: 'tick' }
+  /** Past usage per tenant, read from the job records when this dispatcher took over (fair share). */
+  | { readonly type: 'usageLoaded'; readonly usage: readonly TenantUsage[] };
 
 /** One agent's part of a launch: the assignment plus the task resources cut from its offers. */
 export interface AgentLaunch extends Assignment {
@@ -98,4 +140,13 @@ export interface OfferPolicyConfig {
    * either way. Default 'queue'.
    */
   readonly backfillOrder?: 'queue' | 'shortest-first';
+  /**
+   * The waiting order within a role: 'fifo' (submit time) or 'fair-share' (priority from each
+   * tenant's decayed usage against its share, plus age). Default 'fifo'.
+   */
+  readonly order?: 'fifo' | 'fair-share';
+  /** Required when order is 'fair-share'. */
+  readonly fairShare?: FairShareConfig;
+  /** Per gateway id. */
+  readonly quotas?: Readonly<Record<string, GatewayQuota>>;
 }
