@@ -75,14 +75,31 @@ async function launchApplication(tx: Db, w: WorkflowRow, nodes: readonly NodeRow
   const inputs = Object.fromEntries(staged.inputs.filter((i) => i.value !== undefined).map((i) => [i.name, i.value]));
   const reason = staged.missing.length ? `started; inputs without a value: ${staged.missing.join(', ')}` : 'every input is available';
   await setWorkflowEntityState(tx, 'application', subjectOf(w), 'LAUNCHED', source, { nodeId: n.nodeId, processId, reason, data: { inputs, jobId } });
-  const models = await processModels(tx, processId);
-  const info = w.spec.launch[n.nodeId];
-  const accepted = {
-    experimentId: w.experimentId, processId, jobId, taskId, attempt: 1, gatewayId: w.gatewayId, userName: w.userName,
-    computeResourceId: info?.computeResourceId, queueName: info?.queueName, role: info?.role,
-    experiment: models?.experiment, process: models?.process,
-  } as LaunchAccepted;
+  const accepted = launchMessage(w, n.nodeId, await processModels(tx, processId), { processId, jobId, taskId });
   await enqueueOutbox(tx, { topic: 'launch', key: w.experimentId, type: LAUNCH_ACCEPTED_TYPE, version: LAUNCH_ACCEPTED_VERSION, payload: accepted });
+}
+
+/**
+ * The launch message of one workflow application. The launch validated each application's target
+ * (resource, queue, role) and stored its process model, so a gap here means the rows were damaged
+ * afterwards: it fails the transaction with the reason rather than sending the provisioner a
+ * message with holes in it.
+ */
+function launchMessage(
+  w: WorkflowRow, nodeId: string, models: { experiment: unknown; process: unknown } | undefined,
+  ids: { processId: string; jobId: string; taskId: string },
+): LaunchAccepted {
+  const info = w.spec.launch[nodeId];
+  const missing = [!info && 'its launch target', info && !info.role && 'the Mesos role of its queue', !models && 'its process model'].filter(Boolean);
+  if (!info?.role || !models || missing.length) {
+    throw new Error(`workflow ${w.experimentId}: application ${nodeId} cannot start: ${missing.join(', ')} missing from the stored workflow`);
+  }
+  return {
+    experimentId: w.experimentId, ...ids, attempt: 1, gatewayId: w.gatewayId, userName: w.userName,
+    computeResourceId: info.computeResourceId, queueName: info.queueName, role: info.role,
+    // JSON columns written by the launch from the validated Thrift structs.
+    experiment: models.experiment as LaunchAccepted['experiment'], process: models.process as LaunchAccepted['process'],
+  };
 }
 
 async function finish(tx: Db, w: WorkflowRow, nodes: readonly NodeRow[], end: 'COMPLETED' | 'FAILED' | 'CANCELED', source: Source, record: RecordTransition): Promise<void> {
