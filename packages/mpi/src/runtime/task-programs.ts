@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeRemoteShellExecutable } from '../io/remote-shell-file';
 import { isEmbeddedRuntime, materializeSharedRuntime } from './embedded';
 
@@ -81,4 +81,13 @@ export function rankCommandOf(programs: TaskPrograms, o: { yieldWhenIdle: boolea
 /** Every task of a gang calls this before it joins: ranks on its agent need the shared copy. */
 export function prepareSharedRuntime(): void {
   if (isEmbeddedRuntime()) materializeSharedRuntime();
+}
+
+/**
+ * Whether a process (by its argv) is a rank wrapper: the native one wherever it was started from
+ * (the shared runtime copy of a fetched runtime, or an installed dist), or the node one. Not the
+ * native binary playing the remote shell, not the node helper it runs.
+ */
+export function isRankWrapperProcess(argv: readonly string[]): boolean {
+  return basename(argv[0] ?? '') === NATIVE_RANK_WRAPPER || basename(argv[1] ?? '') === 'rank-wrapper.js';
 }
