@@ -35,4 +35,5 @@ export { readGangResult, removeJobRendezvous } from './io/rendezvous';
 export { writeRankSpec } from './io/rank-spec-file';
 export { RemoteShellServer } from './io/remote-shell-server';
 export { encodeRequest, encodeExit, encodeMessage, RequestDecoder, RemoteShellProtocolError, REMOTE_SHELL_SOCKET_VARIABLE } from './remote-shell-protocol';
-export { isRankWrapperProcess } from './runtime/task-programs';
+export { isRankWrapperProcess, rankCommandOf } from './runtime/task-programs';
+export type { TaskPrograms } from './runtime/task-programs';
