@@ -5,7 +5,7 @@
  *   msched-rank-exec [--yield-when-idle <shim.so>] <node> <rank-helper.js> <program> [args...]
  *
  * 1. The rank's working directory and environment. When the gang task left a rank spec
- *    ($MSCHED_GANG_RANK_SPEC, written by rank-spec.ts: the directory, then the NAME=value entries
+ *    ($MSCHED_GANG_RANK_SPEC, written by io/rank-spec-file.ts: the directory, then the NAME=value entries
  *    every rank of the task gets), they are computed here: this environment without the internal
  *    MSCHED_GANG_* variables (the cleanup tag stays), then the spec's entries, then the rank's own
  *    MSCHED_RANK, MSCHED_RANKS, MSCHED_LOCAL_RANK, as rank-env.ts's applicationEnv does. Without a

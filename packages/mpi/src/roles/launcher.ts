@@ -64,7 +64,7 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
         ? 'MPI is told it is oversubscribed (ranks yield while they wait)'
         : launch.mpichYield
           ? 'MPICH has no setting for it: ranks get the yield shim (they yield while they wait)'
-          : 'MPICH has no setting for it and the yield shim was not built: ranks busy-poll and run slower than on enough cores';
+          : 'MPICH has no setting for it and the yield shim is not available (not built, or under a path LD_PRELOAD cannot hold): ranks busy-poll and run slower than on enough cores';
       logger.warn(`${o.ranks} ranks on ${o.hostnames.join(', ')}, one machine with ${o.cores} core(s): ${told}`);
     }
     if (launch.remoteShellSocket) {

@@ -20,6 +20,11 @@ export interface TaskPrograms {
   readonly mpiYieldShim?: string;
 }
 
+/** LD_PRELOAD splits its list at blanks and colons: a shim under such a path cannot be preloaded. */
+function preloadable(path: string): string | undefined {
+  return /[\s:]/.test(path) ? undefined : path;
+}
+
 function linkRemoteShell(sandbox: string, target: string): string {
   const dir = join(sandbox, '.msched');
   mkdirSync(dir, { recursive: true });
@@ -40,7 +45,7 @@ function embeddedPrograms(sandbox: string): TaskPrograms {
     remoteShellPath: linkRemoteShell(sandbox, shared.rankExec),
     nativeRemoteShell: true,
     rankCommand: [shared.rankExec, shared.task, 'rank-helper'],
-    mpiYieldShim: shared.mpiYieldShim,
+    mpiYieldShim: preloadable(shared.mpiYieldShim),
   };
 }
 
@@ -64,7 +69,7 @@ function installedPrograms(sandbox: string, dist: string): TaskPrograms {
     remoteShellPath: linkRemoteShell(sandbox, native),
     nativeRemoteShell: true,
     rankCommand: [native, node, join(dist, 'rank-helper.js')],
-    mpiYieldShim: existsSync(shim) ? shim : undefined,
+    mpiYieldShim: existsSync(shim) ? preloadable(shim) : undefined,
   };
 }
 
