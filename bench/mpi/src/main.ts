@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
@@ -105,14 +105,18 @@ function programs(dir: string): Program[] {
  * here by local-rsh / Hydra's fork launcher instead of the system's MPI remote shell), transport, interfaces,
  * binding and yield; what still differs is listed by `differences`.
  */
-function baselineCommand(flavour: 'openmpi' | 'mpich', ranks: number, program: string[], cwd: string): { argv: string[]; env: Record<string, string> } {
+/** What the system's launcher gives MPICH ranks when a machine holds more ranks than cores (native/mpi-yield.c). */
+const MPICH_YIELD_SHIM = join(ROOT, 'packages/mpi/dist/msched-mpi-yield.so');
+const oversubscribed = (ranks: number) => ranks > availableParallelism();
+
+function baselineCommand(flavour: 'openmpi' | 'mpich', ranks: number, program: string[], cwd: string, o: { yieldWhenIdle: boolean }): { argv: string[]; env: Record<string, string> } {
   const perAgent = ranks / AGENTS;
   const hosts = Array.from({ length: AGENTS }, (_, i) => `benchhost${i + 1}`);
   if (flavour === 'openmpi') {
     const hostfile = join(cwd, 'hostfile');
     writeFileSync(hostfile, hosts.map((h) => `${h} slots=${perAgent}\n`).join(''));
     // What the system's launcher does when a machine holds more ranks than cores.
-    const yieldFlag = ranks > availableParallelism() ? ['--mca', 'mpi_yield_when_idle', '1'] : [];
+    const yieldFlag = o.yieldWhenIdle ? ['--mca', 'mpi_yield_when_idle', '1'] : [];
     return {
       argv: ['mpirun.openmpi', '--hostfile', hostfile, '-np', String(ranks), '--mca', 'plm_rsh_agent', `${process.execPath} ${join(__dirname, 'local-rsh.js')}`,
         '--mca', 'plm_rsh_no_tree_spawn', '1', '--leave-session-attached', '--noprefix', '--bind-to', 'none', '--mca', 'btl', 'tcp,self',
@@ -122,7 +126,7 @@ function baselineCommand(flavour: 'openmpi' | 'mpich', ranks: number, program: s
   }
   return {
     argv: ['mpiexec.mpich', '-launcher', 'fork', '-hosts', hosts.map((h) => `${h}:${perAgent}`).join(','), '-n', String(ranks),
-      '-genvnone', '-localhost', '127.0.0.1', '-iface', 'lo', ...program],
+      '-genvnone', ...(o.yieldWhenIdle ? ['-genv', 'LD_PRELOAD', MPICH_YIELD_SHIM] : []), '-localhost', '127.0.0.1', '-iface', 'lo', ...program],
     env: {},
   };
 }
@@ -138,15 +142,22 @@ function differences(flavour: 'openmpi' | 'mpich', ranks: number): string[] {
   if (flavour === 'openmpi') {
     return [...common, `same: btl tcp,self on lo, oob on lo, --bind-to none, yield ${ranks > availableParallelism() ? 'on' : 'off'} (${ranks} ranks on ${availableParallelism()} cores)`];
   }
-  return [...common, 'same: -iface lo, -genvnone, -localhost 127.0.0.1, no binding option, no yield setting (Debian\'s MPICH is ch4:ucx: none exists)'];
+  return [...common, `same: -iface lo, -genvnone, -localhost 127.0.0.1, no binding option, yield shim (LD_PRELOAD msched-mpi-yield.so; Debian's MPICH is ch4:ucx and has no setting) ${oversubscribed(ranks) ? 'on' : 'off'} (${ranks} ranks on ${availableParallelism()} cores)`];
 }
 
-interface RunResult { wallMs: number; launcherMs?: number; figures: Record<string, number> }
+interface RunResult {
+  wallMs: number;
+  launcherMs?: number;
+  /** System only, from the launcher task's log: launch -> mpirun/mpiexec started, and its end -> COMPLETED. */
+  beforeMpiMs?: number;
+  afterMpiMs?: number;
+  figures: Record<string, number>;
+}
 
-async function runBaseline(p: Program, ranks: number, dir: string): Promise<RunResult> {
+async function runBaseline(p: Program, ranks: number, dir: string, o = { yieldWhenIdle: oversubscribed(ranks) }): Promise<RunResult> {
   const cwd = mkdtempSync(join(dir, `base-${p.name}-${ranks}-`));
   p.prepareBaselineDir(ranks, cwd);
-  const { argv, env } = baselineCommand(p.flavour, ranks, p.baselineArgv(ranks), cwd);
+  const { argv, env } = baselineCommand(p.flavour, ranks, p.baselineArgv(ranks), cwd, o);
   const started = process.hrtime.bigint();
   const stdout = await new Promise<string>((ok, fail) => {
     const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -182,6 +193,7 @@ async function runSystem(h: WholePipeline, p: Program, ranks: number): Promise<R
   if (p.figuresFile !== 'stdout') outputs.push(new OutputDataObjectType({ name: p.figuresFile, type: DataType.URI, value: p.figuresFile }));
   const e = experiment(app, ranks, outputs);
   const started = process.hrtime.bigint();
+  const startedAt = Date.now();
   // A connection of its own per launch: the API closes connections idle for long (a baseline run).
   const conn = await connectMetaScheduler({ host: '127.0.0.1', port: h.api.port });
   const ids = await conn.client.launchExperiment(TOKEN, e).finally(() => conn.close().catch(() => undefined));
@@ -199,12 +211,24 @@ async function runSystem(h: WholePipeline, p: Program, ranks: number): Promise<R
   const stderr = existsSync(join(dataDir, 'stderr')) ? readFileSync(join(dataDir, 'stderr'), 'utf8') : '';
   if (state !== 'COMPLETED') throw new Error(`${app} ended ${state}: ${stderr.slice(-3000)}`);
   const launcherMs = Number(/launcher ended after (\d+) ms/.exec(stderr)?.[1]);
-  return { wallMs, launcherMs: Number.isFinite(launcherMs) ? launcherMs : undefined, figures: readFigures(readFileSync(join(dataDir, p.figuresFile), 'utf8'), p.figures, p.requireSuccess) };
+  const loggedAt = (pattern: RegExp) => {
+    const line = stderr.split('\n').find((l) => pattern.test(l));
+    const at = line ? Date.parse(/"timestamp":"([^"]+)"/.exec(line)?.[1] ?? '') : NaN;
+    return Number.isFinite(at) ? at : undefined;
+  };
+  const mpiStart = loggedAt(/"message":"starting (openmpi|mpich) with/);
+  const mpiEnd = loggedAt(/launcher ended after/);
+  return {
+    wallMs, launcherMs: Number.isFinite(launcherMs) ? launcherMs : undefined,
+    beforeMpiMs: mpiStart && mpiStart - startedAt, afterMpiMs: mpiEnd && startedAt + wallMs - mpiEnd,
+    figures: readFigures(readFileSync(join(dataDir, p.figuresFile), 'utf8'), p.figures, p.requireSuccess),
+  };
 }
 
 const fmt = (x: number | undefined, digits = 3) => (x === undefined || !Number.isFinite(x) ? '-' : Number(x.toPrecision(digits)).toString());
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0];
   const dir = mkdtempSync(join(tmpdir(), 'msched-bench-mpi-'));
   const progs = programs(dir);
   const cases = progs.flatMap((p) => RANKS.map((ranks) => ({ p, ranks })));
@@ -217,16 +241,18 @@ async function main(): Promise<void> {
     // info: the launcher task logs how long mpirun ran (collected with its stderr).
     env: { MSCHED_LOG_LEVEL: 'info' },
   });
-  // Whichever wrapper the launcher uses: the native one when built, else the node one.
-  const sampler = new RankWrapperSampler([join(ROOT, 'packages/mpi/dist/msched-rank-exec'), join(ROOT, 'packages/mpi/dist/rank-wrapper.js')]);
-  const results = new Map<string, { system: RunResult[]; baseline: RunResult[] }>();
+  // Whichever wrapper the launcher uses, from wherever the tasks run it (the runtime's shared copy).
+  const sampler = new RankWrapperSampler();
+  const results = new Map<string, { system: RunResult[]; baseline: RunResult[]; busyPoll: RunResult[] }>();
+  // MPICH's yield comes from our shim, not from MPI: plain mpiexec without it shows what it is worth.
+  const withBusyPoll = (c: { p: Program; ranks: number }) => c.p.flavour === 'mpich' && oversubscribed(c.ranks);
   try {
     // Warm-up: first launches pay for connections and page cache on both sides.
     for (const c of cases.slice(0, 1)) { await runSystem(h, c.p, c.ranks); await runBaseline(c.p, c.ranks, dir); }
     for (let rep = 0; rep < REPS; rep++) {
       for (const c of cases) {
         const key = `${c.p.name} ${c.ranks}`;
-        const r = results.get(key) ?? { system: [], baseline: [] };
+        const r = results.get(key) ?? { system: [], baseline: [], busyPoll: [] };
         results.set(key, r);
         // Alternate which side goes first so a load change on the shared machine hits both alike.
         const order = rep % 2 === 0 ? ['system', 'baseline'] as const : ['baseline', 'system'] as const;
@@ -238,6 +264,10 @@ async function main(): Promise<void> {
           } else r.baseline.push(await runBaseline(c.p, c.ranks, dir));
           process.stderr.write(`  rep ${rep + 1} ${key} ${side}: ${fmt((side === 'system' ? r.system : r.baseline).at(-1)!.wallMs / 1000)} s\n`);
         }
+        if (withBusyPoll(c)) {
+          r.busyPoll.push(await runBaseline(c.p, c.ranks, dir, { yieldWhenIdle: false }));
+          process.stderr.write(`  rep ${rep + 1} ${key} baseline without the yield shim: ${fmt(r.busyPoll.at(-1)!.wallMs / 1000)} s\n`);
+        }
       }
     }
   } finally {
@@ -246,7 +276,7 @@ async function main(): Promise<void> {
     await deleteRunTopics().catch(() => undefined);
   }
   const report: unknown[] = [];
-  console.log(`\nReal MPI codes: system (Thrift launch -> COMPLETED, local cluster ${AGENTS} agents x ${AGENT_CPUS} cpus) vs plain mpirun, ${availableParallelism()} cores, medians of ${REPS} interleaved runs`);
+  console.log(`\nReal MPI codes: system (Thrift launch -> COMPLETED, local cluster ${AGENTS} agents x ${AGENT_CPUS} cpus) vs plain mpirun, ${availableParallelism()} cores, medians of ${REPS} interleaved runs; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`);
   console.log('penalty = system/baseline for times and latencies, baseline/system for rates: 1.00 = same, > 1 = system worse\n');
   console.log('| program | MPI | ranks | baseline wall s | system wall s (launch->COMPLETED) | ratio | launcher in system s | ratio | aim wall <= 1.1x+1s |');
   console.log('|---|---|---|---|---|---|---|---|---|');
@@ -269,7 +299,27 @@ async function main(): Promise<void> {
       rows.push({ figure: f.name, unit: f.unit, baseline: b, system: s, penalty: pen });
       console.log(`| ${c.p.name} | ${c.p.flavour} | ${c.ranks} | ${f.name} (${f.unit}) | ${fmt(b)} | ${fmt(s)} | ${fmt(pen)} | ${pen <= 1.1 ? 'yes' : 'no'} |`);
     }
-    report.push({ program: c.p.name, flavour: c.p.flavour, ranks: c.ranks, system: r.system, baseline: r.baseline, figures: rows });
+    report.push({ program: c.p.name, flavour: c.p.flavour, ranks: c.ranks, system: r.system, baseline: r.baseline, baselineWithoutYieldShim: r.busyPoll, figures: rows });
+  }
+  console.log('\nwhere the system\'s wall time goes (medians, s): launch -> mpirun/mpiexec started | mpirun/mpiexec | its end -> COMPLETED (outputs collected)');
+  console.log('| program | MPI | ranks | before MPI | MPI launcher | after MPI | baseline wall |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const c of cases) {
+    const r = results.get(`${c.p.name} ${c.ranks}`)!;
+    const med = (f: (x: RunResult) => number | undefined) => median(r.system.flatMap((x) => { const v = f(x); return v === undefined ? [] : [v]; })) / 1000;
+    console.log(`| ${c.p.name} | ${c.p.flavour} | ${c.ranks} | ${fmt(med((x) => x.beforeMpiMs))} | ${fmt(med((x) => x.launcherMs))} | ${fmt(med((x) => x.afterMpiMs))} | ${fmt(median(r.baseline.map((x) => x.wallMs)) / 1000)} |`);
+  }
+  const busy = cases.filter(withBusyPoll);
+  if (busy.length) {
+    console.log('\nMPICH without the yield shim (plain mpiexec, ranks busy-poll; reference only, medians):');
+    console.log('| program | ranks | wall s: with shim | without | figure | with shim | without |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const c of busy) {
+      const r = results.get(`${c.p.name} ${c.ranks}`)!;
+      for (const f of c.p.figures) {
+        console.log(`| ${c.p.name} | ${c.ranks} | ${fmt(median(r.baseline.map((x) => x.wallMs)) / 1000)} | ${fmt(median(r.busyPoll.map((x) => x.wallMs)) / 1000)} | ${f.name} (${f.unit}) | ${fmt(median(r.baseline.map((x) => x.figures[f.name])))} | ${fmt(median(r.busyPoll.map((x) => x.figures[f.name])))} |`);
+      }
+    }
   }
   const rss = sampler.summary();
   console.log(`\nrank wrapper resident memory (sampled every 100 ms in the system runs): median ${fmt(rss.medianKb / 1024)} MB, max ${fmt(rss.maxKb / 1024)} MB over ${rss.processes} wrapper(s); aim <= 10 MB`);
@@ -277,7 +327,7 @@ async function main(): Promise<void> {
   for (const flavour of [...new Set(progs.map((p) => p.flavour))]) {
     for (const ranks of RANKS) console.log(`  ${flavour}, ${ranks} ranks:\n${differences(flavour, ranks).map((d) => `    - ${d}`).join('\n')}`);
   }
-  if (args.json) writeFileSync(args.json, JSON.stringify({ cores: availableParallelism(), reps: REPS, cases: report, rankWrapperRss: rss }, null, 2));
+  if (args.json) writeFileSync(args.json, JSON.stringify({ cores: availableParallelism(), reps: REPS, loadAverage: loadavg(), cases: report, rankWrapperRss: rss }, null, 2));
   rmSync(dir, { recursive: true, force: true });
 }
 

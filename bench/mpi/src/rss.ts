@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { isRankWrapperProcess } from '@msched/mpi';
 import { median } from './figures';
 
-/** Samples the resident memory of this installation's rank wrappers (by their path in argv) from /proc. */
+/** Samples the resident memory of the rank wrappers running on this machine (isRankWrapperProcess) from /proc. */
 export class RankWrapperSampler {
   private readonly peakKb = new Map<number, number>();
   private timer?: NodeJS.Timeout;
-
-  constructor(private readonly paths: readonly string[]) {}
 
   start(): void {
     this.timer = setInterval(() => this.sample(), 100);
@@ -22,7 +21,7 @@ export class RankWrapperSampler {
       if (!/^\d+$/.test(name)) continue;
       try {
         const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-        if (!this.paths.some((p) => argv[0] === p || argv[1] === p)) continue;
+        if (!isRankWrapperProcess(argv)) continue;
         const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${name}/status`, 'utf8'))?.[1]);
         if (Number.isFinite(kb)) this.peakKb.set(Number(name), Math.max(kb, this.peakKb.get(Number(name)) ?? 0));
       } catch {

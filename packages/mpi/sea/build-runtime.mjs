@@ -52,8 +52,9 @@ function glibcFloor(buf) {
 
 const entry = join(mpiDist, 'runtime', 'main.js');
 const rankExec = join(mpiDist, 'msched-rank-exec');
+const mpiYieldShim = join(mpiDist, 'msched-mpi-yield.so');
 if (!existsSync(entry)) fail(`${entry} is missing: run npm run build first`);
-if (!existsSync(rankExec)) fail(`${rankExec} is missing: the native rank wrapper needs a C compiler (packages/mpi/native/build.sh)`);
+for (const f of [rankExec, mpiYieldShim]) if (!existsSync(f)) fail(`${f} is missing: the native programs need a C compiler (packages/mpi/native/build.sh)`);
 mkdirSync(work, { recursive: true });
 
 // 1. One CommonJS file, the bundled packages' licence comments kept at its end. tsc's output is
@@ -65,7 +66,7 @@ await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', form
 
 const node = process.execPath;
 const nodeStat = statSync(node);
-const buildId = sha256(Buffer.concat([readFileSync(bundle), readFileSync(rankExec), Buffer.from(`${node}:${nodeStat.size}:${nodeStat.mtimeMs}:${process.version}`)])).slice(0, 16);
+const buildId = sha256(Buffer.concat([readFileSync(bundle), readFileSync(rankExec), readFileSync(mpiYieldShim), Buffer.from(`${node}:${nodeStat.size}:${nodeStat.mtimeMs}:${process.version}`)])).slice(0, 16);
 const manifestPath = join(out, 'manifest.json');
 const previous = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : undefined;
 if (previous?.buildId === buildId && existsSync(join(out, previous.file)) && existsSync(join(out, previous.tgz))) {
@@ -78,7 +79,7 @@ writeFileSync(join(work, 'build-id'), buildId);
 const blob = join(work, 'sea-prep.blob');
 writeFileSync(join(work, 'sea-config.json'), JSON.stringify({
   main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true,
-  assets: { 'msched-rank-exec': rankExec, 'build-id': join(work, 'build-id') },
+  assets: { 'msched-rank-exec': rankExec, 'msched-mpi-yield.so': mpiYieldShim, 'build-id': join(work, 'build-id') },
 }));
 run(node, ['--experimental-sea-config', join(work, 'sea-config.json')]);
 

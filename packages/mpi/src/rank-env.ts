@@ -22,15 +22,14 @@ export function rankIdentityOf(env: Env): RankIdentity | undefined {
 
 export const SERIAL_RANK: RankIdentity = { rank: 0, size: 1, localRank: 0 };
 
-/**
- * The variables every application process sees (documented in README.md). They are set last, so an
- * application's own environment cannot fake the job's identity.
- */
-export function jobVariables(gang: GangTaskEnv, id: RankIdentity): Record<string, string> {
+/** The variables that differ between the ranks of one task. */
+export function rankVariables(id: RankIdentity): Record<string, string> {
+  return { MSCHED_RANK: String(id.rank), MSCHED_RANKS: String(id.size), MSCHED_LOCAL_RANK: String(id.localRank) };
+}
+
+/** The variables every rank of one task shares. */
+export function taskVariables(gang: GangTaskEnv): Record<string, string> {
   return {
-    MSCHED_RANK: String(id.rank),
-    MSCHED_RANKS: String(id.size),
-    MSCHED_LOCAL_RANK: String(id.localRank),
     MSCHED_LOCAL_RANKS: String(gang.member.slots),
     MSCHED_NODE_INDEX: String(gang.member.index),
     MSCHED_NODES: String(gang.member.count),
@@ -44,6 +43,23 @@ export function jobVariables(gang: GangTaskEnv, id: RankIdentity): Record<string
     MSCHED_AGENT_ID: gang.member.agentId,
     MSCHED_TASK_ID: gang.member.taskId,
   };
+}
+
+/**
+ * The variables every application process sees (documented in README.md). They are set last, so an
+ * application's own environment cannot fake the job's identity.
+ */
+export function jobVariables(gang: GangTaskEnv, id: RankIdentity): Record<string, string> {
+  return { ...rankVariables(id), ...taskVariables(gang) };
+}
+
+/**
+ * What the native rank wrapper adds, in this order, to the environment it got from the MPI daemon
+ * (without the internal MSCHED_GANG_* variables) before it adds rankVariables: the same result as
+ * applicationEnv, with no node process per rank (native/rank-exec.c, io/rank-spec-file.ts).
+ */
+export function sharedRankEntries(gang: GangTaskEnv): Array<[string, string]> {
+  return [...Object.entries(gang.app.env), ...Object.entries(taskVariables(gang))];
 }
 
 /**

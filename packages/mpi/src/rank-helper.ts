@@ -3,7 +3,8 @@
  * resident C half cannot, so no node process stays next to a rank.
  *
  *   rank-helper prepare                          prints the rank's working directory and environment
- *                                                (NUL-terminated: dir, then NAME=value entries)
+ *                                                (NUL-terminated: dir, then NAME=value entries); only
+ *                                                used when the task left no rank spec (rank-spec.ts)
  *   rank-helper record-exit <code> <signal> <error>   records a failed rank in ZooKeeper (exits/<rank>)
  *
  * Both read the gang task's environment as the MPI daemon passed it on, as rank-wrapper.ts does.
@@ -11,6 +12,7 @@
 import { parseGangTaskEnv } from './env-contract';
 import { applicationEnv, rankIdentityOf } from './rank-env';
 import { recordExit } from './rank-wrapper';
+import { renderRankSpec } from './rank-spec';
 
 function say(message: string): void {
   process.stderr.write(`msched-rank-helper: ${message}\n`);
@@ -20,12 +22,6 @@ function identity() {
   const id = rankIdentityOf(process.env);
   if (!id) throw new Error('no rank in the environment (OMPI_COMM_WORLD_RANK or PMI_RANK): not started by mpirun/mpiexec?');
   return id;
-}
-
-/** The spec the C half reads: NUL can appear in neither a path nor an environment entry. */
-export function renderRankSpec(dir: string, env: Readonly<Record<string, string>>): Buffer {
-  const entries = Object.entries(env).filter(([k, v]) => k && !k.includes('=') && !k.includes('\0') && !v.includes('\0'));
-  return Buffer.from([dir, ...entries.map(([k, v]) => `${k}=${v}`)].map((s) => `${s}\0`).join(''));
 }
 
 export async function rankHelperMain(argv: readonly string[]): Promise<number> {

@@ -8,6 +8,8 @@ import { prepareRendezvous, registerMember } from '../io/rendezvous';
 import { createScratch, removeScratch as removeScratchDir, sweepOrphanedScratch } from '../io/scratch';
 import type { ResultContext } from '../result';
 import { thisMachine } from '../io/machine';
+import { writeRankSpec } from '../io/rank-spec-file';
+import { RANK_SPEC_VARIABLE } from '../rank-spec';
 
 /** What every role of the gang task works with. */
 export interface TaskContext {
@@ -34,11 +36,11 @@ export function taggedEnv(ctx: TaskContext, extra: Record<string, string> = {}):
  * to a short per-task scratch folder: on one machine (the local cluster) two orteds of one job
  * otherwise race creating the same /tmp/ompi.<host>.<uid>/... tree (measured: "mkdir ... File
  * exists", the daemon dies); short, because PMIx puts Unix sockets there and a Mesos sandbox path
- * is too long for a socket name.
+ * is too long for a socket name. Ranks find the task's rank spec by RANK_SPEC_VARIABLE.
  */
 export function daemonEnv(ctx: TaskContext): NodeJS.ProcessEnv {
   sweepOrphanedScratch();
-  return taggedEnv(ctx, { OMPI_MCA_orte_tmpdir_base: createScratch(ctx.tag) });
+  return taggedEnv(ctx, { OMPI_MCA_orte_tmpdir_base: createScratch(ctx.tag), [RANK_SPEC_VARIABLE]: writeRankSpec(ctx.gang) });
 }
 
 /** Called once nothing of the task runs any more. */

@@ -4,7 +4,9 @@ import { checkHosts, HostfileError, renderHostfile, type HostSlots } from '../ho
 import { buildLaunchCommand, type LaunchCommand } from '../launch-command';
 import { oversubscribedMachines, type OversubscribedMachine } from '../oversubscription';
 import type { MemberRecord } from '../records';
-import { taskPrograms } from '../runtime/task-programs';
+import { rankCommandOf, taskPrograms } from '../runtime/task-programs';
+import { scratchPath } from '../io/scratch';
+import { REMOTE_SHELL_SOCKET_VARIABLE } from '../remote-shell-protocol';
 import type { TaskContext } from './context';
 
 export const HOSTFILE = 'msched-hostfile';
@@ -16,6 +18,10 @@ export interface PreparedLaunch extends LaunchCommand {
   readonly hosts: readonly HostSlots[];
   /** Machines with more ranks than cores, which MPI was told about. */
   readonly oversubscribed: readonly OversubscribedMachine[];
+  /** Where the native remote shell reaches the launcher (io/remote-shell-server.ts); none with the node one. */
+  readonly remoteShellSocket?: string;
+  /** MPICH ranks get the yield shim (native/mpi-yield.c). */
+  readonly mpichYield: boolean;
 }
 
 /** Writes the hostfile and the remote shell into the sandbox and builds the mpirun/mpiexec command. */
@@ -35,6 +41,10 @@ export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]
   const hostfilePath = join(gang.sandbox, HOSTFILE);
   writeFileSync(hostfilePath, renderHostfile(gang.flavour, hosts));
   const programs = taskPrograms(gang.sandbox);
+  // MPICH has no setting of its own for it (see native/mpi-yield.c).
+  const mpichYield = gang.flavour === 'mpich' && oversubscribed.length > 0 && programs.mpiYieldShim !== undefined;
+  // In the task's scratch folder: short enough for a socket name, and only the task's user enters it.
+  const remoteShellSocket = programs.nativeRemoteShell ? join(scratchPath(ctx.tag), 'remote-shell.sock') : undefined;
   const command = buildLaunchCommand({
     flavour: gang.flavour,
     launcherPath: gang.mpi.launcherPath,
@@ -42,7 +52,7 @@ export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]
     ranks: gang.ranks,
     remoteShellPath: programs.remoteShellPath,
     // The same path on every agent: the shared runtime copy, or the installed dist (see README.md).
-    rankCommand: [...programs.rankCommand, ...gang.app.argv],
+    rankCommand: [...rankCommandOf(programs, { yieldWhenIdle: mpichYield }), ...gang.app.argv],
     interfaces: gang.mpi.interfaces,
     openmpiBtl: gang.mpi.openmpiBtl,
     // The agent's hostname as Mesos knows it is reachable by construction; gethostname() may not be.
@@ -51,5 +61,6 @@ export function prepareLaunch(ctx: TaskContext, members: readonly MemberRecord[]
     runningAsRoot: process.getuid?.() === 0,
     oversubscribed: oversubscribed.length > 0,
   });
-  return { ...command, hosts, oversubscribed };
+  const env = remoteShellSocket ? { ...command.env, [REMOTE_SHELL_SOCKET_VARIABLE]: remoteShellSocket } : command.env;
+  return { ...command, env, hosts, oversubscribed, remoteShellSocket, mpichYield };
 }

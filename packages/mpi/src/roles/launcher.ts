@@ -1,4 +1,5 @@
 import { DaemonHost } from '../io/daemon-host';
+import { RemoteShellServer } from '../io/remote-shell-server';
 import { missingIndices, readRankExits, RendezvousTimeout, waitForMembers } from '../io/rendezvous';
 import { onTermination } from '../io/signals';
 import { hostOfRank } from '../hostfile';
@@ -31,7 +32,11 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
   const wallTimer = gang.wallTimeSeconds > 0
     ? setTimeout(() => latch.trigger({ reason: 'walltime', message: `the job exceeded its wall time of ${gang.wallTimeSeconds} s` }), gang.wallTimeSeconds * 1000)
     : undefined;
-  zk.onSessionExpired(() => latch.trigger({ reason: 'member_lost', message: 'the launcher lost its ZooKeeper session' }));
+  let shells: RemoteShellServer | undefined;
+  zk.onSessionExpired(() => {
+    shells?.failAll();
+    latch.trigger({ reason: 'member_lost', message: 'the launcher lost its ZooKeeper session' });
+  });
   const daemons = new DaemonHost({ zk, paths, index: gang.member.index, env: daemonEnv(ctx), cwd: gang.sandbox, logger });
   const aborted = () => conclude(ctx, decideResult({ abort: latch.reason, rankExits: [], missingMembers: [] }, resultContext(ctx)));
   const fail = (reason: Parameters<typeof gangFailure>[1], message: string) => conclude(ctx, gangFailure(resultContext(ctx), reason, message));
@@ -57,8 +62,14 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
     for (const o of launch.oversubscribed) {
       const told = gang.flavour === 'openmpi'
         ? 'MPI is told it is oversubscribed (ranks yield while they wait)'
-        : 'MPICH has no setting for it: ranks busy-poll and run slower than on enough cores';
+        : launch.mpichYield
+          ? 'MPICH has no setting for it: ranks get the yield shim (they yield while they wait)'
+          : 'MPICH has no setting for it and the yield shim is not available (not built, or under a path LD_PRELOAD cannot hold): ranks busy-poll and run slower than on enough cores';
       logger.warn(`${o.ranks} ranks on ${o.hostnames.join(', ')}, one machine with ${o.cores} core(s): ${told}`);
+    }
+    if (launch.remoteShellSocket) {
+      shells = new RemoteShellServer({ zk, paths, logger, socketPath: launch.remoteShellSocket });
+      await shells.listen();
     }
     if (latch.reason) return await aborted();
     let run: Awaited<ReturnType<typeof runMpi>>;
@@ -80,6 +91,7 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
   } finally {
     unhook();
     if (wallTimer) clearTimeout(wallTimer);
+    shells?.close();
     daemons.stop();
   }
 }

@@ -27,7 +27,7 @@ export function isEmbeddedRuntime(): boolean {
 }
 
 /** Asset names shared with the build script (packages/mpi/sea/build-runtime.mjs). */
-export const ASSET = { rankExec: 'msched-rank-exec', buildId: 'build-id' } as const;
+export const ASSET = { rankExec: 'msched-rank-exec', mpiYieldShim: 'msched-mpi-yield.so', buildId: 'build-id' } as const;
 
 /** The runtime's own executable (argv0 may be a symlink standing for a role: see main.ts). */
 export function runtimeExecutable(): string {
@@ -57,8 +57,10 @@ function writeOnce(path: string, write: (tmp: string) => void, size: number): vo
 export interface SharedRuntime {
   /** The runtime executable at the shared path. */
   readonly task: string;
-  /** The native rank wrapper at the shared path. */
+  /** The native rank wrapper (and remote shell) at the shared path. */
   readonly rankExec: string;
+  /** The MPICH yield shim at the shared path (native/mpi-yield.c). */
+  readonly mpiYieldShim: string;
 }
 
 /** The build id embedded in this runtime, undefined outside one. */
@@ -85,5 +87,8 @@ export function materializeSharedRuntime(): SharedRuntime {
   const rankExec = join(dir, ASSET.rankExec);
   const wrapper = Buffer.from(s.getAsset(ASSET.rankExec));
   writeOnce(rankExec, (tmp) => writeFileSync(tmp, wrapper), wrapper.length);
-  return { task, rankExec };
+  const mpiYieldShim = join(dir, ASSET.mpiYieldShim);
+  const shim = Buffer.from(s.getAsset(ASSET.mpiYieldShim));
+  writeOnce(mpiYieldShim, (tmp) => writeFileSync(tmp, shim), shim.length);
+  return { task, rankExec, mpiYieldShim };
 }
