@@ -90,6 +90,17 @@ export class JobRow {
   @Column('timestamptz', { name: 'wait_reason_at', nullable: true })
   waitReasonAt: Date | null;
 
+  /** When the leading dispatcher expects the waiting gang to start (issue 23); null when unknown. */
+  @Column('timestamptz', { name: 'expected_start_at', nullable: true })
+  expectedStartAt: Date | null;
+
+  /** The expected start last told to Airavata in a status reason, and when it was told. */
+  @Column('timestamptz', { name: 'start_announced_for', nullable: true })
+  startAnnouncedFor: Date | null;
+
+  @Column('timestamptz', { name: 'start_announced_at', nullable: true })
+  startAnnouncedAt: Date | null;
+
   @Column('text', { name: 'failure_kind', nullable: true })
   failureKind: string | null;
 
