@@ -10,11 +10,8 @@ import type { LeaderContext } from './leader-context';
 /** The job stopped waiting between the estimate and its announcement: nothing is written. */
 class NoLongerWaiting extends Error {}
 
-/** The policy's expected starts; empty until the policy can estimate. */
-function expectedStartsOf(policy: OfferPolicy, now: number): ReadonlyMap<string, number | undefined> {
-  const p = policy as unknown as { expectedStarts?: (now: number) => ReadonlyMap<string, number | undefined> };
-  return p.expectedStarts ? p.expectedStarts(now) : new Map();
-}
+/** Gangs estimated per role, the first in line: past them an estimate says little and costs a pass. */
+const ESTIMATED_PER_ROLE = 1000;
 
 /**
  * The leader's periodic pass over the waiting gangs: saves each one's wait reason and expected
@@ -33,7 +30,7 @@ export class WaitEstimates {
   async pass(now = Date.now()): Promise<void> {
     const waiting = this.policy.waiting();
     this.forgetGone(waiting);
-    const starts = expectedStartsOf(this.policy, now);
+    const starts = this.policy.expectedStarts(now, ESTIMATED_PER_ROLE);
     const batch: WaitEstimate[] = [];
     for (const g of waiting) {
       const reason = this.policy.explain(g.gangId, now) ?? 'waiting for offers';
