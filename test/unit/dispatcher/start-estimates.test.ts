@@ -48,3 +48,17 @@ describe('waiting gangs: when estimates are saved and announced', () => {
     assert.equal(formatExpectedStart(T0 + 12 * 60 * MIN, T0), 'about 2026-12-08 01:00 UTC');
   });
 });
+
+describe('scheduling settings → offer policy', () => {
+  it('merges both quotas per gateway and turns the half-life into seconds', async () => {
+    const { loadConfig } = await import('@msched/config');
+    const { schedulingPolicyConfig } = await import('@msched/dispatcher');
+    const c = schedulingPolicyConfig(loadConfig({
+      MSCHED_SCHEDULING_MAX_RUNNING_CORES: 'a=64,b=8', MSCHED_SCHEDULING_MAX_WAITING_GANGS: 'a=100,c=5',
+      MSCHED_SCHEDULING_GATEWAY_SHARES: 'a=3', MSCHED_SCHEDULING_HALF_LIFE_HOURS: '24',
+    }).scheduling);
+    assert.deepEqual(c.quotas, { a: { maxRunningCores: 64, maxWaitingGangs: 100 }, b: { maxRunningCores: 8 }, c: { maxWaitingGangs: 5 } });
+    assert.equal(c.order, 'fair-share');
+    assert.deepEqual(c.fairShare, { halfLifeSeconds: 86_400, gatewayShares: { a: 3 }, fairShareWeight: 10_000, ageWeightPerHour: 1000 });
+  });
+});
