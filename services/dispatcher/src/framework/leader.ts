@@ -98,6 +98,11 @@ export class Leader {
     return this.offers.waitingGangs();
   }
 
+  /** Past usage per tenant as fair share charges it now (loaded at takeover, plus what ran since). */
+  tenantUsage(): ReturnType<Offers['policy']['usage']> {
+    return this.offers.policy.usage(Date.now());
+  }
+
   /** Tasks asked about since the last SUBSCRIBED that the master has not answered yet. */
   get unreconciledTasks(): number {
     return this.reconciler.unanswered().length;
