@@ -11,6 +11,11 @@ import { ProcessRow } from './process';
 // (created_at DESC, id DESC) for the console's newest-first pages: TypeORM cannot say DESC, so the
 // migration owns it and the schema comparison leaves it alone.
 @Index('jobs_newest_idx', { synchronize: false })
+// Launched jobs by end time: the usage fair share derives at a dispatcher's takeover (issue 23).
+@Index('jobs_usage_idx', ['settledAt'], { where: 'launched_at IS NOT NULL' })
+// A gateway's launches not running yet, for its waiting-gangs quota; the predicate (state NOT IN
+// ...) is PostgreSQL's to normalize, so the migration owns it as jobs_newest_idx above.
+@Index('jobs_unlaunched_idx', { synchronize: false })
 @Check('jobs_attempt_check', '"attempt" >= 1')
 export class JobRow {
   @PrimaryColumn('text')
