@@ -28,6 +28,7 @@ export interface SimFlags {
   readonly 'age-weight'?: string;
   readonly 'half-life-days'?: string;
   readonly 'estimate-every'?: string;
+  readonly 'starvation-hours'?: string;
 }
 
 /** The flags every entry point accepts (node:util parseArgs shape). */
@@ -50,6 +51,7 @@ export const SIM_FLAG_SPEC = {
   'age-weight': { type: 'string' },
   'half-life-days': { type: 'string' },
   'estimate-every': { type: 'string' },
+  'starvation-hours': { type: 'string' },
 } as const;
 
 /** Expected starts are recorded for this many waiting gangs (the "first 10"). */
@@ -85,6 +87,7 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
     ...(f['fair-weight'] !== undefined ? { fairShareWeight: number('fair-weight', f['fair-weight'], 0) } : {}),
     ...(f['age-weight'] !== undefined ? { ageWeightPerHour: number('age-weight', f['age-weight'], 0) } : {}),
     ...(f['half-life-days'] !== undefined ? { halfLifeSeconds: number('half-life-days', f['half-life-days'], 0.001)! * 86400 } : {}),
+    ...(f['starvation-hours'] !== undefined ? { starvationHours: number('starvation-hours', f['starvation-hours'], 0) } : {}),
   } : undefined;
   const estimateEvery = number('estimate-every', f['estimate-every'], 0) ?? ESTIMATE_EVERY_SECONDS;
   const limit = number('limit', f.limit, 1);

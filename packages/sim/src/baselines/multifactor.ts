@@ -37,8 +37,9 @@ export class MultifactorScheduler implements PoolScheduler {
     }
     if (view.queue.length === 0) return;
     const factors = this.currentFactors(view);
-    const keyed = view.queue.map((job) => ({ job, key: priorityKey(this.config, factors.get(this.tenant(job).key) ?? 1, job.submit * 1000) }));
-    keyed.sort((a, b) => b.key - a.key || a.job.submit - b.job.submit || a.job.id - b.job.id);
+    const starving = this.config.starvationHours === undefined ? -Infinity : view.now - this.config.starvationHours * 3600;
+    const keyed = view.queue.map((job) => ({ job, key: job.submit <= starving ? Infinity : priorityKey(this.config, factors.get(this.tenant(job).key) ?? 1, job.submit * 1000) }));
+    keyed.sort((a, b) => (a.key === b.key ? 0 : b.key - a.key) || a.job.submit - b.job.submit || a.job.id - b.job.id);
     const order = keyed.map((k) => k.job);
     const start = (job: TraceJob) => {
       view.start(view.queue.indexOf(job));
