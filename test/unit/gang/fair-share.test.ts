@@ -135,6 +135,18 @@ describe('fair share in the offer policy', () => {
     assert.deepEqual(launched(p.handle(offer4('O-2'), T0 + 88 * H)), ['old']);
   });
 
+  it('puts a gang that has waited starvationHours first, whatever its usage', () => {
+    // With age alone heavy's gang would need 87.5 hours (above); with a 10-hour bound it leads
+    // once it has waited 10 hours, even against a light gang queued just now.
+    const p = new OfferPolicy({ ...config, fairShare: { ...fair, starvationHours: 10 } });
+    p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e9, asOf: T0 }] }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('old', t('A', 'heavy'), {}, T0) }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('l9', t('B', 'light'), {}, T0 + 9 * H) }, T0 + 9 * H);
+    assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + 9 * H)), ['l9']);
+    p.handle({ type: 'gangQueued', gang: gang('l10', t('B', 'light'), {}, T0 + 10 * H) }, T0 + 10 * H);
+    assert.deepEqual(launched(p.handle(offer4('O-2'), T0 + 10 * H)), ['old']);
+  });
+
   it('holds a gang whose gateway would pass its core quota, and it does not take the reservation', () => {
     const p = new OfferPolicy({ ...config, quotas: { A: { maxRunningCores: 6 } } });
     p.handle({ type: 'gangRunning', gang: running('r', t('A', 'a'), 4, T0, T0 + H, 'z') }, T0);

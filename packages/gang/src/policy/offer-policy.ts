@@ -256,8 +256,10 @@ export class OfferPolicy {
   private ordered(now: number): readonly Queued[] {
     if (this.config.order !== 'fair-share') return this.queue;
     if (this.refreshFactors(now) || !this.fairOrder) {
-      const keyed = this.queue.map((q) => ({ q, key: this.keyOf(q) }));
-      keyed.sort((a, b) => b.key - a.key || a.q.gang.queuedAt - b.q.gang.queuedAt || a.q.seq - b.q.seq);
+      const starving = this.config.fairShare!.starvationHours;
+      const since = starving === undefined ? -Infinity : now - starving * 3_600_000;
+      const keyed = this.queue.map((q) => ({ q, key: q.gang.queuedAt <= since ? Infinity : this.keyOf(q) }));
+      keyed.sort((a, b) => (a.key === b.key ? 0 : b.key - a.key) || a.q.gang.queuedAt - b.q.gang.queuedAt || a.q.seq - b.q.seq);
       this.fairOrder = keyed.map((k) => k.q);
     }
     return this.fairOrder;
@@ -273,6 +275,11 @@ export class OfferPolicy {
     if (!this.fairOrder) return;
     if (!this.factors?.byTenant.has(tenantKey(entry.gang.tenant))) {
       this.factors = undefined;
+      return;
+    }
+    if (this.config.fairShare!.starvationHours !== undefined) {
+      // Starving gangs lead whatever their key: the order cannot be bisected by key.
+      this.fairOrder = undefined;
       return;
     }
     const key = this.keyOf(entry);
