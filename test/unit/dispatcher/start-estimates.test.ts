@@ -59,6 +59,6 @@ describe('scheduling settings → offer policy', () => {
     }).scheduling);
     assert.deepEqual(c.quotas, { a: { maxRunningCores: 64, maxWaitingGangs: 100 }, b: { maxRunningCores: 8 }, c: { maxWaitingGangs: 5 } });
     assert.equal(c.order, 'fair-share');
-    assert.deepEqual(c.fairShare, { halfLifeSeconds: 86_400, gatewayShares: { a: 3 }, fairShareWeight: 1000, ageWeightPerHour: 10 });
+    assert.deepEqual(c.fairShare, { halfLifeSeconds: 86_400, gatewayShares: { a: 3 }, fairShareWeight: 1000, ageWeightPerHour: 30, starvationHours: 24 });
   });
 });

@@ -13,6 +13,7 @@ export function schedulingPolicyConfig(s: Config['scheduling']): Pick<OfferPolic
       gatewayShares: { ...s.gatewayShares },
       fairShareWeight: s.fairShareWeight,
       ageWeightPerHour: s.ageWeightPerHour,
+      starvationHours: s.starvationHours,
     },
     quotas,
   };
