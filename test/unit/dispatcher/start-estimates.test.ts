@@ -57,8 +57,11 @@ describe('scheduling settings → offer policy', () => {
       MSCHED_SCHEDULING_MAX_RUNNING_CORES: 'a=64,b=8', MSCHED_SCHEDULING_MAX_WAITING_GANGS: 'a=100,c=5',
       MSCHED_SCHEDULING_GATEWAY_SHARES: 'a=3', MSCHED_SCHEDULING_HALF_LIFE_HOURS: '24',
     }).scheduling);
-    assert.deepEqual(c.quotas, { a: { maxRunningCores: 64, maxWaitingGangs: 100 }, b: { maxRunningCores: 8 }, c: { maxWaitingGangs: 5 } });
     assert.equal(c.order, 'fair-share');
-    assert.deepEqual(c.fairShare, { halfLifeSeconds: 86_400, gatewayShares: { a: 3 }, fairShareWeight: 1000, ageWeightPerHour: 30, starvationHours: 24 });
+    assert.deepEqual({ ...c.quotas }, { a: { maxRunningCores: 64, maxWaitingGangs: 100 }, b: { maxRunningCores: 8 }, c: { maxWaitingGangs: 5 } });
+    // A gateway named like an Object method finds no share or quota (it has share 1, no limits).
+    assert.equal(c.fairShare!.gatewayShares.constructor, undefined);
+    assert.equal(c.quotas!.toString, undefined);
+    assert.deepEqual({ ...c.fairShare, gatewayShares: { ...c.fairShare!.gatewayShares } }, { halfLifeSeconds: 86_400, gatewayShares: { a: 3 }, fairShareWeight: 1000, ageWeightPerHour: 30, starvationHours: 24 });
   });
 });
