@@ -12,18 +12,16 @@ export async function lockGatewayLaunches(tx: Db, gatewayId: string): Promise<vo
 }
 
 /**
- * Launches of the gateway that are not running yet: every job neither launched on the cluster nor
- * ended (being provisioned, or waiting for offers). Its predicate is jobs_unlaunched_idx's.
+ * The gateway's launches not running yet (every job neither launched on the cluster nor ended:
+ * being provisioned, or waiting for offers; the predicate is jobs_unlaunched_idx's), and whether
+ * the experiment was recorded already (a repeated launch is answered, never refused by a quota):
+ * one round trip under the launch lock.
  */
-export async function countWaitingGangs(db: Db, gatewayId: string): Promise<number> {
-  const row = await queryOne<{ n: number }>(db, `
-    SELECT count(*)::integer AS n FROM jobs j JOIN experiments e ON e.id = j.experiment_id
-    WHERE e.gateway_id = $1 AND j.launched_at IS NULL AND j.settled_at IS NULL
-      AND j.state NOT IN ('COMPLETE', 'CANCELED', 'FAILED')`, [gatewayId]);
-  return row?.n ?? 0;
-}
-
-/** Whether an experiment was recorded already (a repeated launch is answered, never refused by a quota). */
-export async function experimentExists(db: Db, experimentId: string): Promise<boolean> {
-  return (await queryOne(db, 'SELECT 1 FROM experiments WHERE id = $1', [experimentId])) !== undefined;
+export async function waitingGangsAndExperiment(db: Db, gatewayId: string, experimentId: string): Promise<{ waiting: number; experimentExists: boolean }> {
+  const row = await queryOne<{ waiting: number; experimentExists: boolean }>(db, `
+    SELECT (SELECT count(*)::integer FROM jobs j JOIN experiments e ON e.id = j.experiment_id
+            WHERE e.gateway_id = $1 AND j.launched_at IS NULL AND j.settled_at IS NULL
+              AND j.state NOT IN ('COMPLETE', 'CANCELED', 'FAILED')) AS waiting,
+           EXISTS (SELECT 1 FROM experiments WHERE id = $2) AS "experimentExists"`, [gatewayId, experimentId]);
+  return row ?? { waiting: 0, experimentExists: false };
 }

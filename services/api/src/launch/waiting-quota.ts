@@ -1,4 +1,4 @@
-import { countWaitingGangs, Db, experimentExists, lockGatewayLaunches } from '@msched/db';
+import { Db, lockGatewayLaunches, waitingGangsAndExperiment } from '@msched/db';
 import { QuotaExceeded } from '../errors';
 
 /** A gateway's limit on launches not running yet (MSCHED_SCHEDULING_MAX_WAITING_GANGS). */
@@ -15,9 +15,11 @@ export interface WaitingQuota {
  * let through: it writes nothing and gets its ids back.
  */
 export async function checkWaitingQuota(tx: Db, q: WaitingQuota): Promise<void> {
+  // Two statements: the count must see every launch committed before the lock was granted, and a
+  // statement's snapshot is taken when it starts (READ COMMITTED), so not in the lock's own.
   await lockGatewayLaunches(tx, q.gatewayId);
-  if (await experimentExists(tx, q.experimentId)) return;
-  const waiting = await countWaitingGangs(tx, q.gatewayId);
+  const { waiting, experimentExists } = await waitingGangsAndExperiment(tx, q.gatewayId, q.experimentId);
+  if (experimentExists) return;
   if (waiting >= q.maxWaitingGangs) {
     throw new QuotaExceeded(`gateway "${q.gatewayId}" has ${waiting} launches waiting to run, its quota is ${q.maxWaitingGangs}; launch again once some have started`);
   }
