@@ -203,6 +203,8 @@ describe('console JSON API (integration)', function () {
     const row = jobs.body.jobs.find((j: any) => j.jobId === b.jobId);
     const [{ at }] = await h.ds.query('SELECT expected_start_at AS at FROM jobs WHERE id = $1', [b.jobId]);
     assert.equal(Date.parse(row.expectedStartAt), new Date(at).getTime());
+    const one = await json(await consoleFetch(c, `/api/jobs/${b.jobId}`));
+    assert.equal(Date.parse(one.body.extras.expectedStartAt), new Date(at).getTime());
   });
 
   it('serves the page with a strict content security policy and no token in it', async () => {

@@ -49,7 +49,7 @@ export interface JobDetail {
     exitCode: number | null; failedRank: number | null; gatewayId: string; userName: string; experimentName: string;
     experimentState: string; processState: string; queueName: string | null; totalCpuCount: number | null; createdAt: string;
   };
-  extras: { queuedAt: string | null; launchedAt: string | null; settledAt: string | null; cancelRequestedAt: string | null; waitReason: string | null; waitReasonAt: string | null; failureKind: string | null };
+  extras: { queuedAt: string | null; launchedAt: string | null; settledAt: string | null; cancelRequestedAt: string | null; waitReason: string | null; waitReasonAt: string | null; expectedStartAt: string | null; failureKind: string | null };
   tasks: Task[];
   history: HistoryEntry[];
   stdout: Tail | null;
