@@ -83,7 +83,7 @@ function build(tree: object, env: Env, problems: string[]): Record<string, unkno
     } catch (e) {
       if (!(e instanceof SettingParseError)) throw e;
       const shown = value.secret ? '<redacted>' : JSON.stringify(raw);
-      problems.push(`${value.env}=${shown} is invalid: expected ${value.expects}`);
+      problems.push(`${value.env}=${shown} is invalid: expected ${value.expects}${e.told && !value.secret ? `; ${e.message}` : ''}`);
     }
   }
   return out;

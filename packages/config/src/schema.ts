@@ -1,4 +1,4 @@
-import { bool, hostPorts, int, list, mapping, num, oneOf, optStr, port, Setting, SettingParseError, str, url } from './settings';
+import { bool, hostPorts, int, limits, list, mapping, num, oneOf, optStr, port, positive, Setting, SettingParseError, str, url, weights } from './settings';
 
 const PUBLISHER_CHANNELS = ['airavata-kafka', 'airavata-amqp', 'job-monitor', 'monitoring-data'] as const;
 type PublisherChannel = (typeof PUBLISHER_CHANNELS)[number];
@@ -181,6 +181,17 @@ export const schema = {
     pollIntervalMs: int('MSCHED_DISPATCHER_POLL_INTERVAL_MS', 'How often the leader re-reads waiting and canceled gangs from the database when no notification woke it; also how often "why is my gang waiting" is saved.', 5000, 100, 600000),
     clusterStateIntervalSeconds: int('MSCHED_DISPATCHER_CLUSTER_STATE_SECONDS', 'How often the leader reads /master/state to learn the cluster\'s capacity (a gang that can never fit fails at once).', 30, 1, 3600),
     healthPort: int('MSCHED_DISPATCHER_HEALTH_PORT', 'Port of the dispatcher\'s /healthz, /readyz and /metrics, on MSCHED_API_HOST like every service (0: any free port, as tests use).', 9932, 0, 65535),
+  },
+  scheduling: {
+    order: oneOf('MSCHED_SCHEDULING_ORDER', 'The order of waiting gangs within a Mesos role: "fair-share" (a priority from each tenant\'s decayed past usage against its share, plus the time waited; docs/scheduling.md) or "fifo" (submit order).', ['fair-share', 'fifo'] as const, 'fair-share'),
+    gatewayShares: weights('MSCHED_SCHEDULING_GATEWAY_SHARES', 'Relative share of the cluster per Airavata gateway id, e.g. seagrid=2,ultrascan=1; a gateway not listed has share 1. Users within a gateway share it equally.', ''),
+    halfLifeHours: positive('MSCHED_SCHEDULING_HALF_LIFE_HOURS', 'Past usage (cores × seconds run) counts half as much after this many hours (Slurm\'s PriorityDecayHalfLife); 168 is 7 days.', 168),
+    fairShareWeight: num('MSCHED_SCHEDULING_FAIR_SHARE_WEIGHT', 'Priority points of the fair-share factor (0 to 1): a tenant that has used nothing gets all of them.', 1000),
+    ageWeightPerHour: num('MSCHED_SCHEDULING_AGE_WEIGHT_PER_HOUR', 'Priority points a gang gains per hour it waits; unbounded, so every gang eventually leads whatever its tenant used. With the defaults a gang of the heaviest tenant overtakes one of an idle tenant after at most 33 hours of waiting more than it.', 30),
+    starvationHours: positive('MSCHED_SCHEDULING_STARVATION_HOURS', 'A gang that has waited this many hours ranks before every gang that has not (oldest first), whatever its tenant used: the bound on how much longer fair share can make anyone wait. The defaults of these weights are the ones measured on traces (docs/scheduling.md).', 24),
+    maxRunningCores: limits('MSCHED_SCHEDULING_MAX_RUNNING_CORES', 'Quota per gateway id of cores its running gangs may hold together, e.g. seagrid=256; a gang that would pass it waits ("gateway X at its quota of N cores"). A gateway not listed is unlimited.', ''),
+    maxWaitingGangs: limits('MSCHED_SCHEDULING_MAX_WAITING_GANGS', 'Quota per gateway id of launches not yet running (queued, being provisioned or waiting for offers), e.g. seagrid=500; a launch past it is refused by the API (AiravataClientException) and writes nothing. A gateway not listed is unlimited.', ''),
+    estimateIntervalMs: int('MSCHED_SCHEDULING_ESTIMATE_INTERVAL_MS', 'How often the leading dispatcher saves each waiting gang\'s expected start and wait reason (only those that changed are written).', 5000, 200, 600000),
   },
   console: {
     host: str('MSCHED_CONSOLE_HOST', 'Address the operator web console binds to (put a TLS reverse proxy in front of it beyond localhost).', '127.0.0.1'),

@@ -17,7 +17,15 @@ export interface Setting<T> {
   readonly secret?: boolean;
 }
 
-export class SettingParseError extends Error {}
+/**
+ * A raw value a setting refuses. `told` marks a message written for the operator (which pair, which
+ * gateway), appended to the loader's "expected ..." line; other messages stay internal.
+ */
+export class SettingParseError extends Error {
+  constructor(message: string, readonly told = false) {
+    super(message);
+  }
+}
 
 function setting<T>(env: string, expects: string, parse: Parser<T>, doc: string, def?: string, secret = false): Setting<T> {
   return { env, expects, parse, doc, default: def, secret };
@@ -114,3 +122,48 @@ export const mapping = (env: string, doc: string, def: string): Setting<Record<s
     }
     return out;
   }, doc, def);
+
+/** Splits `key=value` pairs (comma separated; empty means none), naming the first malformed pair. */
+function pairs(raw: string): Array<[string, string]> {
+  if (raw.trim() === '') return [];
+  return raw.split(',').map((pair) => {
+    const i = pair.indexOf('=');
+    const k = pair.slice(0, i).trim();
+    const v = pair.slice(i + 1).trim();
+    if (i <= 0 || !k || !v) throw new SettingParseError(`"${pair.trim()}" is not key=value`, true);
+    return [k, v];
+  });
+}
+
+/** key=number pairs, each number > 0 (relative weights, e.g. gateway shares). */
+export const weights = (env: string, doc: string, def: string): Setting<Record<string, number>> =>
+  setting(env, 'comma-separated key=number pairs, each number > 0 (or empty)', (raw) => {
+    const out: Record<string, number> = {};
+    for (const [k, v] of pairs(raw)) {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new SettingParseError(`${k}=${v}: the weight must be a number > 0`, true);
+      if (k in out) throw new SettingParseError(`${k} is given twice`, true);
+      out[k] = n;
+    }
+    return out;
+  }, doc, def);
+
+/** key=integer pairs, each integer >= min (limits per key, e.g. quotas per gateway). */
+export const limits = (env: string, doc: string, def: string, min = 1): Setting<Record<string, number>> =>
+  setting(env, `comma-separated key=integer pairs, each integer >= ${min} (or empty)`, (raw) => {
+    const out: Record<string, number> = {};
+    for (const [k, v] of pairs(raw)) {
+      if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) throw new SettingParseError(`${k}=${v}: the limit must be an integer >= ${min}`, true);
+      if (k in out) throw new SettingParseError(`${k} is given twice`, true);
+      out[k] = Number(v);
+    }
+    return out;
+  }, doc, def);
+
+/** A number strictly greater than 0 (a half-life, a period). */
+export const positive = (env: string, doc: string, def: number): Setting<number> =>
+  setting(env, 'a number > 0', (raw) => {
+    const n = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new SettingParseError('not a positive number');
+    return n;
+  }, doc, String(def));

@@ -1,3 +1,4 @@
+import { DEFAULT_FAIR_SHARE, type FairShareConfig } from '@msched/gang';
 import { SimInputError } from './errors';
 import { ALL_BASELINES, type BaselineName, type CompareOptions } from './report/compare';
 import type { NoEstimatePolicy } from './swf/parse-swf';
@@ -22,6 +23,12 @@ export interface SimFlags {
   readonly 'no-spare-backfill'?: boolean;
   readonly 'no-hold-for-reservation'?: boolean;
   readonly 'backfill-order'?: string;
+  readonly 'fair-share'?: boolean;
+  readonly 'fair-weight'?: string;
+  readonly 'age-weight'?: string;
+  readonly 'half-life-days'?: string;
+  readonly 'estimate-every'?: string;
+  readonly 'starvation-hours'?: string;
 }
 
 /** The flags every entry point accepts (node:util parseArgs shape). */
@@ -39,7 +46,18 @@ export const SIM_FLAG_SPEC = {
   'no-spare-backfill': { type: 'boolean' },
   'no-hold-for-reservation': { type: 'boolean' },
   'backfill-order': { type: 'string' },
+  'fair-share': { type: 'boolean' },
+  'fair-weight': { type: 'string' },
+  'age-weight': { type: 'string' },
+  'half-life-days': { type: 'string' },
+  'estimate-every': { type: 'string' },
+  'starvation-hours': { type: 'string' },
 } as const;
+
+/** Expected starts are recorded for this many waiting gangs (the "first 10"). */
+export const ESTIMATE_DEPTH = 10;
+/** Default sampling period of expected starts (simulated seconds). */
+export const ESTIMATE_EVERY_SECONDS = 3600;
 
 function number(flag: string, text: string | undefined, min: number, max = Infinity): number | undefined {
   if (text === undefined) return undefined;
@@ -64,6 +82,14 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
     ...(f['no-hold-for-reservation'] ? { holdForReservation: false } : {}),
     ...(f['backfill-order'] !== undefined ? { backfillOrder: backfillOrder(f['backfill-order']) } : {}),
   };
+  const fairShare: FairShareConfig | undefined = f['fair-share'] ? {
+    ...DEFAULT_FAIR_SHARE,
+    ...(f['fair-weight'] !== undefined ? { fairShareWeight: number('fair-weight', f['fair-weight'], 0) } : {}),
+    ...(f['age-weight'] !== undefined ? { ageWeightPerHour: number('age-weight', f['age-weight'], 0) } : {}),
+    ...(f['half-life-days'] !== undefined ? { halfLifeSeconds: number('half-life-days', f['half-life-days'], 0.001)! * 86400 } : {}),
+    ...(f['starvation-hours'] !== undefined ? { starvationHours: number('starvation-hours', f['starvation-hours'], 0) } : {}),
+  } : undefined;
+  const estimateEvery = number('estimate-every', f['estimate-every'], 0) ?? ESTIMATE_EVERY_SECONDS;
   const limit = number('limit', f.limit, 1);
   const interval = number('allocation-interval-ms', f['allocation-interval-ms'], 1);
   return {
@@ -71,8 +97,10 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
     compare: {
       baselines,
       ...(limit !== undefined ? { limit: Math.floor(limit) } : {}),
+      ...(fairShare ? { fairShare } : {}),
       mesos: {
         policyConfig,
+        ...(estimateEvery > 0 ? { estimates: { everySeconds: estimateEvery, depth: ESTIMATE_DEPTH } } : {}),
         ...(interval !== undefined ? { allocationIntervalMs: interval } : {}),
         ...(serialLoad ? { serial: { load: serialLoad, meanRunSeconds: number('serial-mean-seconds', f['serial-mean-seconds'], 1) ?? 300, seed: number('seed', f.seed, 0) ?? 1 } } : {}),
       },

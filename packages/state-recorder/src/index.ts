@@ -1,3 +1,4 @@
+export * from './record-reason';
 export * from './record-transition';
 export * from './transition-request';
 export * from './workflow';

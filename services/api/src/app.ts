@@ -81,7 +81,7 @@ export async function startApi(o: ApiOptions): Promise<RunningApi> {
   const afterCommit = relay
     ? () => relay?.notify()
     : () => { notifyOutbox(o.ds).catch((e) => logger.debug(`NOTIFY after commit failed: ${(e as Error).message}`)); };
-  const handler = new MetaSchedulerHandler({ ds: o.ds, authorize, policy: policyFromConfig(cfg.api), logger, metrics: o.metrics, ids: o.ids, afterCommit });
+  const handler = new MetaSchedulerHandler({ ds: o.ds, authorize, policy: policyFromConfig(cfg.api), maxWaitingGangs: cfg.scheduling.maxWaitingGangs, logger, metrics: o.metrics, ids: o.ids, afterCommit });
   const processor = new MetaSchedulerService.Processor(handler) as unknown as ThriftProcessor;
   let server: RunningThriftServer;
   try {

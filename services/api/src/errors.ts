@@ -50,3 +50,15 @@ export class InternalFault extends ApiError {
     this.name = 'InternalFault';
   }
 }
+
+/**
+ * The gateway has as many launches waiting as its quota allows; the same launch can succeed once
+ * some of them have started.
+ */
+export class QuotaExceeded extends ApiError {
+  readonly retriable = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'QuotaExceeded';
+  }
+}

@@ -50,3 +50,8 @@ export { SerialQueue } from './framework/serial-queue';
 export { handleGangReady } from './intake/gang-ready';
 export { handleCancel } from './intake/cancel';
 export { parseAgentSandboxes, agentAddress, fetchTaskSandboxes } from '@msched/mesos';
+export { formatExpectedStart, needsSave, reasonKey, shouldAnnounce, startReason } from './policy/start-estimates';
+export type { Announced, SavedEstimate } from './policy/start-estimates';
+export { schedulingPolicyConfig } from './policy/scheduling-config';
+export { tenantUsage } from './store/tenant-usage';
+export { WaitEstimates } from './framework/estimates';

@@ -75,7 +75,7 @@ describe('msched CLI (integration, real binary)', function () {
     const table = await msched(['jobs', 'list'], env);
     assert.equal(table.code, 0, table.err);
     const lines = table.out.trim().split('\n');
-    assert.match(lines[0], /^JOB\s+STATE\s+TRY\s+EXPERIMENT\s+GATEWAY\s+USER\s+QUEUE\s+CPUS\s+TASKS\s+WAIT\s+RUN\s+UPDATED\s+REASON$/);
+    assert.match(lines[0], /^JOB\s+STATE\s+TRY\s+EXPERIMENT\s+GATEWAY\s+USER\s+QUEUE\s+CPUS\s+TASKS\s+WAIT\s+EXPECTED START\s+RUN\s+UPDATED\s+REASON$/);
     assert.ok(lines.some((l) => l.startsWith(active.jobId) && /\bACTIVE\b/.test(l) && /\bnormal\b/.test(l)));
     assert.ok(lines.some((l) => l.startsWith(waiting.jobId) && /\bSUBMITTED\b/.test(l)));
 
@@ -142,9 +142,36 @@ describe('msched CLI (integration, real binary)', function () {
     assert.equal(list.code, 0, list.err);
     const row = list.out.split('\n').find((l) => l.startsWith(queued.jobId));
     assert.ok(row, list.out);
-    const cells = /\bQUEUED\b.*\s(\d+m\d\ds)\s+-\s+\S+\s+needs 4 cpus on 2 agents/.exec(row);
+    const cells = /\bQUEUED\b.*\s(\d+m\d\ds)\s+not estimated\s+-\s+\S+\s+needs 4 cpus on 2 agents/.exec(row);
     assert.ok(cells, row);
     waitedAround(cells[1]);
+  });
+
+  it('jobs list and jobs show give a waiting gang\'s expected start, also in --json; jobs show keeps it after the launch', async () => {
+    const queued = await seed();
+    await withTransaction(ds, async (tx) => {
+      await setState(tx, 'job', queued.jobId, 'QUEUED');
+      await tx.query(`UPDATE jobs SET queued_at = now(), wait_reason = '#2 in the queue of role mpi', wait_reason_at = now(),
+        expected_start_at = now() + interval '605 seconds' WHERE id = $1`, [queued.jobId]);
+    });
+    const [{ at }] = await ds.query('SELECT expected_start_at AS at FROM jobs WHERE id = $1', [queued.jobId]);
+    const hms = new Date(at).toISOString().slice(11, 19);
+    const list = await msched(['jobs', 'list', '--state', 'QUEUED'], env);
+    const row = list.out.split('\n').find((l) => l.startsWith(queued.jobId));
+    assert.match(row ?? '', new RegExp(`\\s${hms}Z \\(in 10m0\\ds\\)\\s`), list.out);
+    const show = await msched(['jobs', 'show', queued.jobId], env);
+    assert.match(show.out, new RegExp(`^expected start:\\s+${hms}Z \\(in 10m0\\ds\\)$`, 'm'));
+    const asJson = JSON.parse((await msched(['jobs', 'list', '--state', 'QUEUED', '--json'], env)).out);
+    assert.equal(new Date(asJson.find((j: { jobId: string }) => j.jobId === queued.jobId).expectedStartAt).getTime(), new Date(at).getTime());
+    const shownJson = JSON.parse((await msched(['jobs', 'show', queued.jobId, '--json'], env)).out);
+    assert.equal(new Date(shownJson.job.expectedStartAt).getTime(), new Date(at).getTime());
+
+    await ds.query('UPDATE jobs SET launched_at = now(), state = \'ACTIVE\' WHERE id = $1', [queued.jobId]);
+    const after = await msched(['jobs', 'show', queued.jobId], env);
+    assert.match(after.out, /^expected start:\s+-$/m);
+    assert.match(after.out, new RegExp(`^was expected:\\s+\\S+T${hms}Z, launched `, 'm'));
+    const afterList = await msched(['jobs', 'list', '--state', 'ACTIVE'], env);
+    assert.doesNotMatch(afterList.out.split('\n').find((l) => l.startsWith(queued.jobId)) ?? '', /\(in \d/);
   });
 
   it('says what is wrong: unknown job (1), bad arguments and unknown commands (2)', async () => {

@@ -189,6 +189,24 @@ describe('console JSON API (integration)', function () {
     assert.ok(r.body.master !== null || typeof r.body.masterError === 'string');
   });
 
+  it('lists waiting gangs soonest expected start first, each with its expected start; the jobs page carries it too', async () => {
+    const a = await h.client.client.launchExperiment(API_TOKEN, exampleExperiment());
+    const b = await h.client.client.launchExperiment(API_TOKEN, exampleExperiment());
+    // Under fair share a later gang may be expected first: the estimate, not the submit time, orders the list.
+    await h.ds.query(`UPDATE jobs SET state = 'QUEUED', queued_at = now() - interval '10 minutes', expected_start_at = now() + interval '20 minutes' WHERE id = $1`, [a.jobId]);
+    await h.ds.query(`UPDATE jobs SET state = 'QUEUED', queued_at = now(), expected_start_at = now() + interval '2 minutes' WHERE id = $1`, [b.jobId]);
+    const r = await json(await consoleFetch(c, '/api/cluster'));
+    const mine = r.body.waiting.filter((w: any) => [a.jobId, b.jobId].includes(w.jobId));
+    assert.deepEqual(mine.map((w: any) => w.jobId), [b.jobId, a.jobId]);
+    assert.ok(mine.every((w: any) => typeof w.expectedStartAt === 'string' && w.gatewayId === 'test-gateway'));
+    const jobs = await json(await consoleFetch(c, '/api/jobs?state=QUEUED'));
+    const row = jobs.body.jobs.find((j: any) => j.jobId === b.jobId);
+    const [{ at }] = await h.ds.query('SELECT expected_start_at AS at FROM jobs WHERE id = $1', [b.jobId]);
+    assert.equal(Date.parse(row.expectedStartAt), new Date(at).getTime());
+    const one = await json(await consoleFetch(c, `/api/jobs/${b.jobId}`));
+    assert.equal(Date.parse(one.body.extras.expectedStartAt), new Date(at).getTime());
+  });
+
   it('serves the page with a strict content security policy and no token in it', async () => {
     const r = await consoleFetch(c, '/jobs', { token: null });
     assert.equal(r.status, 200);

@@ -49,6 +49,7 @@ export function suiteEnv(suite: string, extra: Record<string, string> = {}): Rec
     MSCHED_DISPATCHER_KILL_RETRY_SECONDS: '3',
     MSCHED_DISPATCHER_TICK_MS: '200',
     MSCHED_DISPATCHER_POLL_INTERVAL_MS: '500',
+    MSCHED_SCHEDULING_ESTIMATE_INTERVAL_MS: '500',
     MSCHED_DISPATCHER_CLUSTER_STATE_SECONDS: '2',
     MSCHED_DISPATCHER_EXPLICIT_RECONCILE_INITIAL_MS: '300',
     MSCHED_DISPATCHER_EXPLICIT_RECONCILE_MAX_SECONDS: '2',
@@ -138,6 +139,9 @@ export interface GangOptions {
   readonly nodeCount?: number;
   readonly wallTimeSeconds?: number;
   readonly env?: Record<string, string>;
+  /** Whose gang it is (fair share and quotas key on them); test-gw / user by default. */
+  readonly gatewayId?: string;
+  readonly userName?: string;
 }
 
 /**
@@ -152,14 +156,15 @@ export async function seedJob(ds: DataSource, g: GangOptions): Promise<SeededJob
   const jobId = `JOB_${id}`;
   const taskId = `TASK_${id}`;
   const spec: GangSpec = {
-    jobId, processId, experimentId, gatewayId: 'test-gw', attempt: 1,
+    jobId, processId, experimentId, gatewayId: g.gatewayId ?? 'test-gw', attempt: 1,
     ranks: g.ranks, cpusPerRank: g.cpusPerRank ?? 1, memMbPerRank: g.memMbPerRank ?? 128,
     ...(g.nodeCount ? { nodeCount: g.nodeCount } : {}),
     wallTimeSeconds: g.wallTimeSeconds ?? 600, role: 'mpi',
     app: { executable: g.argv[0], args: g.argv.slice(1), env: g.env ?? {}, mpi: g.mpi ?? 'none', uris: [] },
   };
   await withTransaction(ds, async (tx) => {
-    await tx.query(`INSERT INTO experiments (id, gateway_id, user_name, project_id, name, payload_hash, model, state) VALUES ($1, 'test-gw', 'user', 'project', 'dispatcher test', 'h', '{}', 'LAUNCHED')`, [experimentId]);
+    await tx.query(`INSERT INTO experiments (id, gateway_id, user_name, project_id, name, payload_hash, model, state) VALUES ($1, $2, $3, 'project', 'dispatcher test', 'h', '{}', 'LAUNCHED')`,
+      [experimentId, g.gatewayId ?? 'test-gw', g.userName ?? 'user']);
     await tx.query(`INSERT INTO processes (id, experiment_id, state, resource_schedule, compute_resource_id, model) VALUES ($1, $2, 'EXECUTING', '{}', 'mesos-local', '{}')`, [processId, experimentId]);
     await tx.query(`INSERT INTO jobs (id, process_id, experiment_id, task_id, attempt, state) VALUES ($1, $2, $3, $4, 1, 'SUBMITTED')`, [jobId, processId, experimentId, taskId]);
     const msg: GangReady = { spec, taskId };

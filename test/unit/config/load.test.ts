@@ -87,3 +87,39 @@ describe('config', () => {
     assert.equal(doc, renderConfigDocs(), 'docs/configuration.md is stale: run npm run docs:config');
   });
 });
+
+describe('config: scheduling (fair share and quotas)', () => {
+  it('defaults to fair share with equal shares, a 7-day half-life and no quotas', () => {
+    const s = loadConfig({}).scheduling;
+    assert.equal(s.order, 'fair-share');
+    assert.deepEqual(s.gatewayShares, {});
+    assert.equal(s.halfLifeHours, 168);
+    assert.deepEqual(s.maxRunningCores, {});
+    assert.deepEqual(s.maxWaitingGangs, {});
+  });
+
+  it('reads shares and quotas per gateway', () => {
+    const s = loadConfig({
+      MSCHED_SCHEDULING_GATEWAY_SHARES: 'seagrid=2, ultrascan=0.5',
+      MSCHED_SCHEDULING_MAX_RUNNING_CORES: 'seagrid=256',
+      MSCHED_SCHEDULING_MAX_WAITING_GANGS: 'seagrid=500,ultrascan=10',
+      MSCHED_SCHEDULING_ORDER: 'fifo',
+    }).scheduling;
+    assert.deepEqual(s.gatewayShares, { seagrid: 2, ultrascan: 0.5 });
+    assert.deepEqual(s.maxRunningCores, { seagrid: 256 });
+    assert.deepEqual(s.maxWaitingGangs, { seagrid: 500, ultrascan: 10 });
+    assert.equal(s.order, 'fifo');
+  });
+
+  it('names the wrong pair of a share or a quota', () => {
+    assert.deepEqual(problemsOf({ MSCHED_SCHEDULING_GATEWAY_SHARES: 'seagrid=2,ultrascan=0' }), [
+      'MSCHED_SCHEDULING_GATEWAY_SHARES="seagrid=2,ultrascan=0" is invalid: expected comma-separated key=number pairs, each number > 0 (or empty); ultrascan=0: the weight must be a number > 0',
+    ]);
+    assert.deepEqual(problemsOf({ MSCHED_SCHEDULING_MAX_WAITING_GANGS: 'seagrid=ten' }), [
+      'MSCHED_SCHEDULING_MAX_WAITING_GANGS="seagrid=ten" is invalid: expected comma-separated key=integer pairs, each integer >= 1 (or empty); seagrid=ten: the limit must be an integer >= 1',
+    ]);
+    assert.match(problemsOf({ MSCHED_SCHEDULING_MAX_RUNNING_CORES: 'seagrid=4,seagrid=8' })[0]!, /seagrid is given twice$/);
+    assert.match(problemsOf({ MSCHED_SCHEDULING_MAX_RUNNING_CORES: 'seagrid' })[0]!, /"seagrid" is not key=value$/);
+    assert.match(problemsOf({ MSCHED_SCHEDULING_HALF_LIFE_HOURS: '0' })[0]!, /^MSCHED_SCHEDULING_HALF_LIFE_HOURS="0" is invalid: expected a number > 0$/);
+  });
+});

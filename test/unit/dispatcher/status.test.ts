@@ -7,7 +7,7 @@ import {
 import type { JobRow, TaskRow } from '@msched/dispatcher';
 
 const job = (p: Partial<JobRow> = {}): JobRow => ({
-  id: 'JOB_1', processId: 'P1', experimentId: 'E1', gatewayId: 'gw', taskId: 'T1', attempt: 1, state: 'ACTIVE',
+  id: 'JOB_1', processId: 'P1', experimentId: 'E1', gatewayId: 'gw', userName: 'alice', taskId: 'T1', attempt: 1, state: 'ACTIVE',
   gangSpec: {
     jobId: 'JOB_1', processId: 'P1', experimentId: 'E1', gatewayId: 'gw', attempt: 1, ranks: 4, cpusPerRank: 1, memMbPerRank: 128,
     wallTimeSeconds: 60, role: 'mpi', app: { executable: '/bin/true', args: [], env: {}, mpi: 'openmpi', uris: [] },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { AvailabilityProfile, ConservativeScheduler, EasyScheduler, FcfsScheduler, runPool, scheduleMetrics, type PoolScheduler, type TraceJob } from '@msched/sim';
 
 const job = (id: number, submit: number, procs: number, runTime: number, wallTime: number): TraceJob =>
-  ({ id, submit, procs, runTime, recordedRunTime: runTime, wallTime, exactEstimate: false });
+  ({ id, submit, procs, runTime, recordedRunTime: runTime, wallTime, exactEstimate: false, user: -1, group: -1 });
 
 const starts = (jobs: TraceJob[], cpus: number, s: PoolScheduler) =>
   Object.fromEntries(runPool(jobs, cpus, s).map((o) => [`J${o.jobId}`, o.start]));
@@ -65,13 +65,28 @@ describe('reference schedulers', () => {
 
   it('metrics: wait, bounded slowdown with τ = 10 s, utilization', () => {
     const m = scheduleMetrics([
-      { jobId: 1, submit: 0, procs: 2, start: 0, runTime: 100 },
-      { jobId: 2, submit: 0, procs: 2, start: 100, runTime: 1 },
+      { jobId: 1, submit: 0, procs: 2, user: 1, start: 0, runTime: 100 },
+      { jobId: 2, submit: 0, procs: 2, user: 2, start: 100, runTime: 1 },
     ], 4);
     assert.equal(m.meanWait, 50);
     assert.equal(m.maxWait, 100);
     // J1: max(1, 100/100) = 1; J2: (100 + 1) / max(1, 10) = 10.1.
     assert.equal(m.meanBoundedSlowdown, (1 + 10.1) / 2);
     assert.equal(m.utilization, (2 * 100 + 2 * 1) / (4 * 101));
+  });
+
+  it('metrics per user: mean bounded slowdown, Jain\'s index over users, the worst-served user', () => {
+    // User 1: bsld 1 and 3 (wait 200, run 100) -> 2. User 2: 10.1 (as above). User 3: 1.
+    const m = scheduleMetrics([
+      { jobId: 1, submit: 0, procs: 1, user: 1, start: 0, runTime: 100 },
+      { jobId: 2, submit: 0, procs: 1, user: 1, start: 200, runTime: 100 },
+      { jobId: 3, submit: 0, procs: 1, user: 2, start: 100, runTime: 1 },
+      { jobId: 4, submit: 0, procs: 1, user: 3, start: 0, runTime: 50 },
+    ], 4);
+    assert.equal(m.users, 3);
+    assert.ok(Math.abs(m.jainIndex - (2 + 10.1 + 1) ** 2 / (3 * (4 + 10.1 ** 2 + 1))) < 1e-12);
+    assert.deepEqual(m.worstUser, { user: 2, jobs: 1, meanBoundedSlowdown: 10.1 });
+    // Everyone alike: 1.
+    assert.equal(scheduleMetrics([{ jobId: 1, submit: 0, procs: 1, user: 1, start: 0, runTime: 5 }, { jobId: 2, submit: 0, procs: 1, user: 2, start: 0, runTime: 9 }], 4).jainIndex, 1);
   });
 });

@@ -3,7 +3,7 @@ import { OfferPolicy } from '@msched/gang';
 import { compareSchedulers, parseSwf, runMesos, SimMaster, type OfferSchedulerFactory, type TraceJob } from '@msched/sim';
 
 const job = (id: number, submit: number, procs: number, runTime: number, wallTime: number, recordedRunTime = runTime): TraceJob =>
-  ({ id, submit, procs, runTime, recordedRunTime, wallTime, exactEstimate: false });
+  ({ id, submit, procs, runTime, recordedRunTime, wallTime, exactEstimate: false, user: -1, group: -1 });
 
 /** A small synthetic trace: bursts of gangs of mixed sizes on 4 agents × 4 cpus. */
 function syntheticTrace(n: number): TraceJob[] {

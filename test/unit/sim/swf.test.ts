@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { parseClusterShape, parseSwf, shapeFromHeader, SimInputError, swfText } from '@msched/sim';
 
 /** One SWF data line from the fields that matter here (the rest -1). */
-function line(f: { id: number; submit: number; run: number; alloc?: number; req?: number; reqTime?: number }): string {
+function line(f: { id: number; submit: number; run: number; alloc?: number; req?: number; reqTime?: number; user?: number; group?: number }): string {
   const fields = Array(18).fill(-1);
   fields[0] = f.id;
   fields[1] = f.submit;
@@ -12,6 +12,8 @@ function line(f: { id: number; submit: number; run: number; alloc?: number; req?
   fields[4] = f.alloc ?? -1;
   fields[7] = f.req ?? -1;
   fields[8] = f.reqTime ?? -1;
+  fields[11] = f.user ?? -1;
+  fields[12] = f.group ?? -1;
   fields[10] = 1;
   return fields.join(' ');
 }
@@ -26,8 +28,8 @@ describe('SWF parsing', () => {
   });
 
   it('keeps a job with its requested processors and time, run time cut at the limit', () => {
-    const t = parseSwf([HEADER, line({ id: 7, submit: 5, run: 100, alloc: 8, req: 6, reqTime: 60 })].join('\n'));
-    assert.deepEqual(t.jobs, [{ id: 7, submit: 5, procs: 6, wallTime: 60, recordedRunTime: 100, runTime: 60, exactEstimate: false }]);
+    const t = parseSwf([HEADER, line({ id: 7, submit: 5, run: 100, alloc: 8, req: 6, reqTime: 60, user: 12, group: 3 })].join('\n'));
+    assert.deepEqual(t.jobs, [{ id: 7, submit: 5, procs: 6, wallTime: 60, recordedRunTime: 100, runTime: 60, exactEstimate: false, user: 12, group: 3 }]);
   });
 
   it('skips and counts jobs with missing fields, never guessing them', () => {

@@ -1,7 +1,7 @@
 import type { JobHistoryEntry, JobOverview, JobTask } from '@msched/db';
 import { JOB_STATES } from '@msched/state-model';
 import { CommandFailed, CommandGroup, parseOptions, UsageError } from '../registry';
-import { duration, json, renderFields, renderTable, when } from '../output/table';
+import { duration, expectedStart, json, renderFields, renderTable, when } from '../output/table';
 
 const list = {
   name: 'list',
@@ -13,7 +13,7 @@ const list = {
     if (state !== undefined && !(JOB_STATES as readonly string[]).includes(state)) throw new UsageError(`--state ${values.state} is not a job state (one of ${JOB_STATES.join(', ')})`);
     const limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new UsageError(`--limit ${values.limit} is not a number between 1 and 10000`);
-    const { listJobs } = await import('@msched/db');
+    const { isWaitingJob, listJobs } = await import('@msched/db');
     const jobs = await listJobs(await ctx.database(), { state, limit });
     if (values.json) {
       ctx.out.write(json(jobs));
@@ -34,6 +34,8 @@ const list = {
       { header: 'CPUS', cell: (j) => j.totalCpuCount },
       { header: 'TASKS', cell: (j) => j.taskCount },
       { header: 'WAIT', cell: (j) => duration(j.waitSeconds) },
+      // Only while it waits: once launched the saved estimate is history (jobs show keeps it).
+      { header: 'EXPECTED START', cell: (j) => (isWaitingJob(j) ? expectedStart(j.expectedStartAt) ?? 'not estimated' : undefined) },
       { header: 'RUN', cell: (j) => duration(j.runSeconds) },
       { header: 'UPDATED', cell: (j) => when(j.updatedAt) },
       // A waiting gang's reason is the offer policy's (why it is not placed yet); otherwise the job's own.
@@ -50,7 +52,7 @@ const show = {
     const { values, positionals } = parseOptions(ctx.argv, { json: { type: 'boolean', default: false } }, { positionals: 1 });
     const id = positionals[0];
     if (!id) throw new UsageError('which job? give its id (msched jobs list shows them)');
-    const { jobDetail } = await import('@msched/db');
+    const { isWaitingJob, jobDetail } = await import('@msched/db');
     const d = await jobDetail(await ctx.database(), id);
     if (!d) throw new CommandFailed(`no job ${id}`);
     if (values.json) {
@@ -61,6 +63,8 @@ const show = {
     ctx.out.write(renderFields([
       ['job', j.jobId], ['state', j.state], ['reason', j.reason],
       ['waiting for', j.waitReason ? `${j.waitReason} (since ${when(j.waitReasonAt)})` : undefined],
+      ['expected start', isWaitingJob(j) ? expectedStart(j.expectedStartAt) ?? 'not estimated yet' : undefined],
+      ['was expected', !isWaitingJob(j) && j.expectedStartAt ? `${when(j.expectedStartAt)}${j.launchedAt ? `, launched ${when(j.launchedAt)}` : ''}` : undefined],
       ['waited', duration(j.waitSeconds)], ['ran', duration(j.runSeconds)], ['attempt', j.attempt], ['exit code', j.exitCode], ['failed rank', j.failedRank],
       ['experiment', `${j.experimentId} (${j.experimentState})`], ['experiment name', j.experimentName], ['gateway', j.gatewayId], ['user', j.userName],
       ['process', `${j.processId} (${j.processState})`], ['airavata task', j.taskId], ['compute resource', j.computeResourceId], ['queue', j.queueName],

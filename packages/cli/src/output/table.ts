@@ -42,6 +42,15 @@ export function duration(seconds: number | null | undefined): string | undefined
   return `${Math.floor(s / 86400)}d${two(Math.floor((s % 86400) / 3600))}h`;
 }
 
+/** An expected start as people read it: "14:05:10Z (in 3m05s)", "(due)" once it has passed. */
+export function expectedStart(d: Date | string | null | undefined, now = Date.now()): string | undefined {
+  if (!d) return undefined;
+  const t = new Date(d);
+  const left = (t.getTime() - now) / 1000;
+  const day = t.toISOString().slice(0, 10) === new Date(now).toISOString().slice(0, 10) ? '' : `${t.toISOString().slice(0, 10)} `;
+  return `${day}${t.toISOString().slice(11, 19)}Z (${left > 0 ? `in ${duration(left)}` : 'due'})`;
+}
+
 export function json(v: unknown): string {
   return `${JSON.stringify(v, null, 2)}\n`;
 }

@@ -11,6 +11,11 @@ import { ProcessRow } from './process';
 // (created_at DESC, id DESC) for the console's newest-first pages: TypeORM cannot say DESC, so the
 // migration owns it and the schema comparison leaves it alone.
 @Index('jobs_newest_idx', { synchronize: false })
+// Launched jobs by end time: the usage fair share derives at a dispatcher's takeover (issue 23).
+@Index('jobs_usage_idx', ['settledAt'], { where: 'launched_at IS NOT NULL' })
+// A gateway's launches not running yet, for its waiting-gangs quota; the predicate (state NOT IN
+// ...) is PostgreSQL's to normalize, so the migration owns it as jobs_newest_idx above.
+@Index('jobs_unlaunched_idx', { synchronize: false })
 @Check('jobs_attempt_check', '"attempt" >= 1')
 export class JobRow {
   @PrimaryColumn('text')
@@ -89,6 +94,17 @@ export class JobRow {
 
   @Column('timestamptz', { name: 'wait_reason_at', nullable: true })
   waitReasonAt: Date | null;
+
+  /** When the leading dispatcher expects the waiting gang to start (issue 23); null when unknown. */
+  @Column('timestamptz', { name: 'expected_start_at', nullable: true })
+  expectedStartAt: Date | null;
+
+  /** The expected start last told to Airavata in a status reason, and when it was told. */
+  @Column('timestamptz', { name: 'start_announced_for', nullable: true })
+  startAnnouncedFor: Date | null;
+
+  @Column('timestamptz', { name: 'start_announced_at', nullable: true })
+  startAnnouncedAt: Date | null;
 
   @Column('text', { name: 'failure_kind', nullable: true })
   failureKind: string | null;

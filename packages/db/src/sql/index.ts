@@ -7,6 +7,7 @@ export * from './mark-processed';
 export * from './insert-launch';
 export * from './find-launch';
 export * from './lock-experiment';
+export * from './waiting-quota';
 export * from './latest-status';
 export * from './status-history';
 export * from './jobs-of-experiment';

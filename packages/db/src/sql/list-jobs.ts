@@ -32,6 +32,16 @@ export interface JobOverview {
   waitSeconds: number | null;
   /** Seconds from launched to settled (to now while running); null before launch. */
   runSeconds: number | null;
+  /**
+   * When the leading dispatcher expects the gang to start (saved while it waits, kept after its
+   * launch so the two can be compared); null when it cannot tell or never judged it.
+   */
+  expectedStartAt: Date | null;
+}
+
+/** Whether a job is still waiting to run (its expected start and wait reason are current). */
+export function isWaitingJob(j: Pick<JobOverview, 'launchedAt' | 'settledAt' | 'state'>): boolean {
+  return j.launchedAt === null && j.settledAt === null && (j.state === 'SUBMITTED' || j.state === 'QUEUED');
 }
 
 /** The job_overview columns under their TypeScript names; the view must be aliased `o`. */
@@ -42,7 +52,7 @@ export const JOB_OVERVIEW_COLUMNS = `o.job_id AS "jobId", o.experiment_id AS "ex
   o.queue_name AS "queueName", o.total_cpu_count AS "totalCpuCount", o.task_count AS "taskCount",
   o.created_at AS "createdAt", o.updated_at AS "updatedAt",
   o.wait_reason AS "waitReason", o.wait_reason_at AS "waitReasonAt", o.queued_at AS "queuedAt", o.launched_at AS "launchedAt",
-  o.settled_at AS "settledAt", o.wait_seconds AS "waitSeconds", o.run_seconds AS "runSeconds"`;
+  o.settled_at AS "settledAt", o.wait_seconds AS "waitSeconds", o.run_seconds AS "runSeconds", o.expected_start_at AS "expectedStartAt"`;
 
 export interface ListJobsFilter {
   /** JobState name. */

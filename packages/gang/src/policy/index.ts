@@ -3,3 +3,6 @@ export * from './offer-policy';
 export * from './backfill';
 export * from './reservation-estimate';
 export * from './held-offers';
+export * from './fair-share';
+export * from './resource-timeline';
+export * from './start-estimate';

@@ -9,13 +9,25 @@ import { capacityFromClusterState, type ClusterCapacity } from '../snapshot/clus
 import { OfferSnapshot } from '../snapshot/offer-snapshot';
 import { formatDuration, mayBackfill, type HeadReservation } from './backfill';
 import { HeldOffers } from './held-offers';
+import { fairShareFactors, type TenantLoad } from './fair-share/fair-share-factor';
+import { priorityKey } from './fair-share/priority';
+import { tenantKey, tenantOf } from './fair-share/tenant';
+import { UsageLedger } from './fair-share/usage-ledger';
 import { estimateReservation, type ReservationEstimate, type SpareResources } from './reservation-estimate';
+import { estimateStarts, gangCores, type RoleOutlook } from './start-estimate';
 import type { AgentShare, OfferPolicyConfig, PolicyDecision, PolicyEvent, RunningGang, WaitingGang } from './types';
 
 interface Queued {
   readonly gang: WaitingGang;
   readonly seq: number;
 }
+
+/**
+ * How often the fair-share factors are recomputed while nothing else changes them (running gangs'
+ * usage grows continuously): Slurm's PriorityCalcPeriod default. Ends, loads and new tenants
+ * recompute them at once.
+ */
+const PRIORITY_CALC_MS = 5 * 60 * 1000;
 
 export interface OfferPolicyState {
   /** Roles suppressed at the last (re)subscription; default: none. */
@@ -24,9 +36,11 @@ export interface OfferPolicyState {
 
 /**
  * What to do with offers, as a pure state machine: events in (gangs queued and ended, offers, time),
- * decisions out (launch, decline with a filter, revive, suppress, fail). Gangs wait in one FIFO
- * queue per role; the head of each queue holds a reservation; smaller gangs go ahead only when they
- * cannot delay it (see backfill.ts). Offers are held for waiting gangs at most `holdSeconds`.
+ * decisions out (launch, decline with a filter, revive, suppress, fail). Gangs wait in one queue
+ * per role, in submit order ('fifo') or by fair-share priority ('fair-share', see fair-share/); the
+ * first of each queue that does not fit holds a reservation; others go ahead only when they cannot
+ * delay it (see backfill.ts). A gang whose gateway would pass its core quota is skipped: it neither
+ * starts nor holds the reservation. Offers are held for waiting gangs at most `holdSeconds`.
  */
 export class OfferPolicy {
   private readonly queue: Queued[] = [];
@@ -56,10 +70,20 @@ export class OfferPolicy {
   private readonly returning = new Map<string, { share: AgentShare; endedAt: number }[]>();
   /** The head's last reservation estimate: ticks and unrelated events reuse it until offers or running gangs change. */
   private estimate: { key: string; value: ReservationEstimate | undefined } | undefined;
+  /** Per role: the head's reservation time as last estimated (expected starts begin there). */
+  private readonly headFitsAt = new Map<string, { gangId: string; fitsAt: number }>();
+  /** Past usage per tenant (kept whenever fair share is configured, whatever the order). */
+  private readonly ledger: UsageLedger | undefined;
+  /** Fair-share factor per tenant key, when computed and from which ledger version. */
+  private factors: { at: number; version: number; byTenant: Map<string, number> } | undefined;
+  /** The queue in fair-share priority order (undefined: to be sorted again). */
+  private fairOrder: Queued[] | undefined;
 
   constructor(private readonly config: OfferPolicyConfig, state: OfferPolicyState = {}) {
     if (config.roles.length === 0) throw new RangeError('the offer policy needs the framework roles');
+    if (config.order === 'fair-share' && !config.fairShare) throw new RangeError('order "fair-share" needs the fairShare settings');
     this.suppressed = new Set(state.suppressedRoles ?? []);
+    if (config.fairShare) this.ledger = new UsageLedger(config.fairShare.halfLifeSeconds);
   }
 
   /** Applies events in order, then decides once. `now` is epoch ms. */
@@ -72,12 +96,43 @@ export class OfferPolicy {
 
   /** Why a gang is still waiting, in words (for `msched jobs show` and the DB); undefined if it is not waiting. */
   explain(gangId: string, now: number): string | undefined {
-    const i = this.queue.findIndex((q) => q.gang.gangId === gangId);
+    const order = this.ordered(now);
+    const i = order.findIndex((q) => q.gang.gangId === gangId);
     if (i < 0) return undefined;
-    const { gang } = this.queue[i];
-    const position = this.queue.filter((q, j) => j <= i && q.gang.request.role === gang.request.role).length;
+    const { gang } = order[i];
+    const position = order.filter((q, j) => j <= i && q.gang.request.role === gang.request.role).length;
     const why = this.explanations.get(gangId) ?? 'waiting for offers';
     return `#${position} in the queue of role ${gang.request.role}, waiting ${formatDuration(now - gang.queuedAt)}: ${why}`;
+  }
+
+  /**
+   * Gang id → epoch ms of its expected start, for every waiting gang (undefined: no estimate), in
+   * the waiting order of each role (see start-estimate.ts for how). `limit`: only the first that
+   * many of each role. Reads state only; cheap enough to call every few seconds.
+   */
+  expectedStarts(now: number, limit = Infinity): ReadonlyMap<string, number | undefined> {
+    const order = this.ordered(now);
+    const roles: RoleOutlook[] = [];
+    const running = [...this.running.values()];
+    for (const role of new Set(order.map((q) => q.gang.request.role))) {
+      const mine = running.filter((r) => r.role === role);
+      const head = this.heads.get(role);
+      const fits = this.headFitsAt.get(role);
+      roles.push({
+        order: order.filter((q) => q.gang.request.role === role).map((q) => q.gang),
+        freeNow: this.freeNow(role, mine),
+        running: mine,
+        // The head's own estimate places it agent by agent but sees only held offers: it is the
+        // better bound when the cluster's capacity is unknown.
+        ...(!this.cluster && head && fits?.gangId === head.gangId ? { notBefore: new Map([[head.gangId, fits.fitsAt]]) } : {}),
+      });
+    }
+    return estimateStarts(now, roles, this.config.quotas ?? {}, running, limit);
+  }
+
+  /** Past usage per tenant decayed to `now` (empty without fair-share settings). */
+  usage(now: number): ReturnType<UsageLedger['snapshot']> {
+    return this.ledger?.snapshot(now) ?? [];
   }
 
   /** Roles to pass as suppressed_roles when (re)subscribing. */
@@ -94,6 +149,7 @@ export class OfferPolicy {
     return this.cluster !== undefined && this.neverFits(gang) === undefined;
   }
 
+  /** Waiting gangs in submit order. */
   waiting(): WaitingGang[] {
     return this.queue.map((q) => q.gang);
   }
@@ -116,6 +172,11 @@ export class OfferPolicy {
       case 'gangEnded': {
         const gang = this.running.get(e.gangId);
         if (this.running.delete(e.gangId)) this.runningVersion++;
+        if (gang && gang.launchedAt !== undefined && this.ledger) {
+          let cores = 0;
+          for (const s of gang.shares) cores += s.cpus;
+          this.ledger.charge(tenantOf(gang.tenant), cores * Math.max(0, now - gang.launchedAt) / 1000, now);
+        }
         if (gang) {
           for (const share of gang.shares) {
             const list = this.returning.get(share.agentId);
@@ -157,6 +218,9 @@ export class OfferPolicy {
         return;
       case 'tick':
         return;
+      case 'usageLoaded':
+        this.ledger?.seed(e.usage);
+        return;
     }
   }
 
@@ -173,6 +237,7 @@ export class OfferPolicy {
     let i = this.queue.length;
     while (i > 0 && this.queue[i - 1].gang.queuedAt > gang.queuedAt) i--;
     this.queue.splice(i, 0, entry);
+    this.insertFair(entry);
     this.explanations.set(gang.gangId, 'queued, waiting for offers');
     this.reviveWanted.add(gang.request.role);
   }
@@ -181,6 +246,109 @@ export class OfferPolicy {
     const i = this.queue.findIndex((q) => q.gang.gangId === gangId);
     if (i >= 0) this.queue.splice(i, 1);
     this.explanations.delete(gangId);
+    if (this.fairOrder) {
+      const j = this.fairOrder.findIndex((q) => q.gang.gangId === gangId);
+      if (j >= 0) this.fairOrder.splice(j, 1);
+    }
+  }
+
+  /** The waiting gangs in the configured order: submit time ('fifo') or priority ('fair-share'). */
+  private ordered(now: number): readonly Queued[] {
+    if (this.config.order !== 'fair-share') return this.queue;
+    if (this.refreshFactors(now) || !this.fairOrder) {
+      const starving = this.config.fairShare!.starvationHours;
+      const since = starving === undefined ? -Infinity : now - starving * 3_600_000;
+      const keyed = this.queue.map((q) => ({ q, key: q.gang.queuedAt <= since ? Infinity : this.keyOf(q) }));
+      keyed.sort((a, b) => (a.key === b.key ? 0 : b.key - a.key) || a.q.gang.queuedAt - b.q.gang.queuedAt || a.q.seq - b.q.seq);
+      this.fairOrder = keyed.map((k) => k.q);
+    }
+    return this.fairOrder;
+  }
+
+  private keyOf(q: Queued): number {
+    const factor = this.factors?.byTenant.get(tenantKey(q.gang.tenant)) ?? 1;
+    return priorityKey(this.config.fairShare!, factor, q.gang.queuedAt);
+  }
+
+  /** A new gang goes into the sorted order at its place; a new tenant makes the factors stale. */
+  private insertFair(entry: Queued): void {
+    if (!this.fairOrder) return;
+    if (!this.factors?.byTenant.has(tenantKey(entry.gang.tenant))) {
+      this.factors = undefined;
+      return;
+    }
+    if (this.config.fairShare!.starvationHours !== undefined) {
+      // Starving gangs lead whatever their key: the order cannot be bisected by key.
+      this.fairOrder = undefined;
+      return;
+    }
+    const key = this.keyOf(entry);
+    const order = this.fairOrder;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const k = this.keyOf(order[mid]);
+      const before = k > key || (k === key && order[mid].gang.queuedAt <= entry.gang.queuedAt);
+      if (before) lo = mid + 1;
+      else hi = mid;
+    }
+    order.splice(lo, 0, entry);
+  }
+
+  /**
+   * Recomputes every tenant's fair-share factor when usage changed (an end, a load, a new tenant)
+   * or the calculation period passed (running gangs' usage grows). True when it did.
+   */
+  private refreshFactors(now: number): boolean {
+    const ledger = this.ledger!;
+    const f = this.factors;
+    if (f && f.version === ledger.version && now - f.at < PRIORITY_CALC_MS && now >= f.at) return false;
+    const loads = new Map<string, { tenant: TenantLoad['tenant']; coreSeconds: number }>();
+    for (const u of ledger.snapshot(now)) loads.set(tenantKey(u.tenant), { tenant: u.tenant, coreSeconds: u.coreSeconds });
+    const add = (tenant: TenantLoad['tenant'] | undefined, coreSeconds: number) => {
+      const key = tenantKey(tenant);
+      const l = loads.get(key);
+      if (l) l.coreSeconds += coreSeconds;
+      else loads.set(key, { tenant: tenantOf(tenant), coreSeconds });
+    };
+    for (const r of this.running.values()) {
+      if (r.launchedAt === undefined) continue;
+      let cores = 0;
+      for (const s of r.shares) cores += s.cpus;
+      add(r.tenant, cores * Math.max(0, now - r.launchedAt) / 1000);
+    }
+    for (const q of this.queue) add(q.gang.tenant, 0);
+    this.factors = { at: now, version: ledger.version, byTenant: fairShareFactors([...loads.values()], this.config.fairShare!.gatewayShares) };
+    return true;
+  }
+
+  /** Cores and memory of a role free now: the cluster's capacity less our running gangs, else the held offers. */
+  private freeNow(role: string, running: readonly RunningGang[]): { cpus: number; mem: number } {
+    let cpus = 0;
+    let mem = 0;
+    if (this.cluster) {
+      let cap = this.capacity.get(role);
+      if (!cap) this.capacity.set(role, (cap = capacityFromClusterState(this.cluster, role)));
+      for (const a of cap.agents) {
+        cpus += a.cpus;
+        mem += a.mem;
+      }
+      for (const r of running) for (const s of r.shares) {
+        cpus -= s.cpus;
+        mem -= s.mem;
+      }
+    } else {
+      for (const a of this.currentSnapshot().agents(role)) {
+        cpus += a.cpus;
+        mem += a.mem;
+      }
+      for (const list of this.returning.values()) for (const { share } of list) {
+        cpus += share.cpus;
+        mem += share.mem;
+      }
+    }
+    return { cpus: Math.max(0, cpus), mem: Math.max(0, mem) };
   }
 
   /** The reason a gang can never run on this cluster, or undefined (also when capacity is unknown). */
@@ -205,17 +373,25 @@ export class OfferPolicy {
     const snapshot = this.currentSnapshot();
     const launched = new Set<string>();
     const usedOffers: string[] = [];
-    const roles = [...new Set(this.queue.map((q) => q.gang.request.role))];
+    const order = this.ordered(now);
+    const roles = [...new Set(order.map((q) => q.gang.request.role))];
     this.reservedRoles.clear();
+    const gatewayCores = this.gatewayCores();
 
     for (const role of roles) {
       let agents: readonly AgentResources[] = snapshot.agents(role);
       let head: HeadReservation | undefined;
       /** What the head leaves over at its reservation time, consumed by gangs backfilled onto it. */
       let spare: Map<string, SpareResources> | undefined;
-      const mine = this.queue.filter((q) => q.gang.request.role === role).map((q) => q.gang);
+      const mine = order.filter((q) => q.gang.request.role === role).map((q) => q.gang);
       for (let i = 0; i < mine.length; i++) {
         const gang = mine[i];
+        const overQuota = gatewayCores && this.overQuota(gang, gatewayCores);
+        if (overQuota) {
+          // Held by its gateway's quota: it neither starts nor takes the head's reservation.
+          this.explanations.set(gang.gangId, overQuota);
+          continue;
+        }
         if (head) {
           const verdict = mayBackfill(gang, head, now, this.config.reservationAgingSeconds);
           if (!verdict.allowed) {
@@ -227,6 +403,7 @@ export class OfferPolicy {
             // EASY's second rule: it runs past the head's reservation, but only on what the head leaves over.
             out.push(this.launch(gang, onSpare, snapshot, now));
             launched.add(gang.gangId);
+            if (gatewayCores) addCores(gatewayCores, gang);
             const used = new Set(onSpare.map((a) => a.agentId));
             for (const a of onSpare) {
               usedOffers.push(...a.offerIds);
@@ -241,6 +418,7 @@ export class OfferPolicy {
         if (result?.kind === 'placed') {
           out.push(this.launch(gang, result.assignments, snapshot, now));
           launched.add(gang.gangId);
+          if (gatewayCores) addCores(gatewayCores, gang);
           const used = new Set(result.assignments.map((a) => a.agentId));
           for (const a of result.assignments) usedOffers.push(...a.offerIds);
           agents = agents.filter((a) => !used.has(a.agentId));
@@ -264,7 +442,10 @@ export class OfferPolicy {
           : 'no end-time estimate: the capacity it needs is not held by gangs of this scheduler';
         this.explanations.set(gang.gangId, `first in line (reservation held for ${formatDuration(now - head.headSince)}); does not fit the offers held now: ${shortfall}; ${estimate}`);
       }
-      if (!head) this.heads.delete(role);
+      if (!head) {
+        this.heads.delete(role);
+        this.headFitsAt.delete(role);
+      }
     }
 
     for (const id of launched) this.dequeue(id);
@@ -288,6 +469,8 @@ export class OfferPolicy {
       this.estimate = { key, value: estimateReservation(gang.request, freeAgents, [...ended, ...this.running.values()]) };
     }
     const e = this.estimate.value;
+    if (e) this.headFitsAt.set(role, { gangId: gang.gangId, fitsAt: e.fitsAt });
+    else this.headFitsAt.delete(role);
     return { gang, headSince: since, ...(e ? { fitsAt: e.fitsAt, spare: e.spare } : {}) };
   }
 
@@ -302,11 +485,36 @@ export class OfferPolicy {
     }
   }
 
+  /** Cores held per gateway by running gangs, when any gateway has a core quota (else undefined). */
+  private gatewayCores(): Map<string, number> | undefined {
+    const quotas = this.config.quotas;
+    if (!quotas || !Object.values(quotas).some((q) => q.maxRunningCores !== undefined)) return undefined;
+    const cores = new Map<string, number>();
+    for (const r of this.running.values()) {
+      const g = tenantOf(r.tenant).gateway;
+      let c = 0;
+      for (const s of r.shares) c += s.cpus;
+      cores.set(g, (cores.get(g) ?? 0) + c);
+    }
+    return cores;
+  }
+
+  /** The wait reason when starting `gang` now would take its gateway past its core quota. */
+  private overQuota(gang: WaitingGang, gatewayCores: ReadonlyMap<string, number>): string | undefined {
+    const gateway = tenantOf(gang.tenant).gateway;
+    const max = this.config.quotas?.[gateway]?.maxRunningCores;
+    if (max === undefined) return undefined;
+    if ((gatewayCores.get(gateway) ?? 0) + gangCores(gang) <= max) return undefined;
+    return `gateway ${gateway} at its quota of ${max} cores`;
+  }
+
   private launch(gang: WaitingGang, assignments: readonly Assignment[], snapshot: OfferSnapshot, now: number): PolicyDecision {
     this.runningVersion++;
     this.running.set(gang.gangId, {
       gangId: gang.gangId,
       role: gang.request.role,
+      ...(gang.tenant ? { tenant: gang.tenant } : {}),
+      launchedAt: now,
       expectedEndAt: now + gang.wallTimeSeconds * 1000,
       shares: assignments.map((a) => ({ agentId: a.agentId, hostname: a.hostname, cpus: a.cpus, mem: a.mem, disk: a.disk })),
     });
@@ -364,6 +572,11 @@ export class OfferPolicy {
     if (revive.length) out.push({ type: 'revive', roles: revive });
     if (suppress.length) out.push({ type: 'suppress', roles: suppress });
   }
+}
+
+function addCores(cores: Map<string, number>, gang: WaitingGang): void {
+  const g = tenantOf(gang.tenant).gateway;
+  cores.set(g, (cores.get(g) ?? 0) + gangCores(gang));
 }
 
 /**

@@ -28,6 +28,12 @@ export interface FairShareConfig {
   readonly fairShareWeight: number;
   /** Priority points per hour waited; unbounded, so every gang eventually leads. */
   readonly ageWeightPerHour: number;
+  /**
+   * A gang that has waited this long ranks before every gang that has not, oldest first, whatever
+   * its tenant's usage: a bound on how much longer fair share can make anyone wait. Absent: no bound
+   * but age.
+   */
+  readonly starvationHours?: number;
 }
 
 /** Limits per gateway; absent fields are unlimited. */

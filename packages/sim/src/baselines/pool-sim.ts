@@ -109,7 +109,7 @@ export function runPool(jobs: readonly TraceJob[], totalCpus: number, scheduler:
   }
   return jobs.map((job): JobOutcome => {
     const start = starts.get(job);
-    if (start !== undefined) return { jobId: job.id, submit: job.submit, procs: job.procs, runTime: job.runTime, start };
-    return { jobId: job.id, submit: job.submit, procs: job.procs, runTime: job.runTime, notRun: notRun.has(job) ? `needs ${job.procs} cpus, the cluster has ${totalCpus}` : 'never started' };
+    if (start !== undefined) return { jobId: job.id, submit: job.submit, procs: job.procs, user: job.user, runTime: job.runTime, start };
+    return { jobId: job.id, submit: job.submit, procs: job.procs, user: job.user, runTime: job.runTime, notRun: notRun.has(job) ? `needs ${job.procs} cpus, the cluster has ${totalCpus}` : 'never started' };
   });
 }

@@ -3,6 +3,8 @@ export interface JobOutcome {
   readonly jobId: number;
   readonly submit: number;
   readonly procs: number;
+  /** SWF user id (-1 unknown): the figures per user read it. */
+  readonly user: number;
   /** Undefined when the job never started. */
   readonly start?: number;
   /** Seconds it ran (its run time, cut at its wall-time limit). */

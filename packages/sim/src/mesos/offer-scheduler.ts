@@ -2,12 +2,14 @@ import { OfferPolicy, type OfferPolicyConfig, type PolicyDecision, type PolicyEv
 
 /**
  * What the simulator drives: the dispatcher's offer policy, or any other policy with the same
- * contract (events in, decisions out, time passed in). A new policy (fair share, ...) plugs in here.
+ * contract (events in, decisions out, time passed in). Its order (fifo, fair share) is a config knob.
  */
 export interface OfferScheduler {
   handle(events: PolicyEvent | readonly PolicyEvent[], now: number): PolicyDecision[];
   /** Offers the policy holds right now (the simulator schedules a tick for their hold limit). */
   readonly heldOffers: number;
+  /** Expected start (epoch ms; undefined: none) of the first `limit` waiting gangs, in waiting order. */
+  expectedStarts?(now: number, limit?: number): ReadonlyMap<string, number | undefined>;
 }
 
 export type OfferSchedulerFactory = (config: OfferPolicyConfig) => OfferScheduler;

@@ -1,8 +1,9 @@
-import { GangFate, type GangDecision, type OfferPolicyConfig, type PolicyDecision, type PolicyEvent, type WaitingGang } from '@msched/gang';
+import { GangFate, type GangDecision, type OfferPolicyConfig, type PolicyDecision, type PolicyEvent, type Tenant, type WaitingGang } from '@msched/gang';
 import type { TaskStatus } from '@msched/mesos/protocol';
 import { totalCpus, type ClusterShape } from '../cluster/cluster-shape';
 import { EventQueue } from '../engine/event-queue';
 import type { JobOutcome } from '../engine/outcome';
+import { estimateAccuracy, EstimateSamples, type PositionAccuracy } from '../metrics/estimate-accuracy';
 import type { TraceJob } from '../swf/parse-swf';
 import { DISPATCHER_DEFAULTS, dispatcherPolicy, type OfferScheduler, type OfferSchedulerFactory } from './offer-scheduler';
 import { SerialFramework, type SerialWorkload } from './serial-framework';
@@ -16,11 +17,20 @@ export interface MesosSimOptions {
   readonly acceptRefuseSeconds?: number;
   /** A second framework of serial tasks on the same cluster; absent: the gang framework is alone. */
   readonly serial?: SerialWorkload;
+  /** Each job's gateway and user (fair share, quotas); absent: no tenant. */
+  readonly tenantOf?: (job: TraceJob) => Tenant;
+  /**
+   * Record the policy's expected starts of the first `depth` waiting gangs every `everySeconds` of
+   * simulated time (when the policy offers them), to measure them against the actual starts.
+   */
+  readonly estimates?: { readonly everySeconds: number; readonly depth: number };
 }
 
 export interface MesosSimResult {
   readonly outcomes: JobOutcome[];
   readonly counters: Record<string, number>;
+  /** Accuracy of the expected starts by queue position (when recorded). */
+  readonly estimates?: PositionAccuracy[];
 }
 
 type SimEvent =
@@ -30,7 +40,8 @@ type SimEvent =
   | { readonly kind: 'gangFinished'; readonly gangId: string }
   | { readonly kind: 'gangWallTime'; readonly gangId: string }
   | { readonly kind: 'serialArrive' }
-  | { readonly kind: 'serialEnd'; readonly taskId: string };
+  | { readonly kind: 'serialEnd'; readonly taskId: string }
+  | { readonly kind: 'sampleEstimates' };
 
 const GANG_FRAMEWORK = 'msched-dispatcher';
 const ROLE = 'msched';
@@ -78,6 +89,9 @@ export function runMesos(jobs: readonly TraceJob[], shape: ClusterShape, options
   const serial = options.serial ? new SerialFramework(master, options.serial, totalCpus(shape)) : undefined;
   if (serial) agenda.push(serial.nextArrival(0), { kind: 'serialArrive' });
   for (const job of jobs) agenda.push(job.submit * 1000, { kind: 'submit', job });
+  const sampling = options.estimates && policy.expectedStarts ? options.estimates : undefined;
+  const samples = new EstimateSamples();
+  if (sampling && jobs.length) agenda.push(jobs[0].submit * 1000, { kind: 'sampleEstimates' });
 
   const scheduleTick = (at: number) => {
     if (ticksAt.has(at)) return;
@@ -156,6 +170,7 @@ export function runMesos(jobs: readonly TraceJob[], shape: ClusterShape, options
         byGang.set(gangId, e.job);
         const gang: WaitingGang = {
           gangId,
+          ...(options.tenantOf ? { tenant: options.tenantOf(e.job) } : {}),
           request: { ranks: e.job.procs, cpusPerRank: 1, memMbPerRank: MEM_MB_PER_CPU, role: ROLE, portsPerAgent: 0 },
           wallTimeSeconds: e.job.wallTime,
           queuedAt: now,
@@ -204,19 +219,30 @@ export function runMesos(jobs: readonly TraceJob[], shape: ClusterShape, options
       case 'serialEnd':
         master.taskEnded(e.taskId);
         break;
+      case 'sampleEstimates': {
+        let position = 0;
+        for (const [gangId, at] of policy.expectedStarts!(now, sampling!.depth)) {
+          samples.add(byGang.get(gangId)!.id, ++position, now / 1000, at === undefined ? undefined : at / 1000);
+        }
+        if (resolved < jobs.length) agenda.push(now + sampling!.everySeconds * 1000, { kind: 'sampleEstimates' });
+        break;
+      }
     }
     wakeMaster(now);
   }
 
   const outcomes = jobs.map((job): JobOutcome => {
     const start = starts.get(job);
-    const base = { jobId: job.id, submit: job.submit, procs: job.procs, runTime: job.runTime };
+    const base = { jobId: job.id, submit: job.submit, procs: job.procs, user: job.user, runTime: job.runTime };
     if (start !== undefined) return { ...base, start: start / 1000 };
     return { ...base, notRun: failed.get(job) ?? 'never started' };
   });
   const c = { ...counters, ...master.counters };
   if (serial) Object.assign(c, { serialSubmitted: serial.stats.submitted, serialStarted: serial.stats.started, serialMeanWaitSeconds: serial.stats.started ? serial.stats.totalWaitMs / serial.stats.started / 1000 : 0 });
-  return { outcomes, counters: c };
+  if (!sampling) return { outcomes, counters: c };
+  const startOf = new Map<number, number>();
+  for (const [job, at] of starts) startOf.set(job.id, at / 1000);
+  return { outcomes, counters: c, estimates: estimateAccuracy(samples, startOf) };
 }
 
 function status(taskId: string, agentId: string, state: TaskStatus['state']): TaskStatus {

@@ -20,6 +20,50 @@ export interface ScheduleMetrics {
   readonly meanBoundedSlowdown: number;
   /** Time from the first submit to the last end (seconds). */
   readonly makespan: number;
+  /** Users (SWF field 12) with at least one job that ran. */
+  readonly users: number;
+  /**
+   * Jain's fairness index over users of each user's mean bounded slowdown: (Σx)² ÷ (n·Σx²), 1 when
+   * every user is served alike, 1/n when one user takes all the slowdown.
+   */
+  readonly jainIndex: number;
+  /** The user with the highest mean bounded slowdown. */
+  readonly worstUser?: UserFigures;
+}
+
+export interface UserFigures {
+  readonly user: number;
+  readonly jobs: number;
+  readonly meanBoundedSlowdown: number;
+}
+
+/** Bounded slowdown of one job that ran. */
+export function boundedSlowdown(wait: number, runTime: number): number {
+  return Math.max(1, (wait + runTime) / Math.max(runTime, SLOWDOWN_TAU_SECONDS));
+}
+
+/** Each user's mean bounded slowdown, Jain's index over them, and the worst-served user. */
+export function userFairness(outcomes: readonly JobOutcome[]): { users: UserFigures[]; jainIndex: number; worstUser?: UserFigures } {
+  const sums = new Map<number, { jobs: number; bsld: number }>();
+  for (const o of outcomes) {
+    if (o.start === undefined) continue;
+    const s = sums.get(o.user);
+    const b = boundedSlowdown(o.start - o.submit, o.runTime);
+    if (s) {
+      s.jobs++;
+      s.bsld += b;
+    } else sums.set(o.user, { jobs: 1, bsld: b });
+  }
+  const users = [...sums].map(([user, s]): UserFigures => ({ user, jobs: s.jobs, meanBoundedSlowdown: s.bsld / s.jobs })).sort((a, b) => a.user - b.user);
+  let sum = 0;
+  let sumSq = 0;
+  let worst: UserFigures | undefined;
+  for (const u of users) {
+    sum += u.meanBoundedSlowdown;
+    sumSq += u.meanBoundedSlowdown ** 2;
+    if (!worst || u.meanBoundedSlowdown > worst.meanBoundedSlowdown) worst = u;
+  }
+  return { users, jainIndex: users.length ? (sum * sum) / (users.length * sumSq) : 1, ...(worst ? { worstUser: worst } : {}) };
 }
 
 /** The figures of one schedule of a trace on a cluster of `totalCpus`. */
@@ -46,13 +90,14 @@ export function scheduleMetrics(outcomes: readonly JobOutcome[], totalCpus: numb
     waits.push(wait);
     sumWait += wait;
     if (wait > maxWait) maxWait = wait;
-    sumBsld += Math.max(1, (wait + o.runTime) / Math.max(o.runTime, SLOWDOWN_TAU_SECONDS));
+    sumBsld += boundedSlowdown(wait, o.runTime);
     busy += o.procs * o.runTime;
     const end = o.start + o.runTime;
     if (end > lastEnd) lastEnd = end;
   }
   const makespan = ran ? lastEnd - firstSubmit : 0;
   waits.sort((a, b) => a - b);
+  const fairness = userFairness(outcomes);
   return {
     jobs: outcomes.length,
     ran,
@@ -64,5 +109,8 @@ export function scheduleMetrics(outcomes: readonly JobOutcome[], totalCpus: numb
     maxWait,
     meanBoundedSlowdown: ran ? sumBsld / ran : 0,
     makespan,
+    users: fairness.users.length,
+    jainIndex: fairness.jainIndex,
+    ...(fairness.worstUser ? { worstUser: fairness.worstUser } : {}),
   };
 }

@@ -1,12 +1,16 @@
+import type { FairShareConfig } from '@msched/gang';
 import { formatShape, totalCpus, type ClusterShape } from '../cluster/cluster-shape';
 import { ConservativeScheduler } from '../baselines/conservative';
 import { EasyScheduler } from '../baselines/easy';
 import { FcfsScheduler } from '../baselines/fcfs';
+import { MultifactorScheduler } from '../baselines/multifactor';
 import { runPool, type PoolScheduler } from '../baselines/pool-sim';
 import { timed, type ScheduleResult } from '../engine/outcome';
 import { runMesos, type MesosSimOptions } from '../mesos/run-mesos';
+import type { PositionAccuracy } from '../metrics/estimate-accuracy';
 import { scheduleMetrics, type ScheduleMetrics } from '../metrics/metrics';
 import type { SwfTrace } from '../swf/parse-swf';
+import { traceTenants } from '../tenants/trace-tenants';
 
 export type BaselineName = 'fcfs' | 'easy' | 'conservative';
 export const ALL_BASELINES: readonly BaselineName[] = ['fcfs', 'easy', 'conservative'];
@@ -22,6 +26,11 @@ export interface CompareOptions {
   readonly mesos?: MesosSimOptions;
   /** Only the first N jobs of the trace (quick runs). */
   readonly limit?: number;
+  /**
+   * Also run our policy with its fair-share order ("ours+fair") and the Slurm-like multifactor
+   * baseline, both with these settings; gateways and users come from the trace (traceTenants).
+   */
+  readonly fairShare?: FairShareConfig;
 }
 
 export interface SchedulerFigures extends ScheduleMetrics {
@@ -32,6 +41,8 @@ export interface SchedulerFigures extends ScheduleMetrics {
   /** This scheduler's figure ÷ EASY's, for the figures the issue compares. */
   readonly vsEasy?: { readonly utilization: number; readonly meanWait: number; readonly p99Wait: number; readonly maxWait: number; readonly meanBoundedSlowdown: number };
   readonly counters?: Readonly<Record<string, number>>;
+  /** How good its expected starts were, by queue position (our policy, when recorded). */
+  readonly estimates?: readonly PositionAccuracy[];
 }
 
 export interface Comparison {
@@ -42,6 +53,8 @@ export interface Comparison {
   readonly dataLines: number;
   readonly skipped: Readonly<Record<string, number>>;
   readonly exactEstimates: number;
+  /** How jobs were given gateways and users. */
+  readonly tenants: string;
   readonly results: readonly SchedulerFigures[];
 }
 
@@ -49,11 +62,20 @@ export interface Comparison {
 export function compareSchedulers(name: string, trace: SwfTrace, shape: ClusterShape, options: CompareOptions = {}): Comparison {
   const jobs = options.limit !== undefined ? trace.jobs.slice(0, options.limit) : trace.jobs;
   const cpus = totalCpus(shape);
-  const runs: ScheduleResult[] = [];
-  const ours = timed(() => runMesos(jobs, shape, options.mesos));
-  runs.push({ scheduler: options.mesos?.serial ? 'ours+serial' : 'ours', outcomes: ours.value.outcomes, cpuSeconds: ours.cpuSeconds, counters: ours.value.counters });
-  for (const b of options.baselines ?? ALL_BASELINES) {
-    const s = BASELINES[b]();
+  const tenants = traceTenants(jobs);
+  const runs: Array<ScheduleResult & { estimates?: PositionAccuracy[] }> = [];
+  const mesos = { ...options.mesos, tenantOf: tenants.tenantOf };
+  const ours = timed(() => runMesos(jobs, shape, mesos));
+  const suffix = options.mesos?.serial ? '+serial' : '';
+  const withEstimates = (e: PositionAccuracy[] | undefined) => (e ? { estimates: e } : {});
+  runs.push({ scheduler: `ours${suffix}`, outcomes: ours.value.outcomes, cpuSeconds: ours.cpuSeconds, counters: ours.value.counters, ...withEstimates(ours.value.estimates) });
+  if (options.fairShare) {
+    const fair = timed(() => runMesos(jobs, shape, { ...mesos, policyConfig: { ...mesos.policyConfig, order: 'fair-share', fairShare: options.fairShare } }));
+    runs.push({ scheduler: `ours+fair${suffix}`, outcomes: fair.value.outcomes, cpuSeconds: fair.cpuSeconds, counters: fair.value.counters, ...withEstimates(fair.value.estimates) });
+  }
+  const pools: PoolScheduler[] = (options.baselines ?? ALL_BASELINES).map((b) => BASELINES[b]());
+  if (options.fairShare) pools.push(new MultifactorScheduler(tenants.tenantOf, options.fairShare));
+  for (const s of pools) {
     const r = timed(() => runPool(jobs, cpus, s));
     runs.push({ scheduler: s.name, outcomes: r.value, cpuSeconds: r.cpuSeconds });
   }
@@ -63,6 +85,7 @@ export function compareSchedulers(name: string, trace: SwfTrace, shape: ClusterS
     cpuSeconds: r.cpuSeconds,
     jobsPerCpuSecond: r.cpuSeconds > 0 ? jobs.length / r.cpuSeconds : Infinity,
     ...(r.counters ? { counters: r.counters } : {}),
+    ...(r.estimates ? { estimates: r.estimates } : {}),
   }));
   const easy = figures.find((f) => f.scheduler === 'EASY');
   const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : Infinity) : a / b);
@@ -84,6 +107,7 @@ export function compareSchedulers(name: string, trace: SwfTrace, shape: ClusterS
     dataLines: trace.dataLines,
     skipped: Object.fromEntries(trace.skipped),
     exactEstimates: trace.exactEstimates,
+    tenants: tenants.how,
     results,
   };
 }
@@ -96,10 +120,10 @@ export function renderComparison(c: Comparison): string {
   const skipped = Object.entries(c.skipped).map(([why, n]) => `${n} ${why}`).join(', ') || 'none';
   const lines = [
     `trace ${c.trace}: ${c.jobs} jobs simulated of ${c.dataLines} lines (skipped: ${skipped}; ${c.exactEstimates} without a requested time run with their run time as the limit)`,
-    `cluster ${c.cluster} (${c.totalCpus} cpus)`,
+    `cluster ${c.cluster} (${c.totalCpus} cpus); gateways: ${c.tenants}`,
     '',
   ];
-  const header = ['scheduler', 'util', 'mean wait', 'p99 wait', 'max wait', 'mean bsld', 'not run', 'too large', 'util÷EASY', 'bsld÷EASY', 'maxwait÷EASY', 'meanwait÷EASY', 'jobs/cpu-s'];
+  const header = ['scheduler', 'util', 'mean wait', 'p99 wait', 'max wait', 'mean bsld', 'users', 'Jain', 'worst user bsld', 'not run', 'too large', 'util÷EASY', 'bsld÷EASY', 'maxwait÷EASY', 'meanwait÷EASY', 'jobs/cpu-s'];
   const rows = c.results.map((r) => [
     r.scheduler,
     `${(r.utilization * 100).toFixed(2)}%`,
@@ -107,6 +131,9 @@ export function renderComparison(c: Comparison): string {
     fmtSeconds(r.p99Wait),
     fmtSeconds(r.maxWait),
     r.meanBoundedSlowdown.toFixed(2),
+    String(r.users),
+    r.jainIndex.toFixed(3),
+    r.worstUser ? `${r.worstUser.meanBoundedSlowdown.toFixed(1)} (u${r.worstUser.user}, ${r.worstUser.jobs} jobs)` : '-',
     String(r.neverRan),
     String(r.tooLarge),
     fmtRatio(r.vsEasy?.utilization),
@@ -118,5 +145,24 @@ export function renderComparison(c: Comparison): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (cells: string[]) => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
   lines.push(fmt(header), ...rows.map(fmt));
+  for (const r of c.results) if (r.estimates?.length) lines.push('', ...renderEstimates(r.scheduler, r.estimates));
   return `${lines.join('\n')}\n`;
+}
+
+/** The expected-start accuracy of one run as text lines. */
+export function renderEstimates(scheduler: string, estimates: readonly PositionAccuracy[]): string[] {
+  const header = ['position', 'samples', 'no estimate', 'mean abs err', 'median abs err', 'median rel err', 'within 20%', 'mean bias'];
+  const rows = estimates.map((e) => [
+    `#${e.position}`,
+    String(e.samples),
+    String(e.noEstimate),
+    Number.isNaN(e.meanAbsError) ? '-' : fmtSeconds(e.meanAbsError),
+    Number.isNaN(e.medianAbsError) ? '-' : fmtSeconds(e.medianAbsError),
+    Number.isNaN(e.medianRelativeError) ? '-' : `${(e.medianRelativeError * 100).toFixed(0)}%`,
+    Number.isNaN(e.within20) ? '-' : `${(e.within20 * 100).toFixed(0)}%`,
+    Number.isNaN(e.meanBias) ? '-' : `${e.meanBias < 0 ? '-' : '+'}${fmtSeconds(Math.abs(e.meanBias))}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (cells: string[]) => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
+  return [`expected starts of ${scheduler} (vs actual; relative to the wait left, at least 60 s; bias + = estimated late)`, fmt(header), ...rows.map(fmt)];
 }

@@ -23,6 +23,10 @@ export interface TraceJob {
   readonly runTime: number;
   /** True when `wallTime` came from the run time because the log has no requested time. */
   readonly exactEstimate: boolean;
+  /** SWF field 12, the user id (-1 when the log does not say). */
+  readonly user: number;
+  /** SWF field 13, the group id (-1 when the log does not say). */
+  readonly group: number;
 }
 
 /** What to do with a job whose requested time is missing. */
@@ -85,7 +89,7 @@ export function parseSwf(text: string, options: SwfParseOptions = {}): SwfTrace 
       skip('a field is not a number');
       continue;
     }
-    const [id, submit, , run, allocated, , , requested, reqTime] = num;
+    const [id, submit, , run, allocated, , , requested, reqTime, , , user, group] = num;
     if (submit < 0) { skip('no submit time'); continue; }
     if (run < 0) { skip('no run time'); continue; }
     const procs = requested > 0 ? requested : allocated > 0 ? allocated : -1;
@@ -98,7 +102,7 @@ export function parseSwf(text: string, options: SwfParseOptions = {}): SwfTrace 
       exact = true;
       exactEstimates++;
     }
-    jobs.push({ id, submit, procs, wallTime, recordedRunTime: run, runTime: Math.min(run, wallTime), exactEstimate: exact });
+    jobs.push({ id, submit, procs, wallTime, recordedRunTime: run, runTime: Math.min(run, wallTime), exactEstimate: exact, user, group });
   }
   jobs.sort((a, b) => a.submit - b.submit || a.id - b.id);
   return { header, jobs, skipped, exactEstimates, dataLines };

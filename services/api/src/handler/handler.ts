@@ -12,7 +12,7 @@ import type { Authorizer } from '../auth/authorizer';
 import { ApiError, InternalFault, InvalidRequest, ValidationFailed } from '../errors';
 import { IdSource, randomIds } from '../launch/ids';
 import { planLaunch } from '../launch/plan';
-import { recordLaunch } from '../launch/record-launch';
+import { recordLaunchWithinQuota } from '../launch/record-launch';
 import { experimentJobs, experimentStatus, processStatus } from '../status/queries';
 import { terminateExperiment } from '../terminate/terminate';
 import type { LaunchPolicy } from '../validation/policy';
@@ -25,6 +25,8 @@ export interface HandlerDeps {
   ds: DataSource;
   authorize: Authorizer;
   policy: LaunchPolicy;
+  /** Gateway id → most launches it may have waiting to run (absent: unlimited). */
+  maxWaitingGangs?: Readonly<Record<string, number>>;
   logger: Logger;
   metrics?: Pick<Metrics, 'launches'>;
   ids?: IdSource;
@@ -83,9 +85,11 @@ export class MetaSchedulerHandler implements MetaSchedulerApi {
         const problems = validateLaunch(experiment, this.deps.policy);
         if (problems.length) throw new ValidationFailed(problems.map((p) => p.message));
         requireAccess(who, 'launch', { gatewayId: experiment.gatewayId, ownerUserName: experiment.userName });
+        const quotas = this.deps.maxWaitingGangs ?? {};
+        const quota = Object.hasOwn(quotas, experiment.gatewayId) ? quotas[experiment.gatewayId] : undefined;
         const r = isWorkflowExperiment(experiment)
-          ? await launchWorkflow(this.deps.ds, experiment, this.deps.policy, this.now())
-          : await recordLaunch(this.deps.ds, planLaunch(experiment, this.deps.policy, this.ids, this.now()));
+          ? await launchWorkflow(this.deps.ds, experiment, this.deps.policy, this.now(), quota)
+          : await recordLaunchWithinQuota(this.deps.ds, planLaunch(experiment, this.deps.policy, this.ids, this.now()), quota);
         if (r.created) this.deps.afterCommit?.();
         outcome = r.created ? 'accepted' : 'duplicate';
         if (this.deps.logger.isInfoEnabled()) {

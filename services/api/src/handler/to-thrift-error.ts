@@ -1,8 +1,8 @@
 import {
-  AiravataErrorType, AiravataSystemException, AuthorizationException, ExperimentNotFoundException, InvalidRequestException,
+  AiravataClientException, AiravataErrorType, AiravataSystemException, AuthorizationException, ExperimentNotFoundException, InvalidRequestException,
   LaunchValidationException, ValidationResults, ValidatorResult,
 } from '@msched/airavata-thrift';
-import { InternalFault, InvalidRequest, NotFound, Unauthorized, ValidationFailed } from '../errors';
+import { InternalFault, InvalidRequest, NotFound, QuotaExceeded, Unauthorized, ValidationFailed } from '../errors';
 import type { Problem } from '../validation/problem';
 
 /**
@@ -13,6 +13,8 @@ export function toThriftError(e: unknown, ref: string): Error {
   if (e instanceof ValidationFailed || e instanceof InvalidRequest) return new InvalidRequestException({ message: e.message });
   if (e instanceof NotFound) return new ExperimentNotFoundException({ message: e.message });
   if (e instanceof Unauthorized) return new AuthorizationException({ message: e.message });
+  // Not a wrong request (the same one succeeds later) nor our fault: the gateway is not permitted more for now.
+  if (e instanceof QuotaExceeded) return new AiravataClientException({ airavataErrorType: AiravataErrorType.PERMISSION_DENIED, parameter: e.message });
   const retriable = e instanceof InternalFault && e.retriable;
   return new AiravataSystemException({
     airavataErrorType: AiravataErrorType.INTERNAL_ERROR,

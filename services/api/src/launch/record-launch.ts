@@ -1,6 +1,8 @@
-import { Db, findLaunch, insertLaunch, isRetriableDbError, violatedConstraint } from '@msched/db';
-import { InternalFault, InvalidRequest } from '../errors';
+import type { DataSource } from 'typeorm';
+import { Db, findLaunch, insertLaunch, isRetriableDbError, violatedConstraint, withTransaction } from '@msched/db';
+import { InternalFault, InvalidRequest, QuotaExceeded } from '../errors';
 import type { LaunchPlan } from './plan';
+import { checkWaitingQuota } from './waiting-quota';
 
 export interface LaunchOutcome {
   experimentId: string;
@@ -8,6 +10,24 @@ export interface LaunchOutcome {
   jobId: string;
   /** false: the same launch had been recorded before; nothing new was written. */
   created: boolean;
+}
+
+/**
+ * Records a planned launch. With a waiting-gangs quota for its gateway the quota check and the
+ * insert share one transaction under the gateway's launch lock; a refusal writes nothing.
+ */
+export async function recordLaunchWithinQuota(ds: DataSource, plan: LaunchPlan, maxWaitingGangs: number | undefined): Promise<LaunchOutcome> {
+  if (maxWaitingGangs === undefined) return recordLaunch(ds, plan);
+  const e = plan.launch.experiment;
+  try {
+    return await withTransaction(ds, async (tx) => {
+      await checkWaitingQuota(tx, { gatewayId: e.gatewayId, experimentId: e.id, maxWaitingGangs });
+      return recordLaunch(tx, plan);
+    });
+  } catch (err) {
+    if (err instanceof QuotaExceeded || err instanceof InvalidRequest || err instanceof InternalFault) throw err;
+    throw new InternalFault(`recording the launch failed: ${(err as Error).message}`, isRetriableDbError(err), err);
+  }
 }
 
 /**

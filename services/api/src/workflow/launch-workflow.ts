@@ -6,10 +6,11 @@ import {
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
 import { advanceWorkflow, AppLaunchInfo, StoredSpec } from '@msched/state-recorder';
 import { ExperimentModel, HandlerType, Plain, ProcessModel, toPlain } from '@msched/airavata-thrift';
-import { InternalFault, InvalidRequest } from '../errors';
+import { InternalFault, InvalidRequest, QuotaExceeded } from '../errors';
 import { API_SOURCE, payloadHash } from '../launch/plan';
 import type { LaunchOutcome } from '../launch/record-launch';
 import type { LaunchPolicy } from '../validation/policy';
+import { checkWaitingQuota } from '../launch/waiting-quota';
 import { applicationSchedule, DEFAULT_FAILURE_POLICY, failurePolicyOf, processOf, workflowSpec } from './to-spec';
 
 /** The ProcessModel an application runs with: the one the client sent, with the application's ids and schedule. */
@@ -49,7 +50,7 @@ async function firstStarted(tx: Db, experimentId: string): Promise<{ processId: 
  * same code every later step uses) the jobs and launch messages of the applications that can start
  * at once. Idempotent on experimentId like single launches.
  */
-export async function launchWorkflow(ds: DataSource, e: ExperimentModel, policy: LaunchPolicy, now: Date): Promise<LaunchOutcome> {
+export async function launchWorkflow(ds: DataSource, e: ExperimentModel, policy: LaunchPolicy, now: Date, maxWaitingGangs?: number): Promise<LaunchOutcome> {
   const experimentId = e.experimentId as string;
   const hash = payloadHash(e);
   const spec = workflowSpec(e);
@@ -65,6 +66,7 @@ export async function launchWorkflow(ds: DataSource, e: ExperimentModel, policy:
   const stored: StoredSpec = { ...spec, launch };
   try {
     return await withTransaction(ds, async (tx) => {
+      if (maxWaitingGangs !== undefined) await checkWaitingQuota(tx, { gatewayId: e.gatewayId, experimentId, maxWaitingGangs });
       const created = await insertWorkflowExperiment(tx, {
         id: experimentId, gatewayId: e.gatewayId, userName: e.userName, projectId: e.projectId, name: e.experimentName, payloadHash: hash, model: toPlain(e),
       });
@@ -94,7 +96,7 @@ export async function launchWorkflow(ds: DataSource, e: ExperimentModel, policy:
       return { experimentId, ...(await firstStarted(tx, experimentId)), created: true };
     });
   } catch (err) {
-    if (err instanceof InvalidRequest || err instanceof InternalFault) throw err;
+    if (err instanceof InvalidRequest || err instanceof InternalFault || err instanceof QuotaExceeded) throw err;
     if (violatedConstraint(err) === 'processes_pkey') throw new InvalidRequest('a processId of the workflow\'s applications already belongs to another experiment');
     throw new InternalFault(`recording the workflow launch failed: ${(err as Error).message}`, isRetriableDbError(err), err);
   }

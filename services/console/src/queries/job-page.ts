@@ -8,6 +8,8 @@ export interface JobExtras {
   cancelRequestedAt: Date | null;
   waitReason: string | null;
   waitReasonAt: Date | null;
+  /** When the dispatcher expects the waiting gang to start (kept after launch: what was expected). */
+  expectedStartAt: Date | null;
   failureKind: string | null;
   stdOut: string | null;
   stdErr: string | null;
@@ -23,7 +25,7 @@ export async function jobPage(db: Db, jobId: string): Promise<JobPage | undefine
   const extras = await queryOne<JobExtras>(db, `
     SELECT queued_at AS "queuedAt", launched_at AS "launchedAt", settled_at AS "settledAt",
            cancel_requested_at AS "cancelRequestedAt", wait_reason AS "waitReason", wait_reason_at AS "waitReasonAt",
-           failure_kind AS "failureKind", std_out AS "stdOut", std_err AS "stdErr"
+           expected_start_at AS "expectedStartAt", failure_kind AS "failureKind", std_out AS "stdOut", std_err AS "stdErr"
     FROM jobs WHERE id = $1`, [jobId]);
   return { ...detail, extras: extras as JobExtras };
 }

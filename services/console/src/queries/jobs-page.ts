@@ -17,6 +17,8 @@ export interface JobRowView {
   launchedAt: Date | null;
   settledAt: Date | null;
   waitReason: string | null;
+  /** When the dispatcher expects the gang to start (current while it waits). */
+  expectedStartAt: Date | null;
 }
 
 export interface JobsPageFilter {
@@ -73,7 +75,8 @@ export async function jobsPage(db: Db, f: JobsPageFilter): Promise<JobsPage> {
            p.resource_schedule ->> 'queueName' AS "queueName",
            (p.resource_schedule ->> 'totalCPUCount')::integer AS ranks, j.attempt,
            j.created_at AS "createdAt", j.queued_at AS "queuedAt", j.launched_at AS "launchedAt",
-           j.settled_at AS "settledAt", j.wait_reason AS "waitReason", j.created_at::text AS "cursorAt"
+           j.settled_at AS "settledAt", j.wait_reason AS "waitReason", j.expected_start_at AS "expectedStartAt",
+           j.created_at::text AS "cursorAt"
     FROM jobs j
     JOIN experiments e ON e.id = j.experiment_id
     JOIN processes p ON p.id = j.process_id

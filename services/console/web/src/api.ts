@@ -33,6 +33,7 @@ export interface JobRow {
   jobId: string; experimentId: string; experimentName: string; state: string; experimentState: string;
   gatewayId: string; userName: string; queueName: string | null; ranks: number | null; attempt: number;
   createdAt: string; queuedAt: string | null; launchedAt: string | null; settledAt: string | null; waitReason: string | null;
+  expectedStartAt: string | null;
 }
 export interface JobsPage { jobs: JobRow[]; next?: string }
 
@@ -48,7 +49,7 @@ export interface JobDetail {
     exitCode: number | null; failedRank: number | null; gatewayId: string; userName: string; experimentName: string;
     experimentState: string; processState: string; queueName: string | null; totalCpuCount: number | null; createdAt: string;
   };
-  extras: { queuedAt: string | null; launchedAt: string | null; settledAt: string | null; cancelRequestedAt: string | null; waitReason: string | null; waitReasonAt: string | null; failureKind: string | null };
+  extras: { queuedAt: string | null; launchedAt: string | null; settledAt: string | null; cancelRequestedAt: string | null; waitReason: string | null; waitReasonAt: string | null; expectedStartAt: string | null; failureKind: string | null };
   tasks: Task[];
   history: HistoryEntry[];
   stdout: Tail | null;
@@ -62,7 +63,10 @@ export interface Agent {
   total: { cpus: number; mem: number }; used: { cpus: number; mem: number }; offered: { cpus: number; mem: number }; free: { cpus: number; mem: number };
   gangs: GangShare[];
 }
-export interface WaitingGang { jobId: string; experimentId: string; experimentName: string; userName: string; ranks: number | null; queuedAt: string | null; waitReason: string | null; waitReasonAt: string | null }
+export interface WaitingGang {
+  jobId: string; experimentId: string; experimentName: string; userName: string; gatewayId: string; ranks: number | null;
+  queuedAt: string | null; waitReason: string | null; waitReasonAt: string | null; expectedStartAt: string | null;
+}
 export interface Cluster { master: string | null; masterError: string | null; agents: Agent[]; waiting: WaitingGang[] }
 
 export interface DeadLetter { id: string; stage: string; jobId: string; experimentId: string; attempts: number; lastError: string; deadAt: string }

@@ -18,6 +18,14 @@ export function between(from: string | null | undefined, to: string | null | und
   return (ms(to) ?? now) - a;
 }
 
+/** An expected start: "14:05:10 (in 3m 5s)", "(due)" once it has passed; '' when unknown. */
+export function expectedStart(iso: string | null | undefined, now = Date.now()): string {
+  const t = ms(iso);
+  if (t === undefined) return '';
+  const clock = when(iso).slice(new Date(t).toDateString() === new Date(now).toDateString() ? 11 : 0);
+  return t > now ? `${clock} (in ${duration(t - now)})` : `${clock} (due)`;
+}
+
 export function when(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);

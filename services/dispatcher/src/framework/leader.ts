@@ -11,6 +11,7 @@ import { Reconciler } from '../reconcile/reconciler';
 import { liveTasks } from '../store/live-tasks';
 import { every } from '../timers/every';
 import { actionForFrameworkError } from './framework-error';
+import { WaitEstimates } from './estimates';
 import { frameworkSettings } from './framework-settings';
 import { Gangs } from './gangs';
 import { mesosLink } from './mesos-link';
@@ -48,6 +49,7 @@ export class Leader {
   private readonly ctx: LeaderContext;
   private readonly gangs: Gangs;
   private readonly offers: Offers;
+  private readonly estimates: WaitEstimates;
   private readonly updates: TaskUpdates;
   private readonly reconciler: Reconciler;
   private readonly stops: Array<() => void> = [];
@@ -79,6 +81,7 @@ export class Leader {
       retryQueued: () => this.offers.syncWaiting(),
     });
     this.offers = new Offers(this.ctx, this.gangs);
+    this.estimates = new WaitEstimates(this.ctx, this.offers.policy);
     this.updates = new TaskUpdates(this.ctx, this.gangs, this.reconciler, d.sandboxLookup);
   }
 
@@ -95,6 +98,11 @@ export class Leader {
     return this.offers.waitingGangs();
   }
 
+  /** Past usage per tenant as fair share charges it now (loaded at takeover, plus what ran since). */
+  tenantUsage(): ReturnType<Offers['policy']['usage']> {
+    return this.offers.policy.usage(Date.now());
+  }
+
   /** Tasks asked about since the last SUBSCRIBED that the master has not answered yet. */
   get unreconciledTasks(): number {
     return this.reconciler.unanswered().length;
@@ -106,6 +114,7 @@ export class Leader {
     this.log.info(this.frameworkIdNow ? `leading: re-subscribing as framework ${this.frameworkIdNow}` : 'leading: registering a new framework');
     // Not leading without knowing what runs: a failure here fails start() (the replica steps down and retries).
     await this.queue.call(async () => {
+      await this.offers.loadUsage();
       await this.offers.handle(await this.gangs.adopt());
       await this.gangs.applyCancels();
       await this.offers.syncWaiting();
@@ -123,10 +132,8 @@ export class Leader {
         await this.offers.tick();
         this.gangs.resendKills(Date.now());
       })),
-      every(c.pollIntervalMs, () => {
-        this.wake();
-        void this.queue.run('wait reasons', () => this.offers.saveWaitReasons());
-      }),
+      every(c.pollIntervalMs, () => this.wake()),
+      every(cfg.scheduling.estimateIntervalMs, () => void this.queue.run('wait estimates', () => this.estimates.pass())),
       every(c.clusterStateIntervalSeconds * 1000, () => void this.queue.run('cluster state', () => this.offers.refreshClusterState(this.detector))),
     );
   }

@@ -6,8 +6,9 @@ import type { LaunchDecision } from '../launch/launch-decision';
 import { launchGang } from '../launch/launch-gang';
 import { waitingGangOf } from '../policy/gangs-from-rows';
 import { queueSyncEvents } from '../policy/queue-sync';
+import { schedulingPolicyConfig } from '../policy/scheduling-config';
 import { endUnlaunchedJob } from '../status/end-unlaunched-job';
-import { saveWaitReasons } from '../store/save-wait-reasons';
+import { tenantUsage } from '../store/tenant-usage';
 import { waitingJobs } from '../store/waiting-jobs';
 import { frameworkRoles } from './framework-settings';
 import type { Gangs } from './gangs';
@@ -36,6 +37,7 @@ export class Offers {
       idleRefuseSeconds: c.idleRefuseSeconds,
       reservationAgingSeconds: c.reservationAgingSeconds,
       holdForReservation: c.holdForReservation,
+      ...schedulingPolicyConfig(ctx.cfg.scheduling),
     });
   }
 
@@ -76,8 +78,14 @@ export class Offers {
     await this.handle(events);
   }
 
-  async saveWaitReasons(): Promise<void> {
-    await saveWaitReasons(this.ctx.ds, this.waitingGangs().map((g) => ({ jobId: g.jobId, reason: g.why })));
+  /**
+   * Past usage per tenant from the job records, for fair share: at takeover, before the gangs, so
+   * a new leader orders the queue as the last one did.
+   */
+  async loadUsage(): Promise<void> {
+    const usage = await tenantUsage(this.ctx.ds, this.ctx.cfg.scheduling.halfLifeHours * 3600);
+    await this.handle({ type: 'usageLoaded', usage });
+    if (usage.length) this.ctx.log.info(`past usage of ${usage.length} tenant(s) loaded for fair share`);
   }
 
   /** The cluster's capacity, so gangs that can never fit fail at once. */

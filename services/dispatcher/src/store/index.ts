@@ -16,4 +16,5 @@ export * from './insert-next-attempt';
 export * from './has-next-attempt';
 export * from './mark-settled';
 export * from './set-failure-kind';
-export * from './save-wait-reasons';
+export * from './tenant-usage';
+export * from './save-wait-estimates';

@@ -9,6 +9,8 @@ export interface JobRow {
   readonly processId: string;
   readonly experimentId: string;
   readonly gatewayId: string;
+  /** The experiment's user (fair share charges the gateway's user). */
+  readonly userName: string;
   /** Airavata id of the JOB_SUBMISSION task (JobModel.taskId). */
   readonly taskId: string;
   readonly attempt: number;
@@ -46,7 +48,7 @@ export interface TaskRow {
 /** SELECT list of a JobRow from `jobs j JOIN experiments e`. */
 export const JOB_COLUMNS = `
   j.id, j.process_id AS "processId", j.experiment_id AS "experimentId", e.gateway_id AS "gatewayId",
-  j.task_id AS "taskId", j.attempt, j.state, j.gang_spec AS "gangSpec", j.reason, j.exit_code AS "exitCode",
+  e.user_name AS "userName", j.task_id AS "taskId", j.attempt, j.state, j.gang_spec AS "gangSpec", j.reason, j.exit_code AS "exitCode",
   j.failed_rank AS "failedRank", j.failure_kind AS "failureKind", j.queued_at AS "queuedAt",
   j.launched_at AS "launchedAt", j.settled_at AS "settledAt", j.cancel_requested_at AS "cancelRequestedAt",
   j.cancel_reason AS "cancelReason"`;

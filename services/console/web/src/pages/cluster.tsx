@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { Cluster, get } from '../api';
 import { ErrorBox, Link, Loading } from '../components';
-import { between, duration, gangColour } from '../format';
+import { between, duration, expectedStart, gangColour } from '../format';
 import { useLiveData, useTick } from '../hooks';
 
 /** Each agent is a box whose CPU bar is filled by the gangs running there, then held offers, then free CPUs. */
@@ -48,18 +48,20 @@ export function ClusterPage() {
         })}
         {data.agents.length === 0 && !data.masterError && <div class="muted">no agents registered</div>}
       </div>
-      <h2>Waiting gangs <span class="muted small">(queue order)</span></h2>
+      <h2>Waiting gangs <span class="muted small">(soonest expected start first)</span></h2>
       <table class="waiting">
-        <thead><tr><th class="num">#</th><th>Experiment</th><th>User</th><th class="num">Ranks</th><th class="num">Waiting for</th><th>Why it waits</th></tr></thead>
+        <thead><tr><th class="num">#</th><th>Experiment</th><th>Gateway</th><th>User</th><th class="num">Ranks</th><th class="num">Waiting for</th><th>Expected start</th><th>Why it waits</th></tr></thead>
         <tbody>
-          {data.waiting.length === 0 && <tr><td colSpan={6} class="muted">no gang is waiting</td></tr>}
+          {data.waiting.length === 0 && <tr><td colSpan={8} class="muted">no gang is waiting</td></tr>}
           {data.waiting.map((w, i) => (
             <tr data-job-id={w.jobId}>
               <td class="num">{i + 1}</td>
               <td><Link to={`/jobs/${encodeURIComponent(w.jobId)}`}>{w.experimentName}</Link></td>
+              <td>{w.gatewayId}</td>
               <td>{w.userName}</td>
               <td class="num">{w.ranks ?? ''}</td>
               <td class="num">{duration(between(w.queuedAt, null))}</td>
+              <td class="nowrap" data-testid="expected-start">{expectedStart(w.expectedStartAt) || <span class="muted">not estimated</span>}</td>
               <td>{w.waitReason ?? <span class="muted">not judged yet</span>}</td>
             </tr>
           ))}

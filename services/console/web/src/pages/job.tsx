@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { get, HistoryEntry, JobDetail, Me, post, Task } from '../api';
 import { ErrorBox, Link, Loading, State } from '../components';
-import { between, bytes, duration, gangColour, isEnded, ms, stateClass, when } from '../format';
+import { between, bytes, duration, expectedStart, gangColour, isEnded, ms, stateClass, when } from '../format';
 import { useLiveData, useTick } from '../hooks';
 
 interface Segment { state: string; from: number; to: number; reason: string | null; open: boolean }
@@ -152,7 +152,7 @@ export function JobPage(p: { jobId: string; me: Me }) {
         {job.exitCode !== null && <div><span class="muted">exit code</span> {job.exitCode}{job.failedRank !== null ? ` (rank ${job.failedRank})` : ''}</div>}
         <div class="ids muted small">experiment {job.experimentId} · process {job.processId}</div>
       </div>
-      {extras.waitReason && !extras.launchedAt && <div class="notice" data-testid="wait-reason">Waiting: {extras.waitReason}</div>}
+      {extras.waitReason && !extras.launchedAt && <div class="notice" data-testid="wait-reason">Waiting: {extras.waitReason}{extras.expectedStartAt && !extras.settledAt && <> · expected to start {expectedStart(extras.expectedStartAt)}</>}</div>}
       {job.reason && <div class="muted">reason: {job.reason}</div>}
       {p.me.canOperate && !experimentEnded && (
         <button class="danger" data-testid="cancel" disabled={canceling} onClick={() => void cancel()}>{canceling ? 'Canceling…' : 'Cancel experiment'}</button>

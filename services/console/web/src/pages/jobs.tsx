@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { get, JobsPage } from '../api';
 import { ErrorBox, Link, Loading, State } from '../components';
-import { between, duration, when } from '../format';
+import { between, duration, expectedStart, when } from '../format';
 import { useLiveData, useTick } from '../hooks';
 import { navigate } from '../router';
 
@@ -52,9 +52,9 @@ export function JobsPageView(p: { query: URLSearchParams }) {
       {!data ? <Loading /> : (
         <>
           <table class="jobs">
-            <thead><tr><th>Experiment</th><th>Job state</th><th>User</th><th>Gateway</th><th>Queue</th><th class="num">Ranks</th><th class="num">Wait</th><th class="num">Run</th><th>Created</th></tr></thead>
+            <thead><tr><th>Experiment</th><th>Job state</th><th>User</th><th>Gateway</th><th>Queue</th><th class="num">Ranks</th><th class="num">Wait</th><th>Expected start</th><th class="num">Run</th><th>Created</th></tr></thead>
             <tbody>
-              {data.jobs.length === 0 && <tr><td colSpan={9} class="muted">no jobs match</td></tr>}
+              {data.jobs.length === 0 && <tr><td colSpan={10} class="muted">no jobs match</td></tr>}
               {data.jobs.map((j) => (
                 <tr key={j.jobId} data-job-id={j.jobId}>
                   <td><Link to={`/jobs/${encodeURIComponent(j.jobId)}`} class="name" title={j.experimentId}>{j.experimentName}</Link><div class="muted small">{j.jobId}</div></td>
@@ -64,6 +64,7 @@ export function JobsPageView(p: { query: URLSearchParams }) {
                   <td>{j.queueName ?? ''}</td>
                   <td class="num">{j.ranks ?? ''}</td>
                   <td class="num">{duration(between(j.queuedAt ?? j.createdAt, j.launchedAt ?? j.settledAt))}</td>
+                  <td class="nowrap" data-testid="expected-start">{!j.launchedAt && !j.settledAt ? expectedStart(j.expectedStartAt) : ''}</td>
                   <td class="num">{j.launchedAt ? duration(between(j.launchedAt, j.settledAt)) : ''}</td>
                   <td class="nowrap">{when(j.createdAt)}</td>
                 </tr>

@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import {
+  fairShareFactors, gangPriority, OfferPolicy, tenantKey, UsageLedger,
+  type FairShareConfig, type GangRequest, type OfferPolicyConfig, type PolicyDecision, type RunningGang, type Tenant, type WaitingGang,
+} from '@msched/gang';
+import type { AgentState, ClusterState } from '@msched/mesos';
+import { offer } from './support/offers';
+
+const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
+const H = 3_600_000;
+const WEEK = 7 * 24 * 3600;
+const fair: FairShareConfig = { halfLifeSeconds: WEEK, gatewayShares: {}, fairShareWeight: 1000, ageWeightPerHour: 10 };
+const config: OfferPolicyConfig = {
+  roles: ['mpi'], holdSeconds: 30, declineRefuseSeconds: 10, idleRefuseSeconds: 300, reservationAgingSeconds: 600, order: 'fair-share', fairShare: fair,
+};
+const t = (gateway: string, user: string): Tenant => ({ gateway, user });
+const gang = (gangId: string, tenant: Tenant, r: Partial<GangRequest> = {}, queuedAt = T0, wallTimeSeconds = 3600): WaitingGang => ({
+  gangId, tenant, wallTimeSeconds, queuedAt, request: { ranks: 4, cpusPerRank: 1, memMbPerRank: 1024, role: 'mpi', ...r },
+});
+const launched = (d: PolicyDecision[]) => d.flatMap((x) => (x.type === 'launch' ? [x.gangId] : []));
+const running = (gangId: string, tenant: Tenant, cpus: number, launchedAt: number, expectedEndAt: number, agentId = 'a'): RunningGang => ({
+  gangId, role: 'mpi', tenant, launchedAt, expectedEndAt, shares: [{ agentId, hostname: agentId, cpus, mem: cpus * 1024, disk: 0 }],
+});
+function clusterOf(agents: Array<[string, number]>): ClusterState {
+  const amounts = (cpus: number, mem: number) => ({ cpus, mem, disk: 0, gpus: 0, ports: [{ begin: 31000, end: 31999 }] });
+  return {
+    masterUrl: 'http://m:5050',
+    agents: agents.map(([id, cpus]): AgentState => ({
+      id, hostname: id, active: true, attributes: {}, total: amounts(cpus, cpus * 1024), used: amounts(0, 0), offered: amounts(0, 0), reservedByRole: {},
+    })),
+  };
+}
+
+describe('fair share: usage, factors and priority', () => {
+  it('decays usage by half each half-life, also when charged at different times', () => {
+    const l = new UsageLedger(WEEK);
+    l.charge(t('A', 'a'), 3600, T0);
+    assert.equal(l.usageAt(t('A', 'a'), T0), 3600);
+    assert.equal(l.usageAt(t('A', 'a'), T0 + WEEK * 1000), 1800);
+    assert.equal(l.usageAt(t('A', 'a'), T0 + 2 * WEEK * 1000), 900);
+    // 1800 left after a week, plus 1000 fresh: 2800 then, 1400 a week later.
+    l.charge(t('A', 'a'), 1000, T0 + WEEK * 1000);
+    assert.equal(l.usageAt(t('A', 'a'), T0 + 2 * WEEK * 1000), 1400);
+    assert.equal(l.usageAt(t('B', 'b'), T0), 0);
+  });
+
+  it('seeds usage loaded at takeover, replacing what the tenant had', () => {
+    const l = new UsageLedger(WEEK);
+    l.charge(t('A', 'a'), 10, T0);
+    l.seed([{ tenant: t('A', 'a'), coreSeconds: 800, asOf: T0 - WEEK * 1000 }]);
+    assert.equal(l.usageAt(t('A', 'a'), T0), 400);
+    assert.throws(() => l.seed([{ tenant: t('A', 'a'), coreSeconds: -1, asOf: T0 }]), /finite number of core-seconds ≥ 0/);
+  });
+
+  it('computes the two-level factor 2^(-usage/share) on a hand-worked case', () => {
+    // Gateways A and B share equally. A used 300 (all by a1), B 100 (all by b1); total 400.
+    // A: 2^(-0.75/0.5) = 2^-1.5; B: 2^(-0.25/0.5) = 2^-0.5.
+    // In A, a1 has all of it against a share of 1/2: 2^-2; a2 nothing: 1. In B, b1 alone: 2^-1.
+    const f = fairShareFactors([
+      { tenant: t('A', 'a1'), coreSeconds: 300 }, { tenant: t('A', 'a2'), coreSeconds: 0 }, { tenant: t('B', 'b1'), coreSeconds: 100 },
+    ], {});
+    assert.ok(Math.abs(f.get(tenantKey(t('A', 'a1')))! - 2 ** -3.5) < 1e-12);
+    assert.ok(Math.abs(f.get(tenantKey(t('A', 'a2')))! - 2 ** -1.5) < 1e-12);
+    assert.ok(Math.abs(f.get(tenantKey(t('B', 'b1')))! - 2 ** -1.5) < 1e-12);
+    // With shares 3:1 for A, A's 75 % is exactly its share: 2^-1 for A, and B's 25 % too.
+    const g = fairShareFactors([{ tenant: t('A', 'a1'), coreSeconds: 300 }, { tenant: t('B', 'b1'), coreSeconds: 100 }], { A: 3 });
+    assert.ok(Math.abs(g.get(tenantKey(t('A', 'a1')))! - 2 ** -2) < 1e-12);
+    assert.ok(Math.abs(g.get(tenantKey(t('B', 'b1')))! - 2 ** -2) < 1e-12);
+  });
+
+  it('adds age without bound to the fair-share points', () => {
+    assert.equal(gangPriority(fair, 0.5, T0, T0), 500);
+    assert.equal(gangPriority(fair, 0.5, T0, T0 + 30 * H), 800);
+    assert.equal(gangPriority(fair, 0, T0, T0 + 1000 * H), 10_000);
+  });
+});
+
+describe('fair share in the offer policy', () => {
+  const offer4 = (id: string) => ({ type: 'offers' as const, offers: [offer({ id, agent: 'a', cpus: 4, mem: 65536 })] });
+
+  it('starts the light user\'s later gang before the heavy user\'s earlier one', () => {
+    const p = new OfferPolicy(config);
+    p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e6, asOf: T0 }] }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('h1', t('A', 'heavy'), {}, T0) }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('l1', t('B', 'light'), {}, T0 + 60_000) }, T0 + 60_000);
+    assert.match(p.explain('l1', T0 + 61_000)!, /^#1 in the queue/);
+    assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + 61_000)), ['l1']);
+  });
+
+  it('keeps submit order under fifo, the default, whatever the usage', () => {
+    const p = new OfferPolicy({ ...config, order: undefined });
+    p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e6, asOf: T0 }] }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('h1', t('A', 'heavy'), {}, T0) }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('l1', t('B', 'light'), {}, T0 + 60_000) }, T0 + 60_000);
+    assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + 61_000)), ['h1']);
+  });
+
+  it('lets usage decay: old heavy usage ranks below fresh lighter usage', () => {
+    // Two gateways, one user each. X used 4,000 three half-lives ago (500 now); Y 1,000 now.
+    // X's factor 2^(-(1/3)/(1/2)) · 2^-1 ≈ 0.315 > Y's 2^(-(2/3)/(1/2)) · 2^-1 ≈ 0.198.
+    const p = new OfferPolicy(config);
+    p.handle({ type: 'usageLoaded', usage: [
+      { tenant: t('X', 'x'), coreSeconds: 4000, asOf: T0 - 3 * WEEK * 1000 },
+      { tenant: t('Y', 'y'), coreSeconds: 1000, asOf: T0 },
+    ] }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('y1', t('Y', 'y'), {}, T0) }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('x1', t('X', 'x'), {}, T0 + 1000) }, T0 + 1000);
+    assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + 2000)), ['x1']);
+    // Without the decay (same usage, both fresh) Y is the lighter one.
+    const q = new OfferPolicy(config);
+    q.handle({ type: 'usageLoaded', usage: [{ tenant: t('X', 'x'), coreSeconds: 4000, asOf: T0 }, { tenant: t('Y', 'y'), coreSeconds: 1000, asOf: T0 }] }, T0);
+    q.handle({ type: 'gangQueued', gang: gang('y1', t('Y', 'y'), {}, T0) }, T0);
+    q.handle({ type: 'gangQueued', gang: gang('x1', t('X', 'x'), {}, T0 + 1000) }, T0 + 1000);
+    assert.deepEqual(launched(q.handle(offer4('O-1'), T0 + 2000)), ['y1']);
+  });
+
+  it('charges a launched gang\'s cores × run time when it ends', () => {
+    const p = new OfferPolicy(config);
+    p.handle({ type: 'gangQueued', gang: gang('g', t('A', 'a')) }, T0);
+    assert.deepEqual(launched(p.handle(offer4('O-1'), T0)), ['g']);
+    p.handle({ type: 'gangEnded', gangId: 'g' }, T0 + 1000 * 1000);
+    assert.deepEqual(p.usage(T0 + 1000 * 1000).map((u) => [u.tenant.user, u.coreSeconds]), [['a', 4000]]);
+  });
+
+  it('never starves: the heavy user\'s old gang leads once it has waited long enough', () => {
+    // heavy's factor: gateway A has all usage against half the shares (2^-2), heavy all of A's
+    // against all of it (2^-1): 1/8. light's is 1. A light gang queued h hours after heavy's ranks
+    // below it when 10·h > 1000·(1 − 1/8): after 87.5 hours.
+    const p = new OfferPolicy(config);
+    p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e9, asOf: T0 }] }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('old', t('A', 'heavy'), {}, T0) }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('l87', t('B', 'light'), {}, T0 + 87 * H) }, T0 + 87 * H);
+    assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + 87 * H)), ['l87']);
+    p.handle({ type: 'gangQueued', gang: gang('l88', t('B', 'light'), {}, T0 + 88 * H) }, T0 + 88 * H);
+    assert.deepEqual(launched(p.handle(offer4('O-2'), T0 + 88 * H)), ['old']);
+  });
+
+  it('puts a gang that has waited starvationHours first, whatever its usage', () => {
+    // With age alone heavy's gang would need 87.5 hours (above); with a 10-hour bound it leads
+    // once it has waited 10 hours, even against a light gang queued just now.
+    const p = new OfferPolicy({ ...config, fairShare: { ...fair, starvationHours: 10 } });
+    p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e9, asOf: T0 }] }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('old', t('A', 'heavy'), {}, T0) }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('l9', t('B', 'light'), {}, T0 + 9 * H) }, T0 + 9 * H);
+    assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + 9 * H)), ['l9']);
+    p.handle({ type: 'gangQueued', gang: gang('l10', t('B', 'light'), {}, T0 + 10 * H) }, T0 + 10 * H);
+    assert.deepEqual(launched(p.handle(offer4('O-2'), T0 + 10 * H)), ['old']);
+  });
+
+  it('holds a gang whose gateway would pass its core quota, and it does not take the reservation', () => {
+    const p = new OfferPolicy({ ...config, quotas: { A: { maxRunningCores: 6 } } });
+    p.handle({ type: 'gangRunning', gang: running('r', t('A', 'a'), 4, T0, T0 + H, 'z') }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('a2', t('A', 'a'), { ranks: 4 }, T0) }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('b1', t('B', 'b'), { ranks: 4 }, T0 + 1000, 7200) }, T0 + 1000);
+    const d = p.handle(offer4('O-1'), T0 + 2000);
+    // a2 ranks first (no usage charged yet, older) but 4 + 4 > 6: b1 starts, though it runs past r's end.
+    assert.deepEqual(launched(d), ['b1']);
+    assert.equal(p.explain('a2', T0 + 2000), '#1 in the queue of role mpi, waiting 2 s: gateway A at its quota of 6 cores');
+    p.handle({ type: 'gangEnded', gangId: 'r' }, T0 + H);
+    assert.deepEqual(launched(p.handle(offer4('O-2'), T0 + H)), ['a2']);
+  });
+});
+
+describe('expected start times', () => {
+  it('plans the waiting order on a small hand-worked schedule', () => {
+    // 8 cpus. r1 (4 cpus) ends at 1 h, r2 (4 cpus) at 2 h. FIFO order:
+    //   g1: 6 cpus, 1 h   -> 2 h (only 4 free at 1 h), holds 6 of 8 from 2 h to 3 h
+    //   g2: 2 cpus, 30 min -> 1 h (4 free from 1 h to 2 h)
+    //   g3: 4 cpus, 2 h   -> 3 h (2 free at 1.5 h but g1 leaves only 2 from 2 h)
+    //   g4: 2 cpus, 1 h   -> 1 h (beside g2 until 1.5 h, then 4 free, then 2 beside g1 from 2 h)
+    const p = new OfferPolicy({ ...config, order: 'fifo' });
+    p.handle({ type: 'clusterState', state: clusterOf([['a', 4], ['b', 4]]) }, T0);
+    p.handle([
+      { type: 'gangRunning', gang: running('r1', t('A', 'a'), 4, T0, T0 + H, 'a') },
+      { type: 'gangRunning', gang: running('r2', t('A', 'a'), 4, T0, T0 + 2 * H, 'b') },
+    ], T0);
+    p.handle([
+      { type: 'gangQueued', gang: gang('g1', t('A', 'a'), { ranks: 6 }, T0 + 1, 3600) },
+      { type: 'gangQueued', gang: gang('g2', t('A', 'a'), { ranks: 2 }, T0 + 2, 1800) },
+      { type: 'gangQueued', gang: gang('g3', t('A', 'a'), { ranks: 4 }, T0 + 3, 7200) },
+      { type: 'gangQueued', gang: gang('g4', t('A', 'a'), { ranks: 2 }, T0 + 4, 3600) },
+    ], T0 + 10);
+    const starts = p.expectedStarts(T0 + 10);
+    assert.deepEqual([...starts], [['g1', T0 + 2 * H], ['g2', T0 + H], ['g3', T0 + 3 * H], ['g4', T0 + H]]);
+  });
+
+  it('counts a gateway\'s core quota, and gives no estimate past it', () => {
+    // Quota 4 for A: a1 (4 cpus) must wait for r (A's, ends at 1 h); b1 of B starts now; a2 (5
+    // cores) can never run within A's quota.
+    const p = new OfferPolicy({ ...config, order: 'fifo', quotas: { A: { maxRunningCores: 4 } } });
+    p.handle({ type: 'clusterState', state: clusterOf([['a', 8], ['b', 8]]) }, T0);
+    p.handle({ type: 'gangRunning', gang: running('r', t('A', 'a'), 4, T0, T0 + H) }, T0);
+    p.handle([
+      { type: 'gangQueued', gang: gang('a1', t('A', 'a'), { ranks: 4 }, T0 + 1, 3600) },
+      { type: 'gangQueued', gang: gang('b1', t('B', 'b'), { ranks: 4 }, T0 + 2, 3600) },
+      { type: 'gangQueued', gang: gang('a2', t('A', 'a'), { ranks: 5 }, T0 + 3, 3600) },
+    ], T0 + 10);
+    assert.deepEqual([...p.expectedStarts(T0 + 10)], [['a1', T0 + H], ['b1', T0 + 10], ['a2', undefined]]);
+  });
+});
