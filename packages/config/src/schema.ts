@@ -149,6 +149,7 @@ export const schema = {
     stageBackoffInitialMs: int('MSCHED_STAGE_BACKOFF_INITIAL_MS', 'First retry delay of a failed stage; doubles per attempt with jitter.', 1000, 1, 3600000),
     stageBackoffMaxMs: int('MSCHED_STAGE_BACKOFF_MAX_MS', 'Longest retry delay of a failed stage.', 60000, 1, 86400000),
     stageTimeoutMs: int('MSCHED_STAGE_TIMEOUT_MS', 'Longest one stage run may take (a hung input server counts as a failed attempt).', 120000, 100, 86400000),
+    chainStages: bool('MSCHED_STAGE_CHAIN', 'Run a job\'s next provisioning stage in the same Kafka consumer turn as the one before it (no outbox message and Kafka hop between them); each stage is still claimed, retried and recorded in stage_runs on its own.', true),
     retryPollMs: int('MSCHED_STAGE_RETRY_POLL_MS', 'How often stage runs whose retry time has come are re-queued.', 500, 50, 60000),
     capacityProvider: oneOf('MSCHED_CAPACITY_PROVIDER', 'Who adds agents when a gang does not fit: static (a fixed cluster) or local (the local cluster\'s agent API).', ['static', 'local'] as const, 'static'),
     capacityMaxAgents: int('MSCHED_CAPACITY_MAX_AGENTS', 'Most agents the capacity provider may add at once (quota).', 4, 0, 10000),

@@ -131,6 +131,7 @@ async function startWorker(cfg: Config, o: ProvisionerOptions, c: StartContext):
     ds, logger, metrics, stages: new Map<StageName, Stage>(stages.map((s) => [s.name, s as Stage])),
     maxAttempts: cfg.provisioner.stageMaxAttempts, timeoutMs: cfg.provisioner.stageTimeoutMs,
     backoff: { initialMs: cfg.provisioner.stageBackoffInitialMs, maxMs: cfg.provisioner.stageBackoffMaxMs, multiplier: 2, jitter: 0.2 },
+    chain: cfg.provisioner.chainStages, committed: () => wakeOutboxRelays(),
   });
   const retries = new RetryScheduler(ds, logger, cfg.provisioner.retryPollMs, wakeOutboxRelays);
   retries.start();

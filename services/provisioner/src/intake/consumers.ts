@@ -3,10 +3,10 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { Envelope, startEnvelopeConsumer, topicName } from '@msched/bus';
 import { markProcessed, withTransaction } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import { JOB_ENDED_TYPE, JobEnded, LAUNCH_ACCEPTED_TYPE, STAGE_WORK_TYPE } from '@msched/model';
+import { JOB_ENDED_TYPE, JobEnded, LAUNCH_ACCEPTED_TYPE, STAGE_WORK_TYPE, type StageWork } from '@msched/model';
 import { parseLaunch } from '../messages/launch';
 import { parseStageWork } from '../messages/stage-work';
-import { queueStage } from '@msched/stage-runs';
+import { queueStage, queueStageInTurn } from '@msched/stage-runs';
 import { StageRunner } from '../pipeline/stage-runner';
 
 export interface IntakeOptions {
@@ -29,8 +29,9 @@ const LAUNCH_CONSUMER = 'provisioner.launch';
 const ENDED_CONSUMER = 'provisioner.job-ended';
 
 /**
- * The provisioner's Kafka inputs: accepted launches start the pipeline, stage work runs one stage,
- * ended jobs start output collection. Each handler is idempotent (processed_messages / stage_runs).
+ * The provisioner's Kafka inputs: accepted launches start the pipeline, stage work runs one stage
+ * (retries, replays), ended jobs start output collection. With a chaining runner, the launch and
+ * the ended job run their stages in their own consumer turn, one after the other. Each handler is idempotent (processed_messages / stage_runs).
  */
 export async function startIntake(o: IntakeOptions): Promise<Consumer[]> {
   const t = (k: Parameters<typeof topicName>[1]) => topicName(o.topicPrefix, k);
@@ -60,11 +61,16 @@ function startLaunchConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Prom
     handle: async (env: Envelope) => {
       if (env.type !== LAUNCH_ACCEPTED_TYPE) return;
       const l = parseLaunch(env.payload);
+      const work: StageWork = { stage: 'resolve', experimentId: l.experimentId, processId: l.processId, jobId: l.jobId, gatewayId: l.gatewayId, taskId: l.taskId };
       await withTransaction(o.ds, async (tx) => {
         if (!(await markProcessed(tx, LAUNCH_CONSUMER, env.id))) return;
-        await queueStage(tx, { stage: 'resolve', experimentId: l.experimentId, processId: l.processId, jobId: l.jobId, gatewayId: l.gatewayId, taskId: l.taskId });
+        if (o.runner.chains) await queueStageInTurn(tx, work);
+        else await queueStage(tx, work);
       });
       o.wake();
+      // Also when the launch was processed before: this is the message that came again after a
+      // crash mid-turn, and the runner resumes at the first stage not done (or does nothing).
+      if (o.runner.chains) await o.runner.handle(work);
     },
   });
 }
@@ -86,13 +92,19 @@ function startEndedConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Promi
     handle: async (env: Envelope) => {
       if (env.type !== JOB_ENDED_TYPE) return;
       const e = env.payload as JobEnded;
+      // A retried attempt is not the end of the process: the next attempt's end will come.
+      if (e.retried) {
+        await withTransaction(o.ds, (tx) => markProcessed(tx, ENDED_CONSUMER, env.id));
+        return;
+      }
+      const work: StageWork = { stage: 'collect-outputs', experimentId: e.experimentId, processId: e.processId, jobId: e.jobId, gatewayId: e.gatewayId, taskId: e.taskId, ended: e };
       await withTransaction(o.ds, async (tx) => {
         if (!(await markProcessed(tx, ENDED_CONSUMER, env.id))) return;
-        // A retried attempt is not the end of the process: the next attempt's end will come.
-        if (e.retried) return;
-        await queueStage(tx, { stage: 'collect-outputs', experimentId: e.experimentId, processId: e.processId, jobId: e.jobId, gatewayId: e.gatewayId, taskId: e.taskId, ended: e });
+        if (o.runner.chains) await queueStageInTurn(tx, work);
+        else await queueStage(tx, work);
       });
       o.wake();
+      if (o.runner.chains) await o.runner.handle(work);
     },
   });
 }
