@@ -11,8 +11,8 @@ import { requireAccess } from '../auth/access';
 import type { Authorizer } from '../auth/authorizer';
 import { ApiError, InternalFault, InvalidRequest, ValidationFailed } from '../errors';
 import { IdSource, randomIds } from '../launch/ids';
-import { planLaunch } from '../launch/plan';
-import { recordLaunch } from '../launch/record-launch';
+import { LaunchPlan, planLaunch } from '../launch/plan';
+import { LaunchOutcome, recordLaunch } from '../launch/record-launch';
 import { experimentJobs, experimentStatus, processStatus } from '../status/queries';
 import { terminateExperiment } from '../terminate/terminate';
 import type { LaunchPolicy } from '../validation/policy';
@@ -29,6 +29,8 @@ export interface HandlerDeps {
   metrics?: Pick<Metrics, 'launches'>;
   ids?: IdSource;
   now?: () => Date;
+  /** Writes a planned launch (default: alone; the app passes its group commit). */
+  recordLaunch?: (plan: LaunchPlan) => Promise<LaunchOutcome>;
   /** Called after a call committed outbox rows (wakes the relay). */
   afterCommit?: () => void;
 }
@@ -52,10 +54,12 @@ function requireId(value: unknown, what: string): string {
 export class MetaSchedulerHandler implements MetaSchedulerApi {
   private readonly ids: IdSource;
   private readonly now: () => Date;
+  private readonly record: (plan: LaunchPlan) => Promise<LaunchOutcome>;
 
   constructor(private readonly deps: HandlerDeps) {
     this.ids = deps.ids ?? randomIds;
     this.now = deps.now ?? (() => new Date());
+    this.record = deps.recordLaunch ?? ((plan) => recordLaunch(deps.ds, plan));
   }
 
   private async run<T>(method: string, ctx: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
@@ -85,7 +89,7 @@ export class MetaSchedulerHandler implements MetaSchedulerApi {
         requireAccess(who, 'launch', { gatewayId: experiment.gatewayId, ownerUserName: experiment.userName });
         const r = isWorkflowExperiment(experiment)
           ? await launchWorkflow(this.deps.ds, experiment, this.deps.policy, this.now())
-          : await recordLaunch(this.deps.ds, planLaunch(experiment, this.deps.policy, this.ids, this.now()));
+          : await this.record(planLaunch(experiment, this.deps.policy, this.ids, this.now()));
         if (r.created) this.deps.afterCommit?.();
         outcome = r.created ? 'accepted' : 'duplicate';
         if (this.deps.logger.isInfoEnabled()) {
