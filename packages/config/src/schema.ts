@@ -153,7 +153,7 @@ export const schema = {
     stageBackoffMaxMs: int('MSCHED_STAGE_BACKOFF_MAX_MS', 'Longest retry delay of a failed stage.', 60000, 1, 86400000),
     stageTimeoutMs: int('MSCHED_STAGE_TIMEOUT_MS', 'Longest one stage run may take (a hung input server counts as a failed attempt).', 120000, 100, 86400000),
     chainStages: bool('MSCHED_STAGE_CHAIN', 'Run a job\'s next provisioning stage in the same Kafka consumer turn as the one before it (no outbox message and Kafka hop between them); each stage is still claimed, retried and recorded in stage_runs on its own.', true),
-    retryPollMs: int('MSCHED_STAGE_RETRY_POLL_MS', 'How often stage runs whose retry time has come are re-queued.', 500, 50, 60000),
+    retryPollMs: int('MSCHED_STAGE_RETRY_POLL_MS', 'Longest sleep of the stage retry scheduler: it wakes when this provisioner schedules a retry and when the earliest one comes due; this bounds how late it finds retries other provisioners scheduled.', 10000, 50, 600000),
     capacityProvider: oneOf('MSCHED_CAPACITY_PROVIDER', 'Who adds agents when a gang does not fit: static (a fixed cluster) or local (the local cluster\'s agent API).', ['static', 'local'] as const, 'static'),
     capacityMaxAgents: int('MSCHED_CAPACITY_MAX_AGENTS', 'Most agents the capacity provider may add at once (quota).', 4, 0, 10000),
     capacityAgentCpus: num('MSCHED_CAPACITY_AGENT_CPUS', 'cpus of each agent the local provider adds.', 4, 0.1),

@@ -59,7 +59,7 @@ describe('provisioner: consecutive stages in one consumer turn (integration)', f
 
   before(async () => {
     await requireStack('postgres', 'kafka');
-    h = await startApiHarness('chain', { MSCHED_STAGE_RETRY_POLL_MS: '100' });
+    h = await startApiHarness('chain');
     const logger = testLogger('provisioner');
     const stages = [
       withCount(resolveStage(() => TEST_CATALOGUE, { queueRoles: h.cfg.api.queueRoles, defaultRole: h.cfg.mesos.role, defaultMemMbPerRank: 32, defaultWallTimeMinutes: 10 })),
@@ -68,6 +68,7 @@ describe('provisioner: consecutive stages in one consumer turn (integration)', f
     const runner = new StageRunner({
       ds: h.ds, logger, stages: new Map(stages.map((s) => [s.name, s])), maxAttempts: 3, timeoutMs: 20000,
       backoff: { initialMs: 100, maxMs: 200, multiplier: 2, jitter: 0 },
+      retryScheduled: () => retries.wake(),
       committed: (w: StageWork, what) => {
         wakeOutboxRelays();
         // The process dies right after this stage's done transaction committed, before the next
@@ -78,7 +79,8 @@ describe('provisioner: consecutive stages in one consumer turn (integration)', f
         }
       },
     });
-    retries = new RetryScheduler(h.ds, logger, 100, wakeOutboxRelays);
+    // A long poll: the retry must come from the runner's wake-up and the timer to its due time.
+    retries = new RetryScheduler(h.ds, logger, 600_000, wakeOutboxRelays);
     retries.start();
     const kafka = createKafka({ ...h.cfg.kafka, clientId: 'chain-test' }, logger);
     consumers = await startIntake({ ds: h.ds, kafka, logger, topicPrefix: h.cfg.kafka.topicPrefix, sessionTimeoutMs: 6000, runner, wake: wakeOutboxRelays, partitionsConcurrently: 2 });

@@ -28,6 +28,8 @@ export interface RunnerOptions {
    * its first attempt began; done; ended: failed, retrying or cancelled), to wake the relay at once.
    */
   committed?: (w: StageWork, what: 'claimed' | 'done' | 'ended') => void;
+  /** Called after a retry was scheduled (wakes the retry scheduler, which sleeps until the next one is due). */
+  retryScheduled?: () => void;
 }
 
 export type StageOutcome = 'done' | 'skipped' | 'retry' | 'dead' | 'failed';
@@ -153,6 +155,7 @@ export class StageRunner {
     if (!permanent && !outOfAttempts) {
       const delay = backoffDelay(attempts - 1, this.o.backoff);
       await withTransaction(this.o.ds, (tx) => scheduleRetry(tx, w.jobId, w.stage, message, delay));
+      this.o.retryScheduled?.();
       this.o.metrics?.stageRuns.inc({ stage: w.stage, outcome: 'retry' });
       log.warn(`stage ${w.stage} attempt ${attempts} failed, retrying in ${delay} ms: ${message}`);
       return 'retry';
