@@ -28,6 +28,8 @@ describe('provisioner: consecutive stages in one consumer turn (integration)', f
   const capacityFailures = new Map<string, number>();
   const dieAfterDone = new Map<string, StageName>();
   const failStageInputsCommit = new Set<string>();
+  /** Capacity waits for this before it finishes (by experiment id, known before the launch). */
+  const holdCapacity = new Map<string, Promise<void>>();
 
   const counted = (jobId: string, stage: string) => runs.set(`${jobId}/${stage}`, (runs.get(`${jobId}/${stage}`) ?? 0) + 1);
   const ran = (jobId: string) => Object.fromEntries(['resolve', 'capacity', 'stage-inputs', 'handoff'].map((s) => [s, runs.get(`${jobId}/${s}`) ?? 0]));
@@ -40,6 +42,7 @@ describe('provisioner: consecutive stages in one consumer turn (integration)', f
     processState: 'CONFIGURING_WORKSPACE',
     run: async (ctx) => {
       counted(ctx.work.jobId, 'capacity');
+      await holdCapacity.get(ctx.work.experimentId);
       const left = capacityFailures.get(ctx.work.jobId) ?? 0;
       if (left > 0) {
         capacityFailures.set(ctx.work.jobId, left - 1);
@@ -91,8 +94,7 @@ describe('provisioner: consecutive stages in one consumer turn (integration)', f
     await h?.close();
   });
 
-  async function launch(): Promise<{ experimentId: string; processId: string; jobId: string }> {
-    const e = serialExperiment('echo', []);
+  async function launch(e = serialExperiment('echo', [])): Promise<{ experimentId: string; processId: string; jobId: string }> {
     const ids = await h.client.client.launchExperiment(TOKEN, e);
     return { experimentId: e.experimentId!, processId: ids.processId, jobId: ids.jobId };
   }
@@ -150,5 +152,23 @@ describe('provisioner: consecutive stages in one consumer turn (integration)', f
     assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'done/2', handoff: 'done/1' });
     assert.deepEqual(ran(l.jobId), { resolve: 1, capacity: 1, 'stage-inputs': 2, handoff: 1 });
     assert.equal(await dispatched(l.jobId), 1, 'handed off once');
+  });
+
+  it('ends the turn at the next stage when the experiment was terminated meanwhile: recorded failed with the reason, nothing handed off', async () => {
+    const e = serialExperiment('echo', []);
+    let release!: () => void;
+    holdCapacity.set(e.experimentId as string, new Promise((r) => { release = r; }));
+    const l = await launch(e);
+    await eventually('capacity to be running', () => runs.get(`${l.jobId}/capacity`) === 1 || undefined);
+    await h.client.client.terminateExperiment(TOKEN, l.experimentId, e.gatewayId);
+    release();
+    await eventually('the process CANCELED', async () => (await h.ds.query('SELECT state FROM processes WHERE id = $1', [l.processId]))[0].state === 'CANCELED' || undefined);
+    assert.deepEqual(await stageRuns(l.jobId), { resolve: 'done/1', capacity: 'done/1', 'stage-inputs': 'failed/1' });
+    const [si] = await h.ds.query(`SELECT last_error FROM stage_runs WHERE job_id = $1 AND stage = 'stage-inputs'`, [l.jobId]);
+    assert.equal(si.last_error, 'terminated before the gang was handed to the dispatcher');
+    assert.deepEqual(ran(l.jobId), { resolve: 1, capacity: 1, 'stage-inputs': 0, handoff: 0 });
+    assert.equal(await dispatched(l.jobId), 0);
+    const [job] = await h.ds.query('SELECT state FROM jobs WHERE id = $1', [l.jobId]);
+    assert.equal(job.state, 'CANCELED');
   });
 });

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { enqueueOutbox, processState, withTransaction } from '@msched/db';
+import { Db, enqueueOutbox, processState, withTransaction } from '@msched/db';
 import { forJob, Logger } from '@msched/logging';
 import { backoffDelay, BackoffPolicy } from '@msched/retry';
 import type { Metrics } from '@msched/observability';
@@ -81,24 +81,27 @@ export class StageRunner {
     const stage = this.o.stages.get(w.stage);
     if (!stage) throw new Error(`no stage ${w.stage} in this provisioner`);
     const log = forJob(this.o.logger, { experimentId: w.experimentId, processId: w.processId, jobId: w.jobId });
-    const claim = await withTransaction(this.o.ds, async (tx) => {
+    // One transaction claims the stage and, before dispatch, ends it when a terminate came first.
+    const claimed = await withTransaction(this.o.ds, async (tx) => {
       const c = await claimStageRun(tx, w);
-      if (c && c.attempts === 1) {
+      if (!c) return undefined;
+      if (c.attempts === 1) {
         await recordTransition(tx, { entity: 'process', id: w.processId, to: stage.processState, source: SOURCE, subject: subjectOf(w) });
       }
-      return c;
+      const cancelled = PRE_DISPATCH.has(w.stage) && (await this.cancelIfRequested(tx, w));
+      return { claim: c, cancelled };
     });
-    if (claim?.attempts === 1) this.o.committed?.(w, 'claimed'); // the process's state change went out with it
-    if (!claim) {
+    if (claimed && (claimed.claim.attempts === 1 || claimed.cancelled)) this.o.committed?.(w, claimed.cancelled ? 'ended' : 'claimed'); // state changes went out with it
+    if (!claimed) {
       const next = this.inTurnSuccessor(stage) ? await stageToResume(this.o.ds, w.jobId, w.stage, nextStage(w.stage) as StageName) : undefined;
       log.info(next ? `stage ${w.stage} already finished: resuming at ${next.stage}` : `stage ${w.stage} already finished: redelivery ignored`);
       return { outcome: 'skipped', next };
     }
-    if (PRE_DISPATCH.has(w.stage) && (await this.cancelIfRequested(w))) {
-      this.o.committed?.(w, 'ended');
+    if (claimed.cancelled) {
       log.info(`stage ${w.stage} not run: the experiment was terminated`);
       return { outcome: 'skipped' };
     }
+    const claim = claimed.claim;
     const ctx = { work: w, attempt: claim.attempts, ds: this.o.ds, logger: log };
     log.info(`stage ${w.stage} attempt ${claim.attempts} started`);
     let result: unknown;
@@ -135,17 +138,15 @@ export class StageRunner {
     return following !== undefined && this.o.stages.has(following);
   }
 
-  /** A terminate that arrives before the gang was handed off ends the pipeline here. */
-  private async cancelIfRequested(w: StageWork): Promise<boolean> {
-    return withTransaction(this.o.ds, async (tx) => {
-      const state = await processState(tx, w.processId);
-      if (state !== 'CANCELLING' && state !== 'CANCELED') return false;
-      await endStageRun(tx, w.jobId, w.stage, 'failed', 'terminated before the gang was handed to the dispatcher');
-      const reason = 'terminated before the gang started';
-      await recordTransition(tx, { entity: 'job', id: w.jobId, to: 'CANCELED', reason, source: SOURCE, subject: subjectOf(w) });
-      await recordTransition(tx, { entity: 'process', id: w.processId, to: 'CANCELED', reason, source: SOURCE, subject: subjectOf(w) });
-      return true;
-    });
+  /** A terminate that arrives before the gang was handed off ends the pipeline here (in the claim's transaction). */
+  private async cancelIfRequested(tx: Db, w: StageWork): Promise<boolean> {
+    const state = await processState(tx, w.processId);
+    if (state !== 'CANCELLING' && state !== 'CANCELED') return false;
+    await endStageRun(tx, w.jobId, w.stage, 'failed', 'terminated before the gang was handed to the dispatcher');
+    const reason = 'terminated before the gang started';
+    await recordTransition(tx, { entity: 'job', id: w.jobId, to: 'CANCELED', reason, source: SOURCE, subject: subjectOf(w) });
+    await recordTransition(tx, { entity: 'process', id: w.processId, to: 'CANCELED', reason, source: SOURCE, subject: subjectOf(w) });
+    return true;
   }
 
   private async fail(w: StageWork, attempts: number, err: Error, log: Logger): Promise<'retry' | 'dead' | 'failed'> {
