@@ -114,6 +114,8 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
     const kafka = createKafka(cfg.kafka, logger);
     const wake = () => {
       leader?.wake();
+      // The intake's transaction wrote status events (QUEUED): they go out now, not at the next poll.
+      relay.notify();
       notifyDispatchers(db).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
     };
     const consumer: Consumer = await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')})`, () => startIntake({ kafka, ds: db, topicPrefix: cfg.kafka.topicPrefix, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 }));
