@@ -128,7 +128,7 @@ export const schema = {
     healthPort: int('MSCHED_API_HEALTH_PORT', 'Port of the API\'s /healthz, /readyz and /metrics (0: not served).', 9931, 0, 65535),
   },
   outbox: {
-    pollIntervalMs: int('MSCHED_OUTBOX_POLL_INTERVAL_MS', 'How often a relay looks for unsent outbox rows when no notification woke it.', 1000, 10, 600000),
+    pollIntervalMs: int('MSCHED_OUTBOX_POLL_INTERVAL_MS', 'How often a relay looks for unsent outbox rows when nothing woke it: a safety net, since writers wake the relay of their own process and NOTIFY the others, and the LISTEN connection looks again after every reconnection.', 5000, 10, 600000),
     batchSize: int('MSCHED_OUTBOX_BATCH_SIZE', 'Most outbox rows a relay publishes per Kafka request.', 200, 1, 10000),
     maxBackoffMs: int('MSCHED_OUTBOX_MAX_BACKOFF_MS', 'Longest wait between publish attempts while Kafka is unreachable (rows wait in the outbox meanwhile).', 10000, 100, 600000),
     retentionHours: int('MSCHED_OUTBOX_RETENTION_HOURS', 'Published outbox rows are deleted after this many hours (0 keeps them forever).', 168, 0, 87600),
