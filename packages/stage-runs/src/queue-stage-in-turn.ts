@@ -24,3 +24,7 @@ export async function stageToResume(db: Db, jobId: string, stage: StageName, nex
     WHERE c.job_id = $1 AND c.stage = $2 AND c.state = 'done' AND n.state IN ('queued', 'running', 'done') AND n.work IS NOT NULL`, [jobId, stage, next]);
   return row?.work;
 }
+
+export async function stageRunExists(db: Db, jobId: string, stage: StageName): Promise<boolean> {
+  return (await queryOne(db, 'SELECT 1 FROM stage_runs WHERE job_id = $1 AND stage = $2', [jobId, stage])) !== undefined;
+}

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Consumer, Kafka } from 'kafkajs';
 import { Envelope, startEnvelopeConsumer, topicName } from '@msched/bus';
-import { markProcessed, withTransaction } from '@msched/db';
+import { Db, markProcessed, withTransaction } from '@msched/db';
 import type { Logger } from '@msched/logging';
 import { JOB_ENDED_TYPE, JobEnded, LAUNCH_ACCEPTED_TYPE, STAGE_WORK_TYPE, type StageWork } from '@msched/model';
 import { parseLaunch } from '../messages/launch';
@@ -62,15 +62,7 @@ function startLaunchConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Prom
       if (env.type !== LAUNCH_ACCEPTED_TYPE) return;
       const l = parseLaunch(env.payload);
       const work: StageWork = { stage: 'resolve', experimentId: l.experimentId, processId: l.processId, jobId: l.jobId, gatewayId: l.gatewayId, taskId: l.taskId };
-      await withTransaction(o.ds, async (tx) => {
-        if (!(await markProcessed(tx, LAUNCH_CONSUMER, env.id))) return;
-        if (o.runner.chains) await queueStageInTurn(tx, work);
-        else await queueStage(tx, work);
-      });
-      o.wake();
-      // Also when the launch was processed before: this is the message that came again after a
-      // crash mid-turn, and the runner resumes at the first stage not done (or does nothing).
-      if (o.runner.chains) await o.runner.handle(work);
+      await startStages(o, work, (tx) => markProcessed(tx, LAUNCH_CONSUMER, env.id));
     },
   });
 }
@@ -98,13 +90,25 @@ function startEndedConsumer(o: IntakeOptions, t: TopicOf, poison: Poison): Promi
         return;
       }
       const work: StageWork = { stage: 'collect-outputs', experimentId: e.experimentId, processId: e.processId, jobId: e.jobId, gatewayId: e.gatewayId, taskId: e.taskId, ended: e };
-      await withTransaction(o.ds, async (tx) => {
-        if (!(await markProcessed(tx, ENDED_CONSUMER, env.id))) return;
-        if (o.runner.chains) await queueStageInTurn(tx, work);
-        else await queueStage(tx, work);
-      });
-      o.wake();
-      if (o.runner.chains) await o.runner.handle(work);
+      await startStages(o, work, (tx) => markProcessed(tx, ENDED_CONSUMER, env.id));
     },
   });
+}
+
+/**
+ * Queues a job's first stage once per message (`firstDelivery` records the message id in the same
+ * transaction). A chaining runner then runs the stages in this turn. A message delivered again is
+ * the one a crash cut short: the runner resumes at the first stage of the chain not done, if the
+ * first stage was queued in a turn (one queued through Kafka is left to its own message).
+ */
+async function startStages(o: IntakeOptions, work: StageWork, firstDelivery: (tx: Db) => Promise<boolean>): Promise<void> {
+  const first = await withTransaction(o.ds, async (tx) => {
+    if (!(await firstDelivery(tx))) return false;
+    if (o.runner.chains) await queueStageInTurn(tx, work);
+    else await queueStage(tx, work);
+    return true;
+  });
+  o.wake();
+  if (!first) await o.runner.resume(work);
+  else if (o.runner.chains) await o.runner.handle(work);
 }

@@ -7,7 +7,7 @@ import { recordTransition } from '@msched/state-recorder';
 import { DEAD_LETTER_TYPE, DeadLetter, nextStage, StageName, STAGES, StageWork } from '@msched/model';
 import type { Stage } from './stage';
 import { isPermanent } from './stage-error';
-import { claimStageRun, completeStageRun, endStageRun, PROVISIONER_SOURCE, queueStage, queueStageInTurn, scheduleRetry, stageToResume, subjectOf } from '@msched/stage-runs';
+import { claimStageRun, completeStageRun, endStageRun, PROVISIONER_SOURCE, queueStage, queueStageInTurn, scheduleRetry, stageRunExists, stageToResume, subjectOf } from '@msched/stage-runs';
 
 export interface RunnerOptions {
   ds: DataSource;
@@ -68,6 +68,16 @@ export class StageRunner {
     return this.o.chain !== false;
   }
 
+  /**
+   * For a message delivered again (its processed_messages row says so): runs `w`'s stage only if
+   * it was queued, so a chain cut short resumes, and a stage queued through Kafka is left to its
+   * own message.
+   */
+  async resume(w: StageWork): Promise<StageOutcome> {
+    if (!(await stageRunExists(this.o.ds, w.jobId, w.stage))) return 'skipped';
+    return this.handle(w);
+  }
+
   /** Runs `w`'s stage and then every stage queued in the same turn; the outcome is `w`'s. */
   async handle(w: StageWork): Promise<StageOutcome> {
     const first = await this.runStage(w);
@@ -93,7 +103,9 @@ export class StageRunner {
     });
     if (claimed && (claimed.claim.attempts === 1 || claimed.cancelled)) this.o.committed?.(w, claimed.cancelled ? 'ended' : 'claimed'); // state changes went out with it
     if (!claimed) {
-      const next = this.inTurnSuccessor(stage) ? await stageToResume(this.o.ds, w.jobId, w.stage, nextStage(w.stage) as StageName) : undefined;
+      // Also with chaining off: a chain a crash cut short before it was turned off still resumes.
+      const following = stage.continues === false ? undefined : nextStage(w.stage);
+      const next = following && this.o.stages.has(following) ? await stageToResume(this.o.ds, w.jobId, w.stage, following) : undefined;
       log.info(next ? `stage ${w.stage} already finished: resuming at ${next.stage}` : `stage ${w.stage} already finished: redelivery ignored`);
       return { outcome: 'skipped', next };
     }
