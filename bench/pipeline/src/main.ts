@@ -23,7 +23,9 @@ import { renderTable, Row, summary } from './stats';
 /**
  * bench:pipeline — where the time between a Thrift launch and RUNNING goes.
  *
- *   npm run bench:pipeline -- [--launches 10] [--rate 5] [--seconds 6] [--idle 20] [--keep]
+ *   npm run bench:pipeline -- [--launches 10] [--rate 5] [--seconds 6] [--idle 20] [--compare-chain] [--keep]
+ *
+ * --compare-chain runs the serial phase again with MSCHED_STAGE_CHAIN=false (one Kafka hop per stage).
  *
  * Starts a local cluster (2 agents) and the API, provisioner and dispatcher as child processes on
  * the shared PostgreSQL/Kafka/ZooKeeper with their own database, topic prefix and ZooKeeper root.
@@ -38,6 +40,7 @@ const REPO = resolve(__dirname, '../../..');
 const { values: args } = parseArgs({ options: {
   launches: { type: 'string', default: '10' }, rate: { type: 'string', default: '5' }, seconds: { type: 'string', default: '6' },
   idle: { type: 'string', default: '20' }, keep: { type: 'boolean', default: false },
+  'compare-chain': { type: 'boolean', default: false },
 } });
 const LAUNCHES = Number(args.launches);
 const RATE = Number(args.rate);
@@ -177,6 +180,29 @@ async function main(): Promise<void> {
       out(renderTable(title, rows));
       out(`  launch→RUNNING p50 / baseline p50: ${ratio(e2eRun, bRun)}x; pipeline overhead at p50: ${(summary(e2eRun).p50 - summary(bRun).p50).toFixed(0)} ms`);
       out(`  launch→COMPLETED p50 / baseline ACCEPT→FINISHED p50: ${ratio(e2eEnd, bFin)}x`);
+    }
+
+    if (args['compare-chain']) {
+      // The same serial phase with every provisioner stage in a Kafka hop of its own (MSCHED_STAGE_CHAIN=false).
+      const i = services.findIndex((x) => x.name === 'provisioner');
+      await stopServices([services[i]]);
+      services[i] = startService(REPO, 'provisioner', 'services/provisioner/dist/main.js', { ...env, MSCHED_STAGE_CHAIN: 'false' }, logs);
+      const again = await launchOne(conn, experiment('noop', 1));
+      await allEnded(ds, [again.processId], 120_000);
+      const unchained: Launch[] = [];
+      for (let n = 0; n < LAUNCHES; n++) {
+        const l = await launchOne(conn, experiment('noop', 1));
+        await allEnded(ds, [l.processId], 120_000);
+        unchained.push(l);
+      }
+      const rows: Row[] = await hopRows(ds, unchained);
+      const e2eRun = rows.find((r) => r.name.startsWith('launch → RUNNING'))?.samples ?? [];
+      const chained = (await hopRows(ds, serial)).find((r) => r.name.startsWith('launch → RUNNING'))?.samples ?? [];
+      rows.push({ name: 'baseline: bare framework ACCEPT → RUNNING', samples: baseline.running });
+      out();
+      out(renderTable('serial, one at a time, each stage in its own Kafka hop (MSCHED_STAGE_CHAIN=false)', rows));
+      out(`  launch→RUNNING p50 / baseline p50: ${ratio(e2eRun, baseline.running)}x; pipeline overhead at p50: ${(summary(e2eRun).p50 - summary(baseline.running).p50).toFixed(0)} ms`);
+      out(`  launch→RUNNING p50, stages chained / each in its own hop: ${(summary(chained).p50 / summary(e2eRun).p50).toFixed(2)}`);
     }
 
     // Idle cost: CPU of each service over a quiet interval, nothing to do.

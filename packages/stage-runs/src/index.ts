@@ -16,5 +16,6 @@ export * from './lock-dead-stage-run';
 export * from './reset-for-replay';
 export * from './stage-queue-depth';
 export * from './queue-stage';
+export * from './queue-stage-in-turn';
 export * from './stage-subject';
 export * from './replay-dead-stage';

@@ -6,6 +6,7 @@ import type { Config } from '@msched/config';
 import type { Logger } from '@msched/logging';
 import type { Metrics } from '@msched/observability';
 import { notifyOutbox } from '@msched/db';
+import { LaunchBatcher } from './launch/launch-batcher';
 import { OutboxRelay } from '@msched/outbox';
 import { Authorizer, createAuthorizer } from './auth/authorizer';
 import { createOidcAuthorizer } from './auth/oidc/oidc-authorizer';
@@ -81,7 +82,13 @@ export async function startApi(o: ApiOptions): Promise<RunningApi> {
   const afterCommit = relay
     ? () => relay?.notify()
     : () => { notifyOutbox(o.ds).catch((e) => logger.debug(`NOTIFY after commit failed: ${(e as Error).message}`)); };
-  const handler = new MetaSchedulerHandler({ ds: o.ds, authorize, policy: policyFromConfig(cfg.api), maxWaitingGangs: cfg.scheduling.maxWaitingGangs, logger, metrics: o.metrics, ids: o.ids, afterCommit });
+  const batcher = cfg.api.launchBatchSize > 1
+    ? new LaunchBatcher({ db: o.ds, logger, maxBatch: cfg.api.launchBatchSize, maxInFlight: cfg.api.launchWritesInFlight, lingerMs: cfg.api.launchLingerMs })
+    : undefined;
+  const handler = new MetaSchedulerHandler({
+    ds: o.ds, authorize, policy: policyFromConfig(cfg.api), maxWaitingGangs: cfg.scheduling.maxWaitingGangs, logger, metrics: o.metrics, ids: o.ids, afterCommit,
+    recordLaunch: batcher && ((plan) => batcher.record(plan)),
+  });
   const processor = new MetaSchedulerService.Processor(handler) as unknown as ThriftProcessor;
   let server: RunningThriftServer;
   try {

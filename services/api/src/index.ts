@@ -14,3 +14,5 @@ export * from './handler/to-thrift-error';
 export * from './status/to-thrift';
 export { runApiService } from './service';
 export * from './server/message-scanner';
+export * from './launch/launch-batcher';
+export * from './launch/record-launch';

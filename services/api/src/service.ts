@@ -2,7 +2,7 @@ import { countUnsentOutbox, openDatabase, redactUrl } from '@msched/db';
 import { loadConfig } from '@msched/config';
 import { createLogger } from '@msched/logging';
 import type { DataSource } from 'typeorm';
-import { createMetrics, startHealthServer, Startup } from '@msched/observability';
+import { createMetrics, onScrape, startHealthServer, Startup } from '@msched/observability';
 import { startApi } from './app';
 
 /**
@@ -36,10 +36,7 @@ export async function runApiService(env: NodeJS.ProcessEnv = process.env): Promi
   const api = await startApi({ config: cfg, ds: db, logger, metrics });
   startup.done();
 
-  const gauge = setInterval(() => {
-    countUnsentOutbox(db).then((n) => metrics.outboxPending.set(n), () => undefined);
-  }, 5000);
-  gauge.unref();
+  onScrape(metrics.outboxPending, async (g) => { g.set(await countUnsentOutbox(db)); });
   logger.info(`API ready on port ${api.port}${health ? `, health and metrics on port ${health.port}` : ''}`);
 
   let stopping = false;
@@ -47,7 +44,6 @@ export async function runApiService(env: NodeJS.ProcessEnv = process.env): Promi
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    clearInterval(gauge);
     await api.close().catch((e) => logger.error(`closing the API: ${(e as Error).message}`));
     await health?.close();
     await db.destroy().catch(() => undefined);

@@ -5,7 +5,7 @@ import type { Config } from '@msched/config';
 import { openDatabase, redactUrl } from '@msched/db';
 import type { Logger } from '@msched/logging';
 import { detectLeader, fetchClusterState, fetchTaskSandboxes, LeaderDetector, type SandboxLookup } from '@msched/mesos';
-import { createMetrics, HealthServer, startHealthServer, Startup } from '@msched/observability';
+import { createMetrics, HealthServer, onScrape, startHealthServer, Startup } from '@msched/observability';
 import { OutboxRelay, wakeOutboxRelays } from '@msched/outbox';
 import { Publishers, startPublishers } from '@msched/publishers';
 import { Catalogue, loadCatalogue } from './catalogue';
@@ -127,14 +127,15 @@ async function startWorker(cfg: Config, o: ProvisionerOptions, c: StartContext):
     collectOutputsStage({ clusterState, dataRoot: cfg.provisioner.dataRoot, lookupSandboxes: o.sandboxLookup ?? fetchTaskSandboxes, lookupTimeoutMs: cfg.dispatcher.callTimeoutMs }),
     cleanupStage({ provider, removeRendezvous }),
   ] as Array<Stage<never>>;
+  const retries = new RetryScheduler(ds, logger, cfg.provisioner.retryPollMs, wakeOutboxRelays);
+  retries.start();
+  cleanups.push(() => retries.stop());
   const runner = new StageRunner({
     ds, logger, metrics, stages: new Map<StageName, Stage>(stages.map((s) => [s.name, s as Stage])),
     maxAttempts: cfg.provisioner.stageMaxAttempts, timeoutMs: cfg.provisioner.stageTimeoutMs,
     backoff: { initialMs: cfg.provisioner.stageBackoffInitialMs, maxMs: cfg.provisioner.stageBackoffMaxMs, multiplier: 2, jitter: 0.2 },
+    chain: cfg.provisioner.chainStages, committed: () => wakeOutboxRelays(), retryScheduled: () => retries.wake(),
   });
-  const retries = new RetryScheduler(ds, logger, cfg.provisioner.retryPollMs, wakeOutboxRelays);
-  retries.start();
-  cleanups.push(() => retries.stop());
   const brokers = cfg.kafka.brokers.join(',');
   const consumers: Consumer[] = await startup.waitFor(`Kafka (${brokers})`, () => startIntake({ ds, kafka, logger, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, runner, wake: wakeOutboxRelays, partitionsConcurrently: cfg.kafka.partitions }));
   cleanups.push(() => Promise.all(consumers.map((x) => x.disconnect().catch(() => undefined))));
@@ -151,16 +152,15 @@ async function startWorker(cfg: Config, o: ProvisionerOptions, c: StartContext):
     [`${cfg.kafka.topicPrefix}provisioner.stages`, topicName(cfg.kafka.topicPrefix, 'provision')],
     [`${cfg.kafka.topicPrefix}provisioner.job-ended`, topicName(cfg.kafka.topicPrefix, 'jobEnded')],
   ];
-  const gauge = setInterval(() => {
-    stageQueueDepth(ds).then((rows) => {
-      metrics.stageQueueDepth.reset();
-      for (const r of rows) metrics.stageQueueDepth.set({ stage: r.stage }, r.n);
-    }, () => undefined);
-    Promise.all(groups.map(([g, t]) => consumerLag(admin, g, [t]))).then((lags) => {
-      for (const l of lags.flat()) metrics.consumerLag.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
-    }, () => undefined);
-  }, 5000);
-  gauge.unref();
+  onScrape(metrics.stageQueueDepth, async (g) => {
+    const rows = await stageQueueDepth(ds);
+    g.reset();
+    for (const r of rows) g.set({ stage: r.stage }, r.n);
+  });
+  onScrape(metrics.consumerLag, async (g) => {
+    const lags = await Promise.all(groups.map(([group, topic]) => consumerLag(admin, group, [topic])));
+    for (const l of lags.flat()) g.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+  });
   startup.done();
   logger.info(`provisioner ready${health ? `, health and metrics on port ${health.port}` : ''}`);
 
@@ -170,7 +170,6 @@ async function startWorker(cfg: Config, o: ProvisionerOptions, c: StartContext):
     health,
     stop() {
       stopping ??= (async () => {
-        clearInterval(gauge);
         retries.stop();
         await Promise.all(consumers.map((x) => x.disconnect().catch(() => undefined)));
         await publishers?.stop().catch(() => undefined);

@@ -5,6 +5,7 @@ export * from './set-state';
 export * from './enqueue-outbox';
 export * from './mark-processed';
 export * from './insert-launch';
+export * from './insert-launches';
 export * from './find-launch';
 export * from './lock-experiment';
 export * from './waiting-quota';

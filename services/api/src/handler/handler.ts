@@ -11,8 +11,8 @@ import { requireAccess } from '../auth/access';
 import type { Authorizer } from '../auth/authorizer';
 import { ApiError, InternalFault, InvalidRequest, ValidationFailed } from '../errors';
 import { IdSource, randomIds } from '../launch/ids';
-import { planLaunch } from '../launch/plan';
-import { recordLaunchWithinQuota } from '../launch/record-launch';
+import { LaunchPlan, planLaunch } from '../launch/plan';
+import { LaunchOutcome, recordLaunch, recordLaunchWithinQuota } from '../launch/record-launch';
 import { experimentJobs, experimentStatus, processStatus } from '../status/queries';
 import { terminateExperiment } from '../terminate/terminate';
 import type { LaunchPolicy } from '../validation/policy';
@@ -31,6 +31,8 @@ export interface HandlerDeps {
   metrics?: Pick<Metrics, 'launches'>;
   ids?: IdSource;
   now?: () => Date;
+  /** Writes a planned launch (default: alone; the app passes its group commit). */
+  recordLaunch?: (plan: LaunchPlan) => Promise<LaunchOutcome>;
   /** Called after a call committed outbox rows (wakes the relay). */
   afterCommit?: () => void;
 }
@@ -54,10 +56,12 @@ function requireId(value: unknown, what: string): string {
 export class MetaSchedulerHandler implements MetaSchedulerApi {
   private readonly ids: IdSource;
   private readonly now: () => Date;
+  private readonly record: (plan: LaunchPlan) => Promise<LaunchOutcome>;
 
   constructor(private readonly deps: HandlerDeps) {
     this.ids = deps.ids ?? randomIds;
     this.now = deps.now ?? (() => new Date());
+    this.record = deps.recordLaunch ?? ((plan) => recordLaunch(deps.ds, plan));
   }
 
   private async run<T>(method: string, ctx: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
@@ -89,7 +93,11 @@ export class MetaSchedulerHandler implements MetaSchedulerApi {
         const quota = Object.hasOwn(quotas, experiment.gatewayId) ? quotas[experiment.gatewayId] : undefined;
         const r = isWorkflowExperiment(experiment)
           ? await launchWorkflow(this.deps.ds, experiment, this.deps.policy, this.now(), quota)
-          : await recordLaunchWithinQuota(this.deps.ds, planLaunch(experiment, this.deps.policy, this.ids, this.now()), quota);
+          // A gateway with a waiting quota is counted and written under its lock, one launch at a
+          // time; the others go through group commit.
+          : quota !== undefined
+            ? await recordLaunchWithinQuota(this.deps.ds, planLaunch(experiment, this.deps.policy, this.ids, this.now()), quota)
+            : await this.record(planLaunch(experiment, this.deps.policy, this.ids, this.now()));
         if (r.created) this.deps.afterCommit?.();
         outcome = r.created ? 'accepted' : 'duplicate';
         if (this.deps.logger.isInfoEnabled()) {

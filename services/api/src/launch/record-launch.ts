@@ -45,6 +45,11 @@ export async function recordLaunch(db: Db, plan: LaunchPlan): Promise<LaunchOutc
     throw new InternalFault(`recording the launch failed: ${(e as Error).message}`, isRetriableDbError(e), e);
   }
   if (created) return { ...plan.ids, created: true };
+  return repeatedLaunch(db, plan);
+}
+
+/** A launch whose experiment id was taken: the earlier ids when the payload is the same, else refused. */
+export async function repeatedLaunch(db: Db, plan: LaunchPlan): Promise<LaunchOutcome> {
   const earlier = await findLaunch(db, plan.ids.experimentId);
   if (!earlier) throw new InternalFault(`experiment ${plan.ids.experimentId} exists without its process and job`, false);
   if (earlier.payloadHash !== plan.payloadHash) {

@@ -6,14 +6,13 @@ import { consumerLag, createKafka, topicName } from '@msched/bus';
 import type { Config } from '@msched/config';
 import { countUnsentOutbox, openDatabase, redactUrl } from '@msched/db';
 import { createLogger, type Logger } from '@msched/logging';
-import { createMetrics, startHealthServer, Startup, type HealthServer, type Metrics } from '@msched/observability';
+import { createMetrics, onScrape, startHealthServer, Startup, type HealthServer, type Metrics } from '@msched/observability';
 import { OutboxRelay } from '@msched/outbox';
 import { Leadership } from '../election/leadership';
 import { Leader } from '../framework/leader';
 import { readTestFaults } from '../framework/test-faults';
 import { startIntake } from '../intake/intake-consumer';
 import { notifyDispatchers } from '../intake/wake';
-import { every } from '../timers/every';
 import { provideRuntime } from '../runtime/provide-runtime';
 
 export interface DispatcherOptions {
@@ -115,6 +114,8 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
     const kafka = createKafka(cfg.kafka, logger);
     const wake = () => {
       leader?.wake();
+      // The intake's transaction wrote status events (QUEUED): they go out now, not at the next poll.
+      relay.notify();
       notifyDispatchers(db).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
     };
     const consumer: Consumer = await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')})`, () => startIntake({ kafka, ds: db, topicPrefix: cfg.kafka.topicPrefix, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 }));
@@ -133,13 +134,10 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
     await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')}, admin)`, () => lagAdmin.connect());
     cleanups.push(() => lagAdmin.disconnect().catch(() => undefined));
     const intakeTopics = [topicName(cfg.kafka.topicPrefix, 'dispatch'), topicName(cfg.kafka.topicPrefix, 'cancel')];
-    const stopGauge = every(5000, () => {
-      countUnsentOutbox(db).then((n) => metrics.outboxPending.set(n), () => undefined);
-      consumerLag(lagAdmin, `${cfg.kafka.topicPrefix}dispatcher.intake`, intakeTopics).then((lags) => {
-        for (const l of lags) metrics.consumerLag.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
-      }, () => undefined);
+    onScrape(metrics.outboxPending, async (g) => { g.set(await countUnsentOutbox(db)); });
+    onScrape(metrics.consumerLag, async (g) => {
+      for (const l of await consumerLag(lagAdmin, `${cfg.kafka.topicPrefix}dispatcher.intake`, intakeTopics)) g.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
     });
-    cleanups.push(async () => stopGauge());
 
     startup.done();
     logger.info(`dispatcher ${identity} running; health and metrics on port ${health.port}`);
