@@ -38,11 +38,14 @@ export class OfferPolicy {
   private readonly declinedSinceRevive = new Set<string>();
   /** Roles where work arrived or capacity freed since the last evaluation. */
   private readonly reviveWanted = new Set<string>();
-  private readonly explanations = new Map<string, string>();
+  /** Why each gang waits, in words: written only when read (most are overwritten on the next event first). */
+  private readonly explanations = new Map<string, string | (() => string)>();
   private readonly heads = new Map<string, { gangId: string; since: number }>();
   /** Roles whose head gang has a reservation with an end-time estimate (its offers are kept for it). */
   private readonly reservedRoles = new Set<string>();
   private capacity = new Map<string, ClusterCapacity>();
+  /** neverFits' answer per request, for the capacity last read: a trace has many gangs of the same shape. */
+  private fitVerdicts = new Map<string, string | undefined>();
   private cluster: ClusterState | undefined;
   private snapshot: { version: number; value: OfferSnapshot } | undefined;
   /** Moves on whenever the set of running gangs changes (with the held offers' version it keys the estimate). */
@@ -76,7 +79,8 @@ export class OfferPolicy {
     if (i < 0) return undefined;
     const { gang } = this.queue[i];
     const position = this.queue.filter((q, j) => j <= i && q.gang.request.role === gang.request.role).length;
-    const why = this.explanations.get(gangId) ?? 'waiting for offers';
+    let why = this.explanations.get(gangId) ?? 'waiting for offers';
+    if (typeof why === 'function') this.explanations.set(gangId, (why = why()));
     return `#${position} in the queue of role ${gang.request.role}, waiting ${formatDuration(now - gang.queuedAt)}: ${why}`;
   }
 
@@ -136,6 +140,7 @@ export class OfferPolicy {
       case 'clusterState':
         this.cluster = e.state;
         this.capacity = new Map();
+        this.fitVerdicts = new Map();
         for (const q of [...this.queue]) {
           const reason = this.neverFits(q.gang);
           if (reason) {
@@ -186,11 +191,15 @@ export class OfferPolicy {
   /** The reason a gang can never run on this cluster, or undefined (also when capacity is unknown). */
   private neverFits(gang: WaitingGang): string | undefined {
     if (!this.cluster) return undefined;
+    const key = JSON.stringify(gang.request);
+    if (this.fitVerdicts.has(key)) return this.fitVerdicts.get(key);
     const role = gang.request.role;
     let cap = this.capacity.get(role);
     if (!cap) this.capacity.set(role, (cap = capacityFromClusterState(this.cluster, role)));
     const verdict = fitsCluster(gang.request, cap, { maxReasonDetails: 5 });
-    return verdict.fits ? undefined : `can never run on this cluster: ${verdict.reasons.join('; ')}`;
+    const reason = verdict.fits ? undefined : `can never run on this cluster: ${verdict.reasons.join('; ')}`;
+    this.fitVerdicts.set(key, reason);
+    return reason;
   }
 
   /** One snapshot per set of held offers: ticks and queue changes reuse it. */
@@ -221,7 +230,7 @@ export class OfferPolicy {
           if (!verdict.allowed) {
             const onSpare = spare && agents.length ? placeOnSpare(gang, agents, spare) : undefined;
             if (!onSpare) {
-              this.explanations.set(gang.gangId, verdict.why);
+              this.explanations.set(gang.gangId, () => verdict.why);
               continue;
             }
             // EASY's second rule: it runs past the head's reservation, but only on what the head leaves over.
@@ -246,9 +255,10 @@ export class OfferPolicy {
           agents = agents.filter((a) => !used.has(a.agentId));
           continue;
         }
-        const shortfall = result?.kind === 'unplaceable' ? result.reasons.slice(0, 2).join('; ') : `no offers for role ${role} are held now`;
+        const shortfall = () => (result?.kind === 'unplaceable' ? result.reasons.slice(0, 2).join('; ') : `no offers for role ${role} are held now`);
         if (head) {
-          this.explanations.set(gang.gangId, `may start ahead of gang ${head.gang.gangId} (backfill) but does not fit the offers held now: ${shortfall}`);
+          const ahead = head.gang.gangId;
+          this.explanations.set(gang.gangId, () => `may start ahead of gang ${ahead} (backfill) but does not fit the offers held now: ${shortfall()}`);
           continue;
         }
         head = this.reserveHead(gang, agents, now);
@@ -259,10 +269,13 @@ export class OfferPolicy {
         }
         if (head.spare && this.config.backfillOnSpare !== false) spare = new Map(head.spare);
         if (head.fitsAt !== undefined) this.reservedRoles.add(role);
-        const estimate = head.fitsAt !== undefined
-          ? `expected to fit by ${new Date(head.fitsAt).toISOString()} as running gangs end`
-          : 'no end-time estimate: the capacity it needs is not held by gangs of this scheduler';
-        this.explanations.set(gang.gangId, `first in line (reservation held for ${formatDuration(now - head.headSince)}); does not fit the offers held now: ${shortfall}; ${estimate}`);
+        const { fitsAt, headSince } = head;
+        this.explanations.set(gang.gangId, () => {
+          const estimate = fitsAt !== undefined
+            ? `expected to fit by ${new Date(fitsAt).toISOString()} as running gangs end`
+            : 'no end-time estimate: the capacity it needs is not held by gangs of this scheduler';
+          return `first in line (reservation held for ${formatDuration(now - headSince)}); does not fit the offers held now: ${shortfall()}; ${estimate}`;
+        });
       }
       if (!head) this.heads.delete(role);
     }
@@ -372,13 +385,28 @@ export class OfferPolicy {
  * Undefined when it does not fit there.
  */
 function placeOnSpare(gang: WaitingGang, agents: readonly AgentResources[], spare: ReadonlyMap<string, SpareResources>): Assignment[] | undefined {
+  const limited = spareAgents(agents, spare);
+  if (limited.length === 0) return undefined;
+  const result = placeOnAgents(gang.request, limited, 'free');
+  return result.kind === 'placed' ? [...result.assignments] : undefined;
+}
+
+/**
+ * The agents cut down to the head's spare, built once per (agents, spare) pair: every gang behind
+ * the head is tried on the same one until a launch. evaluate() replaces its agent list whenever it
+ * takes from the spare, so a pair seen again has not changed.
+ */
+const spareAgentsOf = new WeakMap<readonly AgentResources[], { spare: ReadonlyMap<string, SpareResources>; limited: readonly AgentResources[] }>();
+
+function spareAgents(agents: readonly AgentResources[], spare: ReadonlyMap<string, SpareResources>): readonly AgentResources[] {
+  const known = spareAgentsOf.get(agents);
+  if (known?.spare === spare) return known.limited;
   const limited: AgentResources[] = [];
   for (const a of agents) {
     const s = spare.get(a.agentId);
     if (!s || s.cpus <= 0 || s.mem <= 0) continue;
     limited.push({ ...a, cpus: Math.min(a.cpus, s.cpus), mem: Math.min(a.mem, s.mem), disk: Math.min(a.disk, Math.max(0, s.disk)) });
   }
-  if (limited.length === 0) return undefined;
-  const result = placeOnAgents(gang.request, limited, 'free');
-  return result.kind === 'placed' ? [...result.assignments] : undefined;
+  spareAgentsOf.set(agents, { spare, limited });
+  return limited;
 }
