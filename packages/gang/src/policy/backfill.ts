@@ -28,33 +28,32 @@ export function formatDuration(ms: number): string {
  * `agingSeconds`: then everything freed is kept for the head, so the head cannot starve.
  */
 export function mayBackfill(candidate: WaitingGang, head: HeadReservation, now: number, agingSeconds: number): BackfillVerdict {
-  const { fitsAt } = head;
-  if (fitsAt !== undefined) {
+  const headName = `gang ${head.gang.gangId}`;
+  if (head.fitsAt !== undefined) {
     const endsAt = now + candidate.wallTimeSeconds * 1000;
-    if (endsAt <= fitsAt) return ALLOWED;
-    return refused(() => {
-      const headName = `gang ${head.gang.gangId}`;
-      return `waiting behind ${headName}: its wall time (${formatDuration(candidate.wallTimeSeconds * 1000)}) would end after ${headName} is expected to fit (${new Date(fitsAt).toISOString()})`;
-    });
+    if (endsAt <= head.fitsAt) return ALLOWED;
+    return {
+      allowed: false,
+      why: `waiting behind ${headName}: its wall time (${formatDuration(candidate.wallTimeSeconds * 1000)}) would end after ${headName} is expected to fit (${isoTime(head.fitsAt)})`,
+    };
   }
   const age = now - head.headSince;
   if (age < agingSeconds * 1000) return ALLOWED;
-  return refused(() => `waiting behind gang ${head.gang.gangId}: it has waited ${formatDuration(age)} at the head of the queue, so every freed resource is kept for it`);
+  return {
+    allowed: false,
+    why: `waiting behind ${headName}: it has waited ${formatDuration(age)} at the head of the queue, so every freed resource is kept for it`,
+  };
 }
 
 const ALLOWED: BackfillVerdict = Object.freeze({ allowed: true });
 
-/**
- * A refusal whose words are written only when read: the policy weighs every waiting gang on every
- * event, and the reasons of most are overwritten before anyone asks.
- */
-function refused(words: () => string): BackfillVerdict {
-  let why: string | undefined;
-  return {
-    allowed: false,
-    get why() {
-      return (why ??= words());
-    },
-  };
-}
+let lastIso: { at: number; text: string } | undefined;
 
+/**
+ * The head's reservation time in words, written once per time: every gang refused behind the same
+ * head names it, and Date#toISOString was the larger part of weighing a long queue.
+ */
+function isoTime(at: number): string {
+  if (lastIso?.at !== at) lastIso = { at, text: new Date(at).toISOString() };
+  return lastIso.text;
+}

@@ -230,7 +230,7 @@ export class OfferPolicy {
           if (!verdict.allowed) {
             const onSpare = spare && agents.length ? placeOnSpare(gang, agents, spare) : undefined;
             if (!onSpare) {
-              this.explanations.set(gang.gangId, () => verdict.why);
+              this.explanations.set(gang.gangId, verdict.why);
               continue;
             }
             // EASY's second rule: it runs past the head's reservation, but only on what the head leaves over.

@@ -14,7 +14,11 @@ export interface SpareResources {
 export interface ReservationEstimate {
   /** Epoch ms: the end (launch + wall time) of the running gang after which the head places. */
   readonly fitsAt: number;
-  /** Per agent id: projected free resources at `fitsAt` that the head's placement does not take. */
+  /**
+   * Per agent id: projected free resources at `fitsAt` that the head's placement does not take; only
+   * agents with cpus and memory left are listed (the others have nothing to backfill onto, and the
+   * policy copies this map on every evaluation).
+   */
   readonly spare: ReadonlyMap<string, SpareResources>;
 }
 
@@ -72,12 +76,14 @@ export function estimateReservation(request: GangRequest, freeNow: readonly Agen
     }));
     const placed = placeOnAgents(probe, agents, 'free');
     if (placed.kind !== 'placed') continue;
-    const spare = new Map<string, SpareResources>();
-    for (const p of list) spare.set(p.agentId, { cpus: p.cpus, mem: p.mem, disk: p.disk });
     for (const a of placed.assignments) {
-      const s = spare.get(a.agentId)!;
-      spare.set(a.agentId, { cpus: s.cpus - a.cpus, mem: s.mem - a.mem, disk: s.disk - a.disk });
+      const p = projected.get(a.agentId)!;
+      p.cpus -= a.cpus;
+      p.mem -= a.mem;
+      p.disk -= a.disk;
     }
+    const spare = new Map<string, SpareResources>();
+    for (const p of list) if (p.cpus > 0 && p.mem > 0) spare.set(p.agentId, { cpus: p.cpus, mem: p.mem, disk: p.disk });
     return { fitsAt: gang.expectedEndAt, spare };
   }
   return undefined;
