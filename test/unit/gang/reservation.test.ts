@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { estimateReservationTime, mayBackfill, type AgentResources, type RunningGang, type WaitingGang } from '@msched/gang';
+import { estimateReservation, estimateReservationTime, mayBackfill, type AgentResources, type RunningGang, type WaitingGang } from '@msched/gang';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 const free = (agentId: string, cpus: number): AgentResources => ({
@@ -48,5 +48,16 @@ describe('offer policy: reservation estimate and backfill rule', () => {
     assert.deepEqual(mayBackfill(waiting('any', 1), head, T0 + 600_000, 600), {
       allowed: false, why: 'waiting behind gang head: it has waited 10 min at the head of the queue, so every freed resource is kept for it',
     });
+  });
+});
+
+describe('reservation estimate: what the head leaves over', () => {
+  const request = { ranks: 10, cpusPerRank: 1, memMbPerRank: 1024, role: 'mpi' };
+  it('lists only agents with cpus and memory left after the head takes its share', () => {
+    // At 600 s: a has 8 cpus (4 free + 4 freed), b 8: the head takes all of a's cpus (agent order breaks the tie) and 2 of b's; a, with memory but no cpu left, is not listed.
+    const gangs = [running('x', 600, [['a', 4], ['b', 8]])];
+    const e = estimateReservation(request, [free('a', 4)], gangs);
+    assert.equal(e?.fitsAt, T0 + 600 * 1000);
+    assert.deepEqual([...e!.spare].sort(), [['b', { cpus: 6, mem: 8 * 4096 - 2 * 1024, disk: 0 }]]);
   });
 });

@@ -205,7 +205,7 @@ export class OfferPolicy {
   /** One snapshot per set of held offers: ticks and queue changes reuse it. */
   private currentSnapshot(): OfferSnapshot {
     if (this.snapshot?.version !== this.held.version) {
-      this.snapshot = { version: this.held.version, value: OfferSnapshot.fromOffers(this.held.offers()) };
+      this.snapshot = { version: this.held.version, value: this.held.snapshot() };
     }
     return this.snapshot.value;
   }
