@@ -51,13 +51,13 @@ describe('offer policy: reservation estimate and backfill rule', () => {
   });
 });
 
-describe('reservation estimate: what the head leaves over', () => {
+describe('reservation estimate: what is free at the reservation time', () => {
   const request = { ranks: 10, cpusPerRank: 1, memMbPerRank: 1024, role: 'mpi' };
-  it('lists only agents with cpus and memory left after the head takes its share', () => {
-    // At 600 s: a has 8 cpus (4 free + 4 freed), b 8: the head takes all of a's cpus (agent order breaks the tie) and 2 of b's; a, with memory but no cpu left, is not listed.
-    const gangs = [running('x', 600, [['a', 4], ['b', 8]])];
+  it('lists every agent with cpus and memory then, the head\'s share included, in agent-id order', () => {
+    // At 600 s: a has 8 cpus (4 free + 4 freed), b 8 (freed), c none (still running): 16 for the head's 10.
+    const gangs = [running('x', 600, [['b', 8], ['a', 4]]), running('y', 900, [['c', 8]])];
     const e = estimateReservation(request, [free('a', 4)], gangs);
     assert.equal(e?.fitsAt, T0 + 600 * 1000);
-    assert.deepEqual([...e!.spare].sort(), [['b', { cpus: 6, mem: 8 * 4096 - 2 * 1024, disk: 0 }]]);
+    assert.deepEqual([...e!.spare], [['a', { cpus: 8, mem: 8 * 4096, disk: 0 }], ['b', { cpus: 8, mem: 8 * 4096, disk: 0 }]]);
   });
 });

@@ -9,7 +9,7 @@ export interface HeadReservation {
   readonly headSince: number;
   /** Estimated epoch ms when it fits; undefined when no estimate exists. */
   readonly fitsAt?: number;
-  /** Per agent: what the head leaves over at `fitsAt` (see estimateReservation). */
+  /** Per agent: what is free at `fitsAt`, the head's share included (see estimateReservation). */
   readonly spare?: ReadonlyMap<string, SpareResources>;
 }
 

@@ -9,6 +9,7 @@ import { capacityFromClusterState, type ClusterCapacity } from '../snapshot/clus
 import { OfferSnapshot } from '../snapshot/offer-snapshot';
 import { formatDuration, mayBackfill, type HeadReservation } from './backfill';
 import { HeldOffers } from './held-offers';
+import { placeOnSpare } from './spare-backfill';
 import { estimateReservation, type ReservationEstimate, type SpareResources } from './reservation-estimate';
 import type { AgentShare, OfferPolicyConfig, PolicyDecision, PolicyEvent, RunningGang, WaitingGang } from './types';
 
@@ -228,7 +229,7 @@ export class OfferPolicy {
         if (head) {
           const verdict = mayBackfill(gang, head, now, this.config.reservationAgingSeconds);
           if (!verdict.allowed) {
-            const onSpare = spare && agents.length ? placeOnSpare(gang, agents, spare) : undefined;
+            const onSpare = spare && agents.length ? placeOnSpare(gang, agents, spare, head.gang.request) : undefined;
             if (!onSpare) {
               this.explanations.set(gang.gangId, verdict.why);
               continue;
@@ -377,36 +378,4 @@ export class OfferPolicy {
     if (revive.length) out.push({ type: 'revive', roles: revive });
     if (suppress.length) out.push({ type: 'suppress', roles: suppress });
   }
-}
-
-/**
- * Places a gang on the free agents, each cut down to what the head's reservation leaves over on it
- * (EASY's "extra" processors): a gang placed so cannot delay the head however long it runs.
- * Undefined when it does not fit there.
- */
-function placeOnSpare(gang: WaitingGang, agents: readonly AgentResources[], spare: ReadonlyMap<string, SpareResources>): Assignment[] | undefined {
-  const limited = spareAgents(agents, spare);
-  if (limited.length === 0) return undefined;
-  const result = placeOnAgents(gang.request, limited, 'free');
-  return result.kind === 'placed' ? [...result.assignments] : undefined;
-}
-
-/**
- * The agents cut down to the head's spare, built once per (agents, spare) pair: every gang behind
- * the head is tried on the same one until a launch. evaluate() replaces its agent list whenever it
- * takes from the spare, so a pair seen again has not changed.
- */
-const spareAgentsOf = new WeakMap<readonly AgentResources[], { spare: ReadonlyMap<string, SpareResources>; limited: readonly AgentResources[] }>();
-
-function spareAgents(agents: readonly AgentResources[], spare: ReadonlyMap<string, SpareResources>): readonly AgentResources[] {
-  const known = spareAgentsOf.get(agents);
-  if (known?.spare === spare) return known.limited;
-  const limited: AgentResources[] = [];
-  for (const a of agents) {
-    const s = spare.get(a.agentId);
-    if (!s || s.cpus <= 0 || s.mem <= 0) continue;
-    limited.push({ ...a, cpus: Math.min(a.cpus, s.cpus), mem: Math.min(a.mem, s.mem), disk: Math.min(a.disk, Math.max(0, s.disk)) });
-  }
-  spareAgentsOf.set(agents, { spare, limited });
-  return limited;
 }
