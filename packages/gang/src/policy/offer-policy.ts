@@ -221,8 +221,8 @@ export class OfferPolicy {
     for (const role of roles) {
       let agents: readonly AgentResources[] = snapshot.agents(role);
       let head: HeadReservation | undefined;
-      /** What the head leaves over at its reservation time, consumed by gangs backfilled onto it. */
-      let spare: Map<string, SpareResources> | undefined;
+      /** What is free at the head's reservation time, consumed by gangs backfilled onto it (copied on first use). */
+      let spare: ReadonlyMap<string, SpareResources> | undefined;
       const mine = this.queue.filter((q) => q.gang.request.role === role).map((q) => q.gang);
       for (let i = 0; i < mine.length; i++) {
         const gang = mine[i];
@@ -238,11 +238,13 @@ export class OfferPolicy {
             out.push(this.launch(gang, onSpare, snapshot, now));
             launched.add(gang.gangId);
             const used = new Set(onSpare.map((a) => a.agentId));
+            const left = new Map(spare);
             for (const a of onSpare) {
               usedOffers.push(...a.offerIds);
-              const s = spare!.get(a.agentId)!;
-              spare!.set(a.agentId, { cpus: s.cpus - a.cpus, mem: s.mem - a.mem, disk: s.disk - a.disk });
+              const s = left.get(a.agentId)!;
+              left.set(a.agentId, { cpus: s.cpus - a.cpus, mem: s.mem - a.mem, disk: s.disk - a.disk });
             }
+            spare = left;
             agents = agents.filter((a) => !used.has(a.agentId));
             continue;
           }
@@ -268,7 +270,7 @@ export class OfferPolicy {
           const rest = mine.slice(i + 1).sort((a, b) => a.wallTimeSeconds - b.wallTimeSeconds);
           mine.splice(i + 1, rest.length, ...rest);
         }
-        if (head.spare && this.config.backfillOnSpare !== false) spare = new Map(head.spare);
+        if (head.spare && this.config.backfillOnSpare !== false) spare = head.spare;
         if (head.fitsAt !== undefined) this.reservedRoles.add(role);
         const { fitsAt, headSince } = head;
         this.explanations.set(gang.gangId, () => {

@@ -51,7 +51,7 @@ export function headStillFits(head: GangRequest, atReservation: ReadonlyMap<stri
 /**
  * The agents cut down to what is free at the reservation time, built once per (agents, map) pair:
  * every gang behind the head is tried on the same one until a launch. evaluate() replaces its agent
- * list whenever it takes from the map, so a pair seen again has not changed.
+ * list (and the map) whenever it takes from the map, so a pair seen again has not changed.
  */
 const spareAgentsOf = new WeakMap<readonly AgentResources[], { spare: ReadonlyMap<string, SpareResources>; limited: readonly AgentResources[] }>();
 
