@@ -22,6 +22,7 @@ export interface SimFlags {
   readonly 'no-spare-backfill'?: boolean;
   readonly 'no-hold-for-reservation'?: boolean;
   readonly 'backfill-order'?: string;
+  readonly 'spare-rule'?: string;
 }
 
 /** The flags every entry point accepts (node:util parseArgs shape). */
@@ -39,6 +40,7 @@ export const SIM_FLAG_SPEC = {
   'no-spare-backfill': { type: 'boolean' },
   'no-hold-for-reservation': { type: 'boolean' },
   'backfill-order': { type: 'string' },
+  'spare-rule': { type: 'string' },
 } as const;
 
 function number(flag: string, text: string | undefined, min: number, max = Infinity): number | undefined {
@@ -63,6 +65,7 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
     ...(f['no-spare-backfill'] ? { backfillOnSpare: false } : {}),
     ...(f['no-hold-for-reservation'] ? { holdForReservation: false } : {}),
     ...(f['backfill-order'] !== undefined ? { backfillOrder: backfillOrder(f['backfill-order']) } : {}),
+    ...(f['spare-rule'] !== undefined ? { spareRule: spareRule(f['spare-rule']) } : {}),
   };
   const limit = number('limit', f.limit, 1);
   const interval = number('allocation-interval-ms', f['allocation-interval-ms'], 1);
@@ -78,6 +81,11 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
       },
     },
   };
+}
+
+function spareRule(text: string): 'head-placement' | 'head-fits' {
+  if (text !== 'head-placement' && text !== 'head-fits') throw new SimInputError(`--spare-rule must be head-placement or head-fits, got "${text}"`);
+  return text;
 }
 
 function backfillOrder(text: string): 'queue' | 'shortest-first' {

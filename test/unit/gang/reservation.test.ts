@@ -58,6 +58,9 @@ describe('reservation estimate: what is free at the reservation time', () => {
     const gangs = [running('x', 600, [['b', 8], ['a', 4]]), running('y', 900, [['c', 8]])];
     const e = estimateReservation(request, [free('a', 4)], gangs);
     assert.equal(e?.fitsAt, T0 + 600 * 1000);
-    assert.deepEqual([...e!.spare], [['a', { cpus: 8, mem: 8 * 4096, disk: 0 }], ['b', { cpus: 8, mem: 8 * 4096, disk: 0 }]]);
+    assert.deepEqual([...e!.atReservation], [['a', { cpus: 8, mem: 8 * 4096, disk: 0 }], ['b', { cpus: 8, mem: 8 * 4096, disk: 0 }]]);
+    // The head packs all of a's cpus (agent order breaks the tie) and 2 of b's: a, with memory but
+    // no cpu left, is not listed in what it leaves over.
+    assert.deepEqual([...e!.spare], [['b', { cpus: 6, mem: 8 * 4096 - 2 * 1024, disk: 0 }]]);
   });
 });

@@ -9,8 +9,10 @@ export interface HeadReservation {
   readonly headSince: number;
   /** Estimated epoch ms when it fits; undefined when no estimate exists. */
   readonly fitsAt?: number;
-  /** Per agent: what is free at `fitsAt`, the head's share included (see estimateReservation). */
+  /** Per agent: what the head leaves over at `fitsAt` (see estimateReservation). */
   readonly spare?: ReadonlyMap<string, SpareResources>;
+  /** Per agent: what is free at `fitsAt`, the head's share included (see estimateReservation). */
+  readonly atReservation?: ReadonlyMap<string, SpareResources>;
 }
 
 /** A wait or wall time in words: 45 s, 12 min, 2.5 h. */

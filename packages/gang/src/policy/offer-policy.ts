@@ -217,6 +217,7 @@ export class OfferPolicy {
     const usedOffers: string[] = [];
     const roles = [...new Set(this.queue.map((q) => q.gang.request.role))];
     this.reservedRoles.clear();
+    const headFits = this.config.spareRule === 'head-fits';
 
     for (const role of roles) {
       let agents: readonly AgentResources[] = snapshot.agents(role);
@@ -229,7 +230,7 @@ export class OfferPolicy {
         if (head) {
           const verdict = mayBackfill(gang, head, now, this.config.reservationAgingSeconds);
           if (!verdict.allowed) {
-            const onSpare = spare && agents.length ? placeOnSpare(gang, agents, spare, head.gang.request) : undefined;
+            const onSpare = spare && agents.length ? placeOnSpare(gang, agents, spare, headFits ? head.gang.request : undefined) : undefined;
             if (!onSpare) {
               this.explanations.set(gang.gangId, verdict.why);
               continue;
@@ -270,7 +271,7 @@ export class OfferPolicy {
           const rest = mine.slice(i + 1).sort((a, b) => a.wallTimeSeconds - b.wallTimeSeconds);
           mine.splice(i + 1, rest.length, ...rest);
         }
-        if (head.spare && this.config.backfillOnSpare !== false) spare = head.spare;
+        if (this.config.backfillOnSpare !== false) spare = headFits ? head.atReservation : head.spare;
         if (head.fitsAt !== undefined) this.reservedRoles.add(role);
         const { fitsAt, headSince } = head;
         this.explanations.set(gang.gangId, () => {
@@ -304,7 +305,7 @@ export class OfferPolicy {
       this.estimate = { key, value: estimateReservation(gang.request, freeAgents, [...ended, ...this.running.values()]) };
     }
     const e = this.estimate.value;
-    return { gang, headSince: since, ...(e ? { fitsAt: e.fitsAt, spare: e.spare } : {}) };
+    return { gang, headSince: since, ...(e ? { fitsAt: e.fitsAt, spare: e.spare, atReservation: e.atReservation } : {}) };
   }
 
   /** Ended gangs' resources not offered back within `holdSeconds` went elsewhere (another framework). */

@@ -11,20 +11,22 @@ const NO_OFFERS: AgentResources['offerIds'] = [];
 
 /**
  * EASY's second rule, per agent: may `gang`, which would run past the head's reservation, start now?
- * It is placed on the free agents, each cut to what is expected free there at the reservation time
- * (`atReservation`, the head's share included: the gang still holds its part then); it may start
- * when the head still places on what is left at that time. Undefined when it may not.
+ * It is placed on the free agents, each cut to `spare` (what it may hold at the reservation time).
  *
- * Whether the head still fits is asked of the head's placement, not of a placement fixed in advance:
- * fixing the head on particular agents first (the lowest ids among equals) left free agents it would
- * never have needed counted as its own, so gangs EASY starts on its "extra" processors waited.
+ * Without `head` ('head-placement' rule), `spare` is what the head's placement leaves over then, so
+ * any gang placed on it is safe. With `head` ('head-fits' rule), `spare` is everything free then,
+ * the head's share included, and the gang may start when the head still places on what is left:
+ * a placement fixed in advance (the lowest agent ids among equals) can count free agents the head
+ * would never need as its own, which EASY's count of extra processors does not.
+ * Undefined when it may not start.
  */
-export function placeOnSpare(gang: WaitingGang, agents: readonly AgentResources[], atReservation: ReadonlyMap<string, SpareResources>, head: GangRequest): Assignment[] | undefined {
-  const limited = spareAgents(agents, atReservation);
+export function placeOnSpare(gang: WaitingGang, agents: readonly AgentResources[], spare: ReadonlyMap<string, SpareResources>, head?: GangRequest): Assignment[] | undefined {
+  const limited = spareAgents(agents, spare);
   if (limited.length === 0) return undefined;
   const result = placeOnAgents(gang.request, limited, 'free');
   if (result.kind !== 'placed') return undefined;
-  return headStillFits(head, atReservation, result.assignments) ? [...result.assignments] : undefined;
+  if (head && !headStillFits(head, spare, result.assignments)) return undefined;
+  return [...result.assignments];
 }
 
 /** Does the head place on what is expected free at its reservation time once `taken` is held there too? */
