@@ -39,7 +39,11 @@ export class OfferPolicy {
   private readonly declinedSinceRevive = new Set<string>();
   /** Roles where work arrived or capacity freed since the last evaluation. */
   private readonly reviveWanted = new Set<string>();
-  /** Why each gang waits, in words: written only when read (most are overwritten on the next event first). */
+  /**
+   * Why each gang waits, in words. Those quoting the placement's reasons are written only when read:
+   * placement skips working out the reasons of a gang far too big for the offers, and most are
+   * overwritten on the next event before anyone asks.
+   */
   private readonly explanations = new Map<string, string | (() => string)>();
   private readonly heads = new Map<string, { gangId: string; since: number }>();
   /** Roles whose head gang has a reservation with an end-time estimate (its offers are kept for it). */
@@ -222,7 +226,7 @@ export class OfferPolicy {
     for (const role of roles) {
       let agents: readonly AgentResources[] = snapshot.agents(role);
       let head: HeadReservation | undefined;
-      /** What is free at the head's reservation time, consumed by gangs backfilled onto it (copied on first use). */
+      /** What a gang running past the head's reservation may hold then (see spareRule); copied before it is taken from. */
       let spare: ReadonlyMap<string, SpareResources> | undefined;
       const mine = this.queue.filter((q) => q.gang.request.role === role).map((q) => q.gang);
       for (let i = 0; i < mine.length; i++) {
