@@ -29,6 +29,7 @@ export interface SimFlags {
   readonly 'half-life-days'?: string;
   readonly 'estimate-every'?: string;
   readonly 'starvation-hours'?: string;
+  readonly 'spare-rule'?: string;
 }
 
 /** The flags every entry point accepts (node:util parseArgs shape). */
@@ -52,6 +53,7 @@ export const SIM_FLAG_SPEC = {
   'half-life-days': { type: 'string' },
   'estimate-every': { type: 'string' },
   'starvation-hours': { type: 'string' },
+  'spare-rule': { type: 'string' },
 } as const;
 
 /** Expected starts are recorded for this many waiting gangs (the issue's "first 10"). */
@@ -81,6 +83,7 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
     ...(f['no-spare-backfill'] ? { backfillOnSpare: false } : {}),
     ...(f['no-hold-for-reservation'] ? { holdForReservation: false } : {}),
     ...(f['backfill-order'] !== undefined ? { backfillOrder: backfillOrder(f['backfill-order']) } : {}),
+    ...(f['spare-rule'] !== undefined ? { spareRule: spareRule(f['spare-rule']) } : {}),
   };
   const fairShare: FairShareConfig | undefined = f['fair-share'] ? {
     ...DEFAULT_FAIR_SHARE,
@@ -106,6 +109,11 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
       },
     },
   };
+}
+
+function spareRule(text: string): 'head-placement' | 'head-fits' {
+  if (text !== 'head-placement' && text !== 'head-fits') throw new SimInputError(`--spare-rule must be head-placement or head-fits, got "${text}"`);
+  return text;
 }
 
 function backfillOrder(text: string): 'queue' | 'shortest-first' {

@@ -200,6 +200,28 @@ describe('offer policy', () => {
       assert.deepEqual(launched(off.handle({ type: 'offers', offers: freeB8 }, s(3))), []);
     });
 
+    it('with spareRule head-fits, lets a long gang take free agents the head will not need at its reservation, whichever they are (EASY counts extra processors)', () => {
+      // One-cpu agents. a and b are free; c and d end at 100 s. The head (3 ranks) fits at 100 s on
+      // three of the four, so one is extra: a 1-rank gang running past 100 s may start now on a or b.
+      // The default rule fixes the head on the lowest ids first (a, b, c): only d is extra, busy now.
+      const one = (id: string, agent: string) => offer({ id, agent, cpus: 1, mem: 1024 });
+      const scenario1 = (p: OfferPolicy) => {
+        p.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(100), shares: ['c', 'd'].map((agentId) => ({ agentId, hostname: agentId, cpus: 1, mem: 1024, disk: 0 })) } }, T0);
+        p.handle({ type: 'gangQueued', gang: gang('head', { ranks: 3 }) }, T0);
+        p.handle({ type: 'gangQueued', gang: gang('long', { ranks: 1 }, 7200, s(1)) }, s(1));
+        return launched(p.handle({ type: 'offers', offers: [one('O-a', 'a'), one('O-b', 'b')] }, s(3)));
+      };
+      assert.deepEqual(scenario1(new OfferPolicy(config)), []);
+      const p = new OfferPolicy({ ...config, spareRule: 'head-fits' });
+      p.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(100), shares: ['c', 'd'].map((agentId) => ({ agentId, hostname: agentId, cpus: 1, mem: 1024, disk: 0 })) } }, T0);
+      p.handle({ type: 'gangQueued', gang: gang('head', { ranks: 3 }) }, T0);
+      p.handle({ type: 'gangQueued', gang: gang('long', { ranks: 1 }, 7200, s(1)) }, s(1));
+      p.handle({ type: 'gangQueued', gang: gang('long2', { ranks: 1 }, 7200, s(2)) }, s(2));
+      const d = p.handle({ type: 'offers', offers: [one('O-a', 'a'), one('O-b', 'b')] }, s(3));
+      assert.deepEqual(launched(d), ['long'], 'one extra processor: the first long gang only');
+      assert.match(p.explain('long2', s(3)) ?? '', /would end after gang head is expected to fit/);
+    });
+
     it('counts an ended gang\'s resources as free until its agent is offered again, so nothing slips past the head meanwhile', () => {
       const p = scenario();
       p.handle({ type: 'offers', offers: freeB }, s(2));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { estimateReservationTime, mayBackfill, type AgentResources, type RunningGang, type WaitingGang } from '@msched/gang';
+import { estimateReservation, estimateReservationTime, mayBackfill, type AgentResources, type RunningGang, type WaitingGang } from '@msched/gang';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 const free = (agentId: string, cpus: number): AgentResources => ({
@@ -48,5 +48,19 @@ describe('offer policy: reservation estimate and backfill rule', () => {
     assert.deepEqual(mayBackfill(waiting('any', 1), head, T0 + 600_000, 600), {
       allowed: false, why: 'waiting behind gang head: it has waited 10 min at the head of the queue, so every freed resource is kept for it',
     });
+  });
+});
+
+describe('reservation estimate: what is free at the reservation time', () => {
+  const request = { ranks: 10, cpusPerRank: 1, memMbPerRank: 1024, role: 'mpi' };
+  it('lists every agent with cpus and memory then, the head\'s share included, in agent-id order', () => {
+    // At 600 s: a has 8 cpus (4 free + 4 freed), b 8 (freed), c none (still running): 16 for the head's 10.
+    const gangs = [running('x', 600, [['b', 8], ['a', 4]]), running('y', 900, [['c', 8]])];
+    const e = estimateReservation(request, [free('a', 4)], gangs);
+    assert.equal(e?.fitsAt, T0 + 600 * 1000);
+    assert.deepEqual([...e!.atReservation], [['a', { cpus: 8, mem: 8 * 4096, disk: 0 }], ['b', { cpus: 8, mem: 8 * 4096, disk: 0 }]]);
+    // The head packs all of a's cpus (agent order breaks the tie) and 2 of b's: a, with memory but
+    // no cpu left, is not listed in what it leaves over.
+    assert.deepEqual([...e!.spare], [['b', { cpus: 6, mem: 8 * 4096 - 2 * 1024, disk: 0 }]]);
   });
 });

@@ -33,9 +33,9 @@ describe('Mesos simulation through the dispatcher policy', () => {
     assert.equal(strip(compareSchedulers('t', trace, shape)), strip(compareSchedulers('t', trace, shape)));
   });
 
-  it('launches a gang at the first allocation after it is queued, on offers made by the simulated master', () => {
+  it('launches a gang queued on an idle cluster at once: its REVIVE makes the master allocate then, as Mesos does', () => {
     const r = runMesos([job(1, 0, 6, 100, 200)], shape);
-    assert.equal(r.outcomes[0].start, 1); // the allocation interval is 1 s
+    assert.equal(r.outcomes[0].start, 0); // not at the next allocation interval (1 s)
     assert.equal(r.counters.launches, 1);
     assert.ok(r.counters.offers >= 2, 'the 6 ranks take offers of two agents');
   });
@@ -44,24 +44,24 @@ describe('Mesos simulation through the dispatcher policy', () => {
     const r = runMesos([job(1, 0, 16, 50, 50, 500), job(2, 10, 16, 20, 20)], shape);
     assert.equal(r.counters.wallTimeKills, 1);
     assert.equal(r.outcomes[0].runTime, 50);
-    assert.equal(r.outcomes[1].start, 52); // killed at 1 + 50 s; its cpus are offered at the next allocation, 52 s
+    assert.equal(r.outcomes[1].start, 51); // killed at 0 + 50 s; freed cpus wait for the next periodic allocation, 51 s
   });
 
   it('fails a gang larger than the cluster with the policy\'s reason, and runs the rest', () => {
     const r = runMesos([job(1, 0, 17, 10, 10), job(2, 0, 2, 10, 10)], shape);
     assert.equal(r.outcomes[0].start, undefined);
     assert.match(r.outcomes[0].notRun ?? '', /can never run on this cluster/);
-    assert.equal(r.outcomes[1].start, 1);
+    assert.equal(r.outcomes[1].start, 0);
   });
 
   it('backfills as the policy decides: on what the head leaves over only when backfillOnSpare is on', () => {
-    // 16 cpus. J1 (12) runs; head J2 (8) waits for J1's end at 1001; J3 (4, wall 5000) would run past it.
+    // 16 cpus. J1 (12) runs; head J2 (8) waits for J1's end at 1000; J3 (4, wall 5000) would run past it.
     // At J2's reservation 16 are free and it takes 8: J3 fits on the spare 8, unless the rule is off.
     const jobs = [job(1, 0, 12, 1000, 1000), job(2, 5, 8, 100, 100), job(3, 6, 4, 5000, 5000)];
     const on = runMesos(jobs, shape);
     assert.equal(on.outcomes[2].start, 6); // at once, on the offers held for J2
     const off = runMesos(jobs, shape, { policyConfig: { backfillOnSpare: false } });
-    assert.equal(off.outcomes[2].start, 1002);
+    assert.equal(off.outcomes[2].start, 1001); // after J1 ends at 1000, at the next periodic allocation
   });
 
   it('drives any policy with the same contract (pluggable)', () => {
@@ -92,6 +92,19 @@ describe('Mesos simulation through the dispatcher policy', () => {
 });
 
 describe('simulated Mesos master', () => {
+  it('allocates at once after a REVIVE, and only at the interval after resources come back otherwise (Mesos\' allocator)', () => {
+    const m = new SimMaster({ agents: 1, cpusPerAgent: 4 }, { allocationIntervalMs: 1000 });
+    m.subscribe('fw', 'r', true);
+    assert.equal(m.nextAllocationAt(2500), 3000, 'a new subscription waits for the periodic batch');
+    m.allocate(3000);
+    m.revive('fw');
+    assert.equal(m.nextAllocationAt(3200), 3200);
+    const [o] = m.allocate(3200).get('fw') ?? [];
+    m.accept('fw', [o.id.value], [{ taskId: 't', agentId: o.agent_id.value, cpus: 4, mem: 4096 }], 0, 3200);
+    m.taskEnded('t');
+    assert.equal(m.nextAllocationAt(3700), 4000);
+  });
+
   it('honours decline filters, REVIVE and SUPPRESS', () => {
     const m = new SimMaster({ agents: 2, cpusPerAgent: 4 }, { allocationIntervalMs: 1000 });
     m.subscribe('fw', 'r');

@@ -11,6 +11,8 @@ export interface HeadReservation {
   readonly fitsAt?: number;
   /** Per agent: what the head leaves over at `fitsAt` (see estimateReservation). */
   readonly spare?: ReadonlyMap<string, SpareResources>;
+  /** Per agent: what is free at `fitsAt`, the head's share included (see estimateReservation). */
+  readonly atReservation?: ReadonlyMap<string, SpareResources>;
 }
 
 /** A wait or wall time in words: 45 s, 12 min, 2.5 h. */
@@ -31,17 +33,29 @@ export function mayBackfill(candidate: WaitingGang, head: HeadReservation, now: 
   const headName = `gang ${head.gang.gangId}`;
   if (head.fitsAt !== undefined) {
     const endsAt = now + candidate.wallTimeSeconds * 1000;
-    if (endsAt <= head.fitsAt) return { allowed: true };
+    if (endsAt <= head.fitsAt) return ALLOWED;
     return {
       allowed: false,
-      why: `waiting behind ${headName}: its wall time (${formatDuration(candidate.wallTimeSeconds * 1000)}) would end after ${headName} is expected to fit (${new Date(head.fitsAt).toISOString()})`,
+      why: `waiting behind ${headName}: its wall time (${formatDuration(candidate.wallTimeSeconds * 1000)}) would end after ${headName} is expected to fit (${isoTime(head.fitsAt)})`,
     };
   }
   const age = now - head.headSince;
-  if (age < agingSeconds * 1000) return { allowed: true };
+  if (age < agingSeconds * 1000) return ALLOWED;
   return {
     allowed: false,
     why: `waiting behind ${headName}: it has waited ${formatDuration(age)} at the head of the queue, so every freed resource is kept for it`,
   };
 }
 
+const ALLOWED: BackfillVerdict = Object.freeze({ allowed: true });
+
+let lastIso: { at: number; text: string } | undefined;
+
+/**
+ * The head's reservation time in words, written once per time: every gang refused behind the same
+ * head names it, and Date#toISOString was the larger part of weighing a long queue.
+ */
+function isoTime(at: number): string {
+  if (lastIso?.at !== at) lastIso = { at, text: new Date(at).toISOString() };
+  return lastIso.text;
+}

@@ -13,6 +13,7 @@ import { fairShareFactors, type TenantLoad } from './fair-share/fair-share-facto
 import { priorityKey } from './fair-share/priority';
 import { tenantKey, tenantOf } from './fair-share/tenant';
 import { UsageLedger } from './fair-share/usage-ledger';
+import { placeOnSpare } from './spare-backfill';
 import { estimateReservation, type ReservationEstimate, type SpareResources } from './reservation-estimate';
 import { estimateStarts, gangCores, type RoleOutlook } from './start-estimate';
 import type { AgentShare, OfferPolicyConfig, PolicyDecision, PolicyEvent, RunningGang, WaitingGang } from './types';
@@ -52,11 +53,18 @@ export class OfferPolicy {
   private readonly declinedSinceRevive = new Set<string>();
   /** Roles where work arrived or capacity freed since the last evaluation. */
   private readonly reviveWanted = new Set<string>();
-  private readonly explanations = new Map<string, string>();
+  /**
+   * Why each gang waits, in words. Those quoting the placement's reasons are written only when read:
+   * placement skips working out the reasons of a gang far too big for the offers, and most are
+   * overwritten on the next event before anyone asks.
+   */
+  private readonly explanations = new Map<string, string | (() => string)>();
   private readonly heads = new Map<string, { gangId: string; since: number }>();
   /** Roles whose head gang has a reservation with an end-time estimate (its offers are kept for it). */
   private readonly reservedRoles = new Set<string>();
   private capacity = new Map<string, ClusterCapacity>();
+  /** neverFits' answer per request, for the capacity last read: a trace has many gangs of the same shape. */
+  private fitVerdicts = new Map<string, string | undefined>();
   private cluster: ClusterState | undefined;
   private snapshot: { version: number; value: OfferSnapshot } | undefined;
   /** Moves on whenever the set of running gangs changes (with the held offers' version it keys the estimate). */
@@ -101,7 +109,8 @@ export class OfferPolicy {
     if (i < 0) return undefined;
     const { gang } = order[i];
     const position = order.filter((q, j) => j <= i && q.gang.request.role === gang.request.role).length;
-    const why = this.explanations.get(gangId) ?? 'waiting for offers';
+    let why = this.explanations.get(gangId) ?? 'waiting for offers';
+    if (typeof why === 'function') this.explanations.set(gangId, (why = why()));
     return `#${position} in the queue of role ${gang.request.role}, waiting ${formatDuration(now - gang.queuedAt)}: ${why}`;
   }
 
@@ -197,6 +206,7 @@ export class OfferPolicy {
       case 'clusterState':
         this.cluster = e.state;
         this.capacity = new Map();
+        this.fitVerdicts = new Map();
         for (const q of [...this.queue]) {
           const reason = this.neverFits(q.gang);
           if (reason) {
@@ -354,17 +364,21 @@ export class OfferPolicy {
   /** The reason a gang can never run on this cluster, or undefined (also when capacity is unknown). */
   private neverFits(gang: WaitingGang): string | undefined {
     if (!this.cluster) return undefined;
+    const key = JSON.stringify(gang.request);
+    if (this.fitVerdicts.has(key)) return this.fitVerdicts.get(key);
     const role = gang.request.role;
     let cap = this.capacity.get(role);
     if (!cap) this.capacity.set(role, (cap = capacityFromClusterState(this.cluster, role)));
     const verdict = fitsCluster(gang.request, cap, { maxReasonDetails: 5 });
-    return verdict.fits ? undefined : `can never run on this cluster: ${verdict.reasons.join('; ')}`;
+    const reason = verdict.fits ? undefined : `can never run on this cluster: ${verdict.reasons.join('; ')}`;
+    this.fitVerdicts.set(key, reason);
+    return reason;
   }
 
   /** One snapshot per set of held offers: ticks and queue changes reuse it. */
   private currentSnapshot(): OfferSnapshot {
     if (this.snapshot?.version !== this.held.version) {
-      this.snapshot = { version: this.held.version, value: OfferSnapshot.fromOffers(this.held.offers()) };
+      this.snapshot = { version: this.held.version, value: this.held.snapshot() };
     }
     return this.snapshot.value;
   }
@@ -377,12 +391,13 @@ export class OfferPolicy {
     const roles = [...new Set(order.map((q) => q.gang.request.role))];
     this.reservedRoles.clear();
     const gatewayCores = this.gatewayCores();
+    const headFits = this.config.spareRule === 'head-fits';
 
     for (const role of roles) {
       let agents: readonly AgentResources[] = snapshot.agents(role);
       let head: HeadReservation | undefined;
-      /** What the head leaves over at its reservation time, consumed by gangs backfilled onto it. */
-      let spare: Map<string, SpareResources> | undefined;
+      /** What a gang running past the head's reservation may hold then (see spareRule); copied before it is taken from. */
+      let spare: ReadonlyMap<string, SpareResources> | undefined;
       const mine = order.filter((q) => q.gang.request.role === role).map((q) => q.gang);
       for (let i = 0; i < mine.length; i++) {
         const gang = mine[i];
@@ -395,7 +410,7 @@ export class OfferPolicy {
         if (head) {
           const verdict = mayBackfill(gang, head, now, this.config.reservationAgingSeconds);
           if (!verdict.allowed) {
-            const onSpare = spare && agents.length ? placeOnSpare(gang, agents, spare) : undefined;
+            const onSpare = spare && agents.length ? placeOnSpare(gang, agents, spare, headFits ? head.gang.request : undefined) : undefined;
             if (!onSpare) {
               this.explanations.set(gang.gangId, verdict.why);
               continue;
@@ -405,11 +420,13 @@ export class OfferPolicy {
             launched.add(gang.gangId);
             if (gatewayCores) addCores(gatewayCores, gang);
             const used = new Set(onSpare.map((a) => a.agentId));
+            const left = new Map(spare);
             for (const a of onSpare) {
               usedOffers.push(...a.offerIds);
-              const s = spare!.get(a.agentId)!;
-              spare!.set(a.agentId, { cpus: s.cpus - a.cpus, mem: s.mem - a.mem, disk: s.disk - a.disk });
+              const s = left.get(a.agentId)!;
+              left.set(a.agentId, { cpus: s.cpus - a.cpus, mem: s.mem - a.mem, disk: s.disk - a.disk });
             }
+            spare = left;
             agents = agents.filter((a) => !used.has(a.agentId));
             continue;
           }
@@ -424,9 +441,10 @@ export class OfferPolicy {
           agents = agents.filter((a) => !used.has(a.agentId));
           continue;
         }
-        const shortfall = result?.kind === 'unplaceable' ? result.reasons.slice(0, 2).join('; ') : `no offers for role ${role} are held now`;
+        const shortfall = () => (result?.kind === 'unplaceable' ? result.reasons.slice(0, 2).join('; ') : `no offers for role ${role} are held now`);
         if (head) {
-          this.explanations.set(gang.gangId, `may start ahead of gang ${head.gang.gangId} (backfill) but does not fit the offers held now: ${shortfall}`);
+          const ahead = head.gang.gangId;
+          this.explanations.set(gang.gangId, () => `may start ahead of gang ${ahead} (backfill) but does not fit the offers held now: ${shortfall()}`);
           continue;
         }
         head = this.reserveHead(gang, agents, now);
@@ -435,12 +453,15 @@ export class OfferPolicy {
           const rest = mine.slice(i + 1).sort((a, b) => a.wallTimeSeconds - b.wallTimeSeconds);
           mine.splice(i + 1, rest.length, ...rest);
         }
-        if (head.spare && this.config.backfillOnSpare !== false) spare = new Map(head.spare);
+        if (this.config.backfillOnSpare !== false) spare = headFits ? head.atReservation : head.spare;
         if (head.fitsAt !== undefined) this.reservedRoles.add(role);
-        const estimate = head.fitsAt !== undefined
-          ? `expected to fit by ${new Date(head.fitsAt).toISOString()} as running gangs end`
-          : 'no end-time estimate: the capacity it needs is not held by gangs of this scheduler';
-        this.explanations.set(gang.gangId, `first in line (reservation held for ${formatDuration(now - head.headSince)}); does not fit the offers held now: ${shortfall}; ${estimate}`);
+        const { fitsAt, headSince } = head;
+        this.explanations.set(gang.gangId, () => {
+          const estimate = fitsAt !== undefined
+            ? `expected to fit by ${new Date(fitsAt).toISOString()} as running gangs end`
+            : 'no end-time estimate: the capacity it needs is not held by gangs of this scheduler';
+          return `first in line (reservation held for ${formatDuration(now - headSince)}); does not fit the offers held now: ${shortfall()}; ${estimate}`;
+        });
       }
       if (!head) {
         this.heads.delete(role);
@@ -471,7 +492,7 @@ export class OfferPolicy {
     const e = this.estimate.value;
     if (e) this.headFitsAt.set(role, { gangId: gang.gangId, fitsAt: e.fitsAt });
     else this.headFitsAt.delete(role);
-    return { gang, headSince: since, ...(e ? { fitsAt: e.fitsAt, spare: e.spare } : {}) };
+    return { gang, headSince: since, ...(e ? { fitsAt: e.fitsAt, spare: e.spare, atReservation: e.atReservation } : {}) };
   }
 
   /** Ended gangs' resources not offered back within `holdSeconds` went elsewhere (another framework). */
@@ -577,21 +598,4 @@ export class OfferPolicy {
 function addCores(cores: Map<string, number>, gang: WaitingGang): void {
   const g = tenantOf(gang.tenant).gateway;
   cores.set(g, (cores.get(g) ?? 0) + gangCores(gang));
-}
-
-/**
- * Places a gang on the free agents, each cut down to what the head's reservation leaves over on it
- * (EASY's "extra" processors): a gang placed so cannot delay the head however long it runs.
- * Undefined when it does not fit there.
- */
-function placeOnSpare(gang: WaitingGang, agents: readonly AgentResources[], spare: ReadonlyMap<string, SpareResources>): Assignment[] | undefined {
-  const limited: AgentResources[] = [];
-  for (const a of agents) {
-    const s = spare.get(a.agentId);
-    if (!s || s.cpus <= 0 || s.mem <= 0) continue;
-    limited.push({ ...a, cpus: Math.min(a.cpus, s.cpus), mem: Math.min(a.mem, s.mem), disk: Math.min(a.disk, Math.max(0, s.disk)) });
-  }
-  if (limited.length === 0) return undefined;
-  const result = placeOnAgents(gang.request, limited, 'free');
-  return result.kind === 'placed' ? [...result.assignments] : undefined;
 }

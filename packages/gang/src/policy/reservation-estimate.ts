@@ -10,12 +10,20 @@ export interface SpareResources {
   readonly disk: number;
 }
 
-/** When the head gang is expected to fit, and what it will leave over then (EASY's "extra" nodes). */
+/** When the head gang is expected to fit, what is free then, and what it will leave over then (EASY's "extra" nodes). */
 export interface ReservationEstimate {
   /** Epoch ms: the end (launch + wall time) of the running gang after which the head places. */
   readonly fitsAt: number;
-  /** Per agent id: projected free resources at `fitsAt` that the head's placement does not take. */
+  /**
+   * Per agent id: projected free resources at `fitsAt` that the head's placement does not take; only
+   * agents with cpus and memory left are listed (the others have nothing to backfill onto).
+   */
   readonly spare: ReadonlyMap<string, SpareResources>;
+  /**
+   * Per agent id, in agent-id order: projected free resources at `fitsAt`, the head's share included
+   * (spare-backfill.ts's 'head-fits' rule). Only agents with cpus and memory are listed.
+   */
+  readonly atReservation: ReadonlyMap<string, SpareResources>;
 }
 
 interface Projected {
@@ -35,7 +43,7 @@ const byAgentId = (x: Projected, y: Projected): number => (x.agentId < y.agentId
 /**
  * When would the head gang fit, if nothing else started? Adds the resources of running gangs of its
  * role to what is free now, in the order they end (each at the latest at launch + wall time), and
- * returns the first end time at which the gang places, with what its placement leaves over then.
+ * returns the first end time at which the gang places, with what is free then and what its placement leaves over.
  * Undefined when running gangs alone can never free enough: the capacity it waits for is outside our
  * view (other frameworks, unoffered agents). Ports are left out of the estimate: ranks give them back
  * with their agent.
@@ -72,13 +80,17 @@ export function estimateReservation(request: GangRequest, freeNow: readonly Agen
     }));
     const placed = placeOnAgents(probe, agents, 'free');
     if (placed.kind !== 'placed') continue;
-    const spare = new Map<string, SpareResources>();
-    for (const p of list) spare.set(p.agentId, { cpus: p.cpus, mem: p.mem, disk: p.disk });
+    const atReservation = new Map<string, SpareResources>();
+    for (const p of list) if (p.cpus > 0 && p.mem > 0) atReservation.set(p.agentId, { cpus: p.cpus, mem: p.mem, disk: p.disk });
     for (const a of placed.assignments) {
-      const s = spare.get(a.agentId)!;
-      spare.set(a.agentId, { cpus: s.cpus - a.cpus, mem: s.mem - a.mem, disk: s.disk - a.disk });
+      const p = projected.get(a.agentId)!;
+      p.cpus -= a.cpus;
+      p.mem -= a.mem;
+      p.disk -= a.disk;
     }
-    return { fitsAt: gang.expectedEndAt, spare };
+    const spare = new Map<string, SpareResources>();
+    for (const p of list) if (p.cpus > 0 && p.mem > 0) spare.set(p.agentId, { cpus: p.cpus, mem: p.mem, disk: p.disk });
+    return { fitsAt: gang.expectedEndAt, spare, atReservation };
   }
   return undefined;
 }

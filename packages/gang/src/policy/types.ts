@@ -147,6 +147,15 @@ export interface OfferPolicyConfig {
    */
   readonly backfillOrder?: 'queue' | 'shortest-first';
   /**
+   * How EASY's extra-processor rule (backfillOnSpare) decides what the head leaves over.
+   * 'head-placement' (default): the head is placed on what is free at its reservation first (agent-id
+   * order among equals) and a long gang may start only on what that placement leaves.
+   * 'head-fits': a long gang may start on any free agents while the head still places on what is
+   * left at its reservation (EASY's count of extra processors, exactly, on one-cpu agents).
+   * docs/scheduling.md has what each does on the traces.
+   */
+  readonly spareRule?: 'head-placement' | 'head-fits';
+  /**
    * The waiting order within a role: 'fifo' (submit time) or 'fair-share' (priority from each
    * tenant's decayed usage against its share, plus age). Default 'fifo'.
    */

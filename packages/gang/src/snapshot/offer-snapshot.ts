@@ -58,17 +58,72 @@ function finish(a: Accumulator): AgentResources {
 
 const byAgentId = (x: AgentResources, y: AgentResources): number => (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0);
 
+function newAccumulator(offer: Offer): Accumulator {
+  const acc: Accumulator = { agentId: offer.agent_id.value, hostname: offer.hostname, cpus: 0, mem: 0, disk: 0, ports: [], attributes: undefined, offerIds: [] };
+  const attrs = offer.attributes;
+  if (attrs && attrs.length) {
+    acc.attributes = {};
+    for (const a of attrs) acc.attributes[a.name] = attributeValue(a);
+  }
+  return acc;
+}
+
+function addOffer(acc: Accumulator, offer: Offer): void {
+  acc.offerIds.push(offer.id.value);
+  for (const r of offer.resources) {
+    if (!usableForRanks(r)) continue;
+    if (r.name === 'cpus' && r.scalar) acc.cpus += r.scalar.value;
+    else if (r.name === 'mem' && r.scalar) acc.mem += r.scalar.value;
+    else if (r.name === 'disk' && r.scalar) acc.disk += r.scalar.value;
+    else if (r.name === 'ports' && r.ranges) for (const range of r.ranges.range) acc.ports.push(range);
+  }
+}
+
+/**
+ * What one agent can give, from its offers for one role (non-empty, in arrival order): the same
+ * record `OfferSnapshot.fromOffers` makes for it, the first offer naming its host and attributes.
+ */
+export function agentFromOffers(offers: readonly Offer[]): AgentResources {
+  const acc = newAccumulator(offers[0]);
+  for (const o of offers) addOffer(acc, o);
+  return finish(acc);
+}
+
 /**
  * An immutable view of the offers we hold, grouped per role and per agent: what each agent can give
  * right now. Agents are listed in agent-id order, which makes every placement deterministic.
  */
 export class OfferSnapshot {
+  private offersById: ReadonlyMap<string, Offer> | undefined;
+
   private constructor(
     private readonly byRole: ReadonlyMap<string, readonly AgentResources[]>,
-    private readonly offersById: ReadonlyMap<string, Offer>,
-  ) {}
+    offersById: ReadonlyMap<string, Offer> | (() => ReadonlyMap<string, Offer>),
+  ) {
+    if (typeof offersById === 'function') this.offersOf = offersById;
+    else this.offersById = offersById;
+  }
+
+  /** Builds the offer index when it is first asked for (a snapshot kept up to date is read for launches only). */
+  private offersOf: (() => ReadonlyMap<string, Offer>) | undefined;
+
+  private get index(): ReadonlyMap<string, Offer> {
+    if (!this.offersById) {
+      this.offersById = this.offersOf!();
+      this.offersOf = undefined;
+    }
+    return this.offersById;
+  }
 
   static readonly EMPTY = new OfferSnapshot(new Map(), new Map());
+
+  /**
+   * A snapshot from agent records already built (each role's list in agent-id order) and a way to
+   * find the offers behind them: what a holder of offers that keeps the records up to date uses.
+   */
+  static fromAgents(byRole: ReadonlyMap<string, readonly AgentResources[]>, offersById: () => ReadonlyMap<string, Offer>): OfferSnapshot {
+    return new OfferSnapshot(byRole, offersById);
+  }
 
   static fromOffers(offers: Iterable<Offer>): OfferSnapshot {
     const roles = new Map<string, Map<string, Accumulator>>();
@@ -80,23 +135,8 @@ export class OfferSnapshot {
       if (!agents) roles.set(role, (agents = new Map()));
       const agentId = offer.agent_id.value;
       let acc = agents.get(agentId);
-      if (!acc) {
-        acc = { agentId, hostname: offer.hostname, cpus: 0, mem: 0, disk: 0, ports: [], attributes: undefined, offerIds: [] };
-        agents.set(agentId, acc);
-        const attrs = offer.attributes;
-        if (attrs && attrs.length) {
-          acc.attributes = {};
-          for (const a of attrs) acc.attributes[a.name] = attributeValue(a);
-        }
-      }
-      acc.offerIds.push(offer.id.value);
-      for (const r of offer.resources) {
-        if (!usableForRanks(r)) continue;
-        if (r.name === 'cpus' && r.scalar) acc.cpus += r.scalar.value;
-        else if (r.name === 'mem' && r.scalar) acc.mem += r.scalar.value;
-        else if (r.name === 'disk' && r.scalar) acc.disk += r.scalar.value;
-        else if (r.name === 'ports' && r.ranges) for (const range of r.ranges.range) acc.ports.push(range);
-      }
+      if (!acc) agents.set(agentId, (acc = newAccumulator(offer)));
+      addOffer(acc, offer);
     }
     const byRole = new Map<string, readonly AgentResources[]>();
     for (const [role, agents] of roles) {
@@ -117,18 +157,19 @@ export class OfferSnapshot {
   }
 
   get offerCount(): number {
-    return this.offersById.size;
+    return this.index.size;
   }
 
   offer(offerId: string): Offer | undefined {
-    return this.offersById.get(offerId);
+    return this.index.get(offerId);
   }
 
   /** The offers behind some offer ids (unknown ids are skipped). */
   offers(offerIds: readonly string[]): Offer[] {
     const out: Offer[] = [];
+    const index = this.index;
     for (const id of offerIds) {
-      const o = this.offersById.get(id);
+      const o = index.get(id);
       if (o) out.push(o);
     }
     return out;

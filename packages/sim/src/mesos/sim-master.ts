@@ -68,6 +68,8 @@ export class SimMaster {
   private offerSeq = 0;
   /** Earliest time (ms) the next allocation could offer something; undefined when nothing is pending. */
   private wakeAt: number | undefined;
+  /** A REVIVE asked for an allocation at once (Mesos runs one right after the call, not at the next interval). */
+  private prompt = false;
   readonly counters = { offers: 0, accepts: 0, declines: 0, revives: 0, suppresses: 0, allocations: 0 };
 
   constructor(readonly shape: ClusterShape, private readonly options: SimMasterOptions) {
@@ -103,8 +105,13 @@ export class SimMaster {
     };
   }
 
-  /** When the allocator next has something to do (a multiple of the allocation interval), or undefined. */
+  /**
+   * When the allocator next has something to do: `now` after a REVIVE, else a multiple of the
+   * allocation interval (resources freed by ended tasks or declines wait for the periodic batch, as
+   * in Mesos' hierarchical allocator), or undefined.
+   */
   nextAllocationAt(now: number): number | undefined {
+    if (this.prompt) return now;
     if (this.wakeAt === undefined) return undefined;
     const i = this.options.allocationIntervalMs;
     return Math.max(Math.floor(now / i) * i + i, Math.ceil(this.wakeAt / i) * i);
@@ -114,6 +121,7 @@ export class SimMaster {
   allocate(now: number): Map<string, Offer[]> {
     this.counters.allocations++;
     this.wakeAt = undefined;
+    this.prompt = false;
     const out = new Map<string, Offer[]>();
     const total = this.shape.agents * this.shape.cpusPerAgent;
     for (let ai = 0; ai < this.agents.length; ai++) {
@@ -182,13 +190,17 @@ export class SimMaster {
     }
   }
 
-  /** REVIVE: clears the framework's filters and un-suppresses it. */
+  /**
+   * REVIVE: clears the framework's filters, un-suppresses it, and allocates at once (Mesos'
+   * reviveOffers calls generateOffers(), which dispatches an allocation run right away).
+   */
   revive(frameworkId: string): void {
     this.counters.revives++;
     const f = this.framework(frameworkId);
     f.filters.clear();
     f.suppressed = false;
     this.wake(0);
+    this.prompt = true;
   }
 
   suppress(frameworkId: string): void {
