@@ -123,7 +123,7 @@ export function renderComparison(c: Comparison): string {
     `cluster ${c.cluster} (${c.totalCpus} cpus); gateways: ${c.tenants}`,
     '',
   ];
-  const header = ['scheduler', 'util', 'mean wait', 'p99 wait', 'max wait', 'mean bsld', 'users', 'Jain', 'worst user bsld', 'not run', 'too large', 'util÷EASY', 'bsld÷EASY', 'maxwait÷EASY', 'meanwait÷EASY', 'jobs/cpu-s'];
+  const header = ['scheduler', 'util', 'mean wait', 'p99 wait', 'max wait', 'mean bsld', 'users', 'Jain', 'Jain(bsld)', 'worst user bsld', 'not run', 'too large', 'util÷EASY', 'bsld÷EASY', 'maxwait÷EASY', 'meanwait÷EASY', 'jobs/cpu-s'];
   const rows = c.results.map((r) => [
     r.scheduler,
     `${(r.utilization * 100).toFixed(2)}%`,
@@ -133,6 +133,7 @@ export function renderComparison(c: Comparison): string {
     r.meanBoundedSlowdown.toFixed(2),
     String(r.users),
     r.jainIndex.toFixed(3),
+    r.jainOfSlowdown.toFixed(3),
     r.worstUser ? `${r.worstUser.meanBoundedSlowdown.toFixed(1)} (u${r.worstUser.user}, ${r.worstUser.jobs} jobs)` : '-',
     String(r.neverRan),
     String(r.tooLarge),
