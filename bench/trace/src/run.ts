@@ -55,7 +55,8 @@ function main(): number {
       ];
       const est = (fair.estimates ?? []).filter((e) => e.position <= 10 && e.samples > 0);
       const worstRel = est.length ? Math.max(...est.map((e) => e.medianRelativeError)) : NaN;
-      process.stdout.write(`${c.trace.padEnd(36)} Jain ${fifo.jainIndex.toFixed(3)} -> ${fair.jainIndex.toFixed(3)} (of bsld ${fifo.jainOfSlowdown.toFixed(3)} -> ${fair.jainOfSlowdown.toFixed(3)})  worst user bsld ${fifo.worstUser?.meanBoundedSlowdown.toFixed(1)} -> ${fair.worstUser?.meanBoundedSlowdown.toFixed(1)}  util ${(fair.utilization / fifo.utilization).toFixed(4)}× FIFO  max wait ${easy ? (fair.maxWait / easy.maxWait).toFixed(3) : '-'}× EASY  aims met ${aims.filter(Boolean).length}/4  median rel err of estimates, worst of #1-#10: ${Number.isNaN(worstRel) ? '-' : `${(worstRel * 100).toFixed(0)}%`}\n`);
+      const worstOfWait = est.length ? Math.max(...est.map((e) => e.medianErrorOfWait)) : NaN;
+      process.stdout.write(`${c.trace.padEnd(36)} Jain ${fifo.jainIndex.toFixed(3)} -> ${fair.jainIndex.toFixed(3)} (of bsld ${fifo.jainOfSlowdown.toFixed(3)} -> ${fair.jainOfSlowdown.toFixed(3)})  worst user bsld ${fifo.worstUser?.meanBoundedSlowdown.toFixed(1)} -> ${fair.worstUser?.meanBoundedSlowdown.toFixed(1)}  util ${(fair.utilization / fifo.utilization).toFixed(4)}× FIFO  max wait ${easy ? (fair.maxWait / easy.maxWait).toFixed(3) : '-'}× EASY  aims met ${aims.filter(Boolean).length}/4  estimates, worst median of #1-#10: ${Number.isNaN(worstRel) ? '-' : `${(worstRel * 100).toFixed(0)}% of the wait left, ${(worstOfWait * 100).toFixed(0)}% of the whole wait`}\n`);
     }
   }
   return 0;
