@@ -108,8 +108,8 @@ export class OfferPolicy {
   /**
    * Gang id → epoch ms of its expected start, for every waiting gang (undefined: no estimate), in
    * the waiting order of each role (see start-estimate.ts for how). `limit`: only the first that
-   * many of each role. Changes no decision; cheap enough to call every few seconds (5.8 ms with 500
-   * waiting and 300 running gangs, docs/scheduling.md).
+   * many of each role. Changes no decision; cheap enough to call every few seconds (about 1 ms with
+   * 500 waiting and 300 running gangs: bench/trace/src/expected-starts.ts).
    */
   expectedStarts(now: number, limit = Infinity): ReadonlyMap<string, number | undefined> {
     const order = this.ordered(now);
