@@ -87,6 +87,24 @@ describe('fair share in the offer policy', () => {
     assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + 61_000)), ['l1']);
   });
 
+  it('reserves for the highest-priority gang and backfills only what cannot delay it', () => {
+    // r (4 cpus on a) ends at 1 h; b's 4 cpus are offered. light's 8-cpu gang ranks first, does not
+    // fit, and is expected to fit at 1 h. heavy's 2-hour gang (older) would delay it and waits;
+    // heavy's 30-minute gang ends before 1 h and starts.
+    const p = new OfferPolicy(config);
+    p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e6, asOf: T0 }] }, T0);
+    p.handle({ type: 'gangRunning', gang: running('r', t('A', 'heavy'), 4, T0, T0 + H, 'a') }, T0);
+    p.handle([
+      { type: 'gangQueued', gang: gang('h-long', t('A', 'heavy'), { ranks: 4 }, T0, 7200) },
+      { type: 'gangQueued', gang: gang('l-big', t('B', 'light'), { ranks: 8 }, T0 + 1000, 3600) },
+      { type: 'gangQueued', gang: gang('h-short', t('A', 'heavy'), { ranks: 4 }, T0 + 2000, 1800) },
+    ], T0 + 2000);
+    const d = p.handle({ type: 'offers', offers: [offer({ id: 'O-1', agent: 'b', cpus: 4, mem: 65536 })] }, T0 + 3000);
+    assert.deepEqual(launched(d), ['h-short']);
+    assert.match(p.explain('l-big', T0 + 3000)!, /^#1 in the queue of role mpi, waiting 2 s: first in line/);
+    assert.match(p.explain('h-long', T0 + 3000)!, /^#2 .*waiting behind gang l-big/);
+  });
+
   it('keeps submit order under fifo, the default, whatever the usage', () => {
     const p = new OfferPolicy({ ...config, order: undefined });
     p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e6, asOf: T0 }] }, T0);

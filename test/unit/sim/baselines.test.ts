@@ -75,7 +75,7 @@ describe('reference schedulers', () => {
     assert.equal(m.utilization, (2 * 100 + 2 * 1) / (4 * 101));
   });
 
-  it('metrics per user: mean bounded slowdown, Jain\'s index over users, the worst-served user', () => {
+  it('metrics per user: mean bounded slowdown, Jain\'s index over users (of speed and of slowdown), the worst-served user', () => {
     // User 1: bsld 1 and 3 (wait 200, run 100) -> 2. User 2: 10.1 (as above). User 3: 1.
     const m = scheduleMetrics([
       { jobId: 1, submit: 0, procs: 1, user: 1, start: 0, runTime: 100 },
@@ -84,7 +84,9 @@ describe('reference schedulers', () => {
       { jobId: 4, submit: 0, procs: 1, user: 3, start: 0, runTime: 50 },
     ], 4);
     assert.equal(m.users, 3);
-    assert.ok(Math.abs(m.jainIndex - (2 + 10.1 + 1) ** 2 / (3 * (4 + 10.1 ** 2 + 1))) < 1e-12);
+    assert.ok(Math.abs(m.jainOfSlowdown - (2 + 10.1 + 1) ** 2 / (3 * (4 + 10.1 ** 2 + 1))) < 1e-12);
+    // Over speeds 1/2, 1/10.1, 1.
+    assert.ok(Math.abs(m.jainIndex - (0.5 + 1 / 10.1 + 1) ** 2 / (3 * (0.25 + 1 / 10.1 ** 2 + 1))) < 1e-12);
     assert.deepEqual(m.worstUser, { user: 2, jobs: 1, meanBoundedSlowdown: 10.1 });
     // Everyone alike: 1.
     assert.equal(scheduleMetrics([{ jobId: 1, submit: 0, procs: 1, user: 1, start: 0, runTime: 5 }, { jobId: 2, submit: 0, procs: 1, user: 2, start: 0, runTime: 9 }], 4).jainIndex, 1);

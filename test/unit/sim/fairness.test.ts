@@ -34,8 +34,9 @@ describe('simulator: gateways, the multifactor baseline, estimate accuracy', () 
     s.add(1, 1, 0, 100); // started at 80: 20 s late, 25 % of the 80 s it still had to wait
     s.add(2, 1, 0, 50); // exact
     s.add(3, 2, 10, undefined);
-    const [p1, p2] = estimateAccuracy(s, new Map([[1, 80], [2, 50], [3, 30]]));
-    assert.deepEqual(p1, { position: 1, samples: 2, noEstimate: 0, meanAbsError: 10, medianAbsError: 10, medianRelativeError: 0.125, within20: 0.5, meanBias: 10 });
+    // Job 1 was submitted at -120: its whole wait is 200 s, so the 20 s are 10 % of it.
+    const [p1, p2] = estimateAccuracy(s, new Map([[1, 80], [2, 50], [3, 30]]), new Map([[1, -120], [2, 0], [3, 0]]));
+    assert.deepEqual(p1, { position: 1, samples: 2, noEstimate: 0, meanAbsError: 10, medianAbsError: 10, medianRelativeError: 0.125, medianErrorOfWait: 0.05, within20: 0.5, meanBias: 10 });
     assert.equal(p2.noEstimate, 1);
     assert.equal(p2.samples, 0);
   });

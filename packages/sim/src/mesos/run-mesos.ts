@@ -242,7 +242,7 @@ export function runMesos(jobs: readonly TraceJob[], shape: ClusterShape, options
   if (!sampling) return { outcomes, counters: c };
   const startOf = new Map<number, number>();
   for (const [job, at] of starts) startOf.set(job.id, at / 1000);
-  return { outcomes, counters: c, estimates: estimateAccuracy(samples, startOf) };
+  return { outcomes, counters: c, estimates: estimateAccuracy(samples, startOf, new Map(jobs.map((j) => [j.id, j.submit]))) };
 }
 
 function status(taskId: string, agentId: string, state: TaskStatus['state']): TaskStatus {

@@ -31,6 +31,8 @@ export interface PositionAccuracy {
   readonly medianAbsError: number;
   /** Median of |expected − actual| ÷ the wait left when the estimate was made (actual − then, at least 60 s). */
   readonly medianRelativeError: number;
+  /** Median of |expected − actual| ÷ the job's whole wait (actual − submit, at least 60 s): the "of the actual wait". */
+  readonly medianErrorOfWait: number;
   /** Share of samples within 20 % of that wait. */
   readonly within20: number;
   /** Mean of expected − actual: positive when estimates were late (pessimistic). */
@@ -48,12 +50,12 @@ const median = (xs: number[]): number => {
 };
 
 /** Accuracy per queue position, against each job's actual start (seconds; absent: never started, left out). */
-export function estimateAccuracy(samples: EstimateSamples, starts: ReadonlyMap<number, number>): PositionAccuracy[] {
-  const byPos = new Map<number, { abs: number[]; rel: number[]; bias: number; none: number }>();
+export function estimateAccuracy(samples: EstimateSamples, starts: ReadonlyMap<number, number>, submits: ReadonlyMap<number, number>): PositionAccuracy[] {
+  const byPos = new Map<number, { abs: number[]; rel: number[]; ofWait: number[]; bias: number; none: number }>();
   for (let i = 0; i < samples.size; i++) {
     const p = samples.positions[i];
     let b = byPos.get(p);
-    if (!b) byPos.set(p, (b = { abs: [], rel: [], bias: 0, none: 0 }));
+    if (!b) byPos.set(p, (b = { abs: [], rel: [], ofWait: [], bias: 0, none: 0 }));
     const expected = samples.expected[i];
     if (Number.isNaN(expected)) { b.none++; continue; }
     const actual = starts.get(samples.jobIds[i]);
@@ -61,6 +63,7 @@ export function estimateAccuracy(samples: EstimateSamples, starts: ReadonlyMap<n
     const err = expected - actual;
     b.abs.push(Math.abs(err));
     b.rel.push(Math.abs(err) / Math.max(actual - samples.at[i], RELATIVE_FLOOR_SECONDS));
+    b.ofWait.push(Math.abs(err) / Math.max(actual - (submits.get(samples.jobIds[i]) ?? samples.at[i]), RELATIVE_FLOOR_SECONDS));
     b.bias += err;
   }
   return [...byPos].sort((x, y) => x[0] - y[0]).map(([position, b]): PositionAccuracy => {
@@ -73,6 +76,7 @@ export function estimateAccuracy(samples: EstimateSamples, starts: ReadonlyMap<n
       meanAbsError: n ? b.abs.reduce((a, x) => a + x, 0) / n : NaN,
       medianAbsError: median(b.abs),
       medianRelativeError: median(b.rel),
+      medianErrorOfWait: median(b.ofWait),
       within20: n ? within / n : NaN,
       meanBias: n ? b.bias / n : NaN,
     };

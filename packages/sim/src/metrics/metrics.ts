@@ -23,10 +23,17 @@ export interface ScheduleMetrics {
   /** Users (SWF field 12) with at least one job that ran. */
   readonly users: number;
   /**
-   * Jain's fairness index over users of each user's mean bounded slowdown: (Σx)² ÷ (n·Σx²), 1 when
-   * every user is served alike, 1/n when one user takes all the slowdown.
+   * Jain's fairness index (Σx)² ÷ (n·Σx²) over users of x = 1 ÷ the user's mean bounded slowdown
+   * (the part of its jobs' time in the system spent running): Jain's index measures allocations
+   * where more is better. 1 when every user is served alike; one user left far behind while the
+   * others are served well costs it about 1/n.
    */
   readonly jainIndex: number;
+  /**
+   * Jain's index over the mean bounded slowdowns themselves (a cost): dominated by the worst users,
+   * so it falls when most users get faster while one outlier does not. Shown beside jainIndex.
+   */
+  readonly jainOfSlowdown: number;
   /** The user with the highest mean bounded slowdown. */
   readonly worstUser?: UserFigures;
 }
@@ -43,7 +50,7 @@ export function boundedSlowdown(wait: number, runTime: number): number {
 }
 
 /** Each user's mean bounded slowdown, Jain's index over them, and the worst-served user. */
-export function userFairness(outcomes: readonly JobOutcome[]): { users: UserFigures[]; jainIndex: number; worstUser?: UserFigures } {
+export function userFairness(outcomes: readonly JobOutcome[]): { users: UserFigures[]; jainIndex: number; jainOfSlowdown: number; worstUser?: UserFigures } {
   const sums = new Map<number, { jobs: number; bsld: number }>();
   for (const o of outcomes) {
     if (o.start === undefined) continue;
@@ -55,15 +62,25 @@ export function userFairness(outcomes: readonly JobOutcome[]): { users: UserFigu
     } else sums.set(o.user, { jobs: 1, bsld: b });
   }
   const users = [...sums].map(([user, s]): UserFigures => ({ user, jobs: s.jobs, meanBoundedSlowdown: s.bsld / s.jobs })).sort((a, b) => a.user - b.user);
+  let worst: UserFigures | undefined;
+  for (const u of users) if (!worst || u.meanBoundedSlowdown > worst.meanBoundedSlowdown) worst = u;
+  return {
+    users,
+    jainIndex: jain(users.map((u) => 1 / u.meanBoundedSlowdown)),
+    jainOfSlowdown: jain(users.map((u) => u.meanBoundedSlowdown)),
+    ...(worst ? { worstUser: worst } : {}),
+  };
+}
+
+/** Jain's fairness index of non-negative amounts; 1 for none. */
+export function jain(xs: readonly number[]): number {
   let sum = 0;
   let sumSq = 0;
-  let worst: UserFigures | undefined;
-  for (const u of users) {
-    sum += u.meanBoundedSlowdown;
-    sumSq += u.meanBoundedSlowdown ** 2;
-    if (!worst || u.meanBoundedSlowdown > worst.meanBoundedSlowdown) worst = u;
+  for (const x of xs) {
+    sum += x;
+    sumSq += x * x;
   }
-  return { users, jainIndex: users.length ? (sum * sum) / (users.length * sumSq) : 1, ...(worst ? { worstUser: worst } : {}) };
+  return sumSq > 0 ? (sum * sum) / (xs.length * sumSq) : 1;
 }
 
 /** The figures of one schedule of a trace on a cluster of `totalCpus`. */
@@ -111,6 +128,7 @@ export function scheduleMetrics(outcomes: readonly JobOutcome[], totalCpus: numb
     makespan,
     users: fairness.users.length,
     jainIndex: fairness.jainIndex,
+    jainOfSlowdown: fairness.jainOfSlowdown,
     ...(fairness.worstUser ? { worstUser: fairness.worstUser } : {}),
   };
 }

@@ -123,7 +123,7 @@ export function renderComparison(c: Comparison): string {
     `cluster ${c.cluster} (${c.totalCpus} cpus); gateways: ${c.tenants}`,
     '',
   ];
-  const header = ['scheduler', 'util', 'mean wait', 'p99 wait', 'max wait', 'mean bsld', 'users', 'Jain', 'worst user bsld', 'not run', 'too large', 'util÷EASY', 'bsld÷EASY', 'maxwait÷EASY', 'meanwait÷EASY', 'jobs/cpu-s'];
+  const header = ['scheduler', 'util', 'mean wait', 'p99 wait', 'max wait', 'mean bsld', 'users', 'Jain', 'Jain(bsld)', 'worst user bsld', 'not run', 'too large', 'util÷EASY', 'bsld÷EASY', 'maxwait÷EASY', 'meanwait÷EASY', 'jobs/cpu-s'];
   const rows = c.results.map((r) => [
     r.scheduler,
     `${(r.utilization * 100).toFixed(2)}%`,
@@ -133,6 +133,7 @@ export function renderComparison(c: Comparison): string {
     r.meanBoundedSlowdown.toFixed(2),
     String(r.users),
     r.jainIndex.toFixed(3),
+    r.jainOfSlowdown.toFixed(3),
     r.worstUser ? `${r.worstUser.meanBoundedSlowdown.toFixed(1)} (u${r.worstUser.user}, ${r.worstUser.jobs} jobs)` : '-',
     String(r.neverRan),
     String(r.tooLarge),
@@ -151,7 +152,7 @@ export function renderComparison(c: Comparison): string {
 
 /** The expected-start accuracy of one run as text lines. */
 export function renderEstimates(scheduler: string, estimates: readonly PositionAccuracy[]): string[] {
-  const header = ['position', 'samples', 'no estimate', 'mean abs err', 'median abs err', 'median rel err', 'within 20%', 'mean bias'];
+  const header = ['position', 'samples', 'no estimate', 'mean abs err', 'median abs err', 'median rel err', 'within 20%', 'median err of wait', 'mean bias'];
   const rows = estimates.map((e) => [
     `#${e.position}`,
     String(e.samples),
@@ -160,9 +161,10 @@ export function renderEstimates(scheduler: string, estimates: readonly PositionA
     Number.isNaN(e.medianAbsError) ? '-' : fmtSeconds(e.medianAbsError),
     Number.isNaN(e.medianRelativeError) ? '-' : `${(e.medianRelativeError * 100).toFixed(0)}%`,
     Number.isNaN(e.within20) ? '-' : `${(e.within20 * 100).toFixed(0)}%`,
+    Number.isNaN(e.medianErrorOfWait) ? '-' : `${(e.medianErrorOfWait * 100).toFixed(0)}%`,
     Number.isNaN(e.meanBias) ? '-' : `${e.meanBias < 0 ? '-' : '+'}${fmtSeconds(Math.abs(e.meanBias))}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (cells: string[]) => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
-  return [`expected starts of ${scheduler} (vs actual; relative to the wait left, at least 60 s; bias + = estimated late)`, fmt(header), ...rows.map(fmt)];
+  return [`expected starts of ${scheduler} (vs actual; rel err: ÷ the wait left then; err of wait: ÷ the job's whole wait; both at least 60 s; bias + = estimated late)`, fmt(header), ...rows.map(fmt)];
 }
