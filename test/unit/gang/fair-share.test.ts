@@ -103,6 +103,11 @@ describe('fair share in the offer policy', () => {
     assert.deepEqual(launched(d), ['h-short']);
     assert.match(p.explain('l-big', T0 + 3000)!, /^#1 in the queue of role mpi, waiting 2 s: first in line/);
     assert.match(p.explain('h-long', T0 + 3000)!, /^#2 .*waiting behind gang l-big/);
+    // The periodic pass asks for every gang at once: the same words, positions counted per role.
+    assert.deepEqual(p.explainAll(T0 + 3000), new Map([
+      ['l-big', p.explain('l-big', T0 + 3000)],
+      ['h-long', p.explain('h-long', T0 + 3000)],
+    ]));
   });
 
   it('keeps submit order under fifo, the default, whatever the usage', () => {

@@ -109,8 +109,27 @@ export class OfferPolicy {
     if (i < 0) return undefined;
     const { gang } = order[i];
     const position = order.filter((q, j) => j <= i && q.gang.request.role === gang.request.role).length;
-    let why = this.explanations.get(gangId) ?? 'waiting for offers';
-    if (typeof why === 'function') this.explanations.set(gangId, (why = why()));
+    return this.describe(gang, position, now);
+  }
+
+  /**
+   * `explain` for every waiting gang, in one walk of the order (gang id → words): the dispatcher's
+   * periodic pass asks about all of them, and one `explain` each walked the queue once per gang.
+   */
+  explainAll(now: number): Map<string, string> {
+    const out = new Map<string, string>();
+    const positions = new Map<string, number>();
+    for (const { gang } of this.ordered(now)) {
+      const position = (positions.get(gang.request.role) ?? 0) + 1;
+      positions.set(gang.request.role, position);
+      out.set(gang.gangId, this.describe(gang, position, now));
+    }
+    return out;
+  }
+
+  private describe(gang: WaitingGang, position: number, now: number): string {
+    let why = this.explanations.get(gang.gangId) ?? 'waiting for offers';
+    if (typeof why === 'function') this.explanations.set(gang.gangId, (why = why()));
     return `#${position} in the queue of role ${gang.request.role}, waiting ${formatDuration(now - gang.queuedAt)}: ${why}`;
   }
 

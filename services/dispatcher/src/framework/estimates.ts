@@ -31,9 +31,10 @@ export class WaitEstimates {
     const waiting = this.policy.waiting();
     this.forgetGone(waiting);
     const starts = this.policy.expectedStarts(now, ESTIMATED_PER_ROLE);
+    const reasons = this.policy.explainAll(now);
     const batch: WaitEstimate[] = [];
     for (const g of waiting) {
-      const reason = this.policy.explain(g.gangId, now) ?? 'waiting for offers';
+      const reason = reasons.get(g.gangId) ?? 'waiting for offers';
       const expectedStart = starts.get(g.gangId);
       if (needsSave(this.saved.get(g.gangId), reason, expectedStart, now)) batch.push({ jobId: g.gangId, reason, expectedStart });
     }

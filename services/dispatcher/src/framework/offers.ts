@@ -43,8 +43,8 @@ export class Offers {
 
   /** Waiting gangs with the policy's answer to "why is it waiting". */
   waitingGangs(): Array<{ jobId: string; why: string }> {
-    const now = Date.now();
-    return this.policy.waiting().map((g) => ({ jobId: g.gangId, why: this.policy.explain(g.gangId, now) ?? 'waiting' }));
+    const reasons = this.policy.explainAll(Date.now());
+    return this.policy.waiting().map((g) => ({ jobId: g.gangId, why: reasons.get(g.gangId) ?? 'waiting' }));
   }
 
   async handle(events: PolicyEvent | readonly PolicyEvent[]): Promise<void> {
