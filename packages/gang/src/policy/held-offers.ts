@@ -1,6 +1,7 @@
 import type { Offer } from '@msched/mesos/protocol';
 import type { AgentResources } from '../snapshot/agent-resources';
 import { agentFromOffers, OfferSnapshot, offerRole } from '../snapshot/offer-snapshot';
+import { lowerBound } from './lower-bound';
 
 interface Held {
   readonly offer: Offer;
@@ -54,7 +55,7 @@ export class HeldOffers {
       let a = r.agents.get(agentId);
       if (!a) {
         r.agents.set(agentId, (a = { agentId, offers: [], record: undefined, recordOffers: [] }));
-        r.ids.splice(insertionPoint(r.ids, agentId), 0, agentId);
+        r.ids.splice(lowerBound(r.ids, agentId), 0, agentId);
       }
       a.offers.push(offer);
       a.record = undefined;
@@ -134,21 +135,9 @@ export class HeldOffers {
     r.list = undefined;
     if (a.offers.length === 0) {
       r.agents.delete(agentId);
-      r.ids.splice(insertionPoint(r.ids, agentId), 1);
+      r.ids.splice(lowerBound(r.ids, agentId), 1);
       if (r.agents.size === 0) this.roles.delete(h.role);
     }
     return true;
   }
-}
-
-/** Where `id` is, or would go, in the sorted `ids` (binary search). */
-function insertionPoint(ids: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ids[mid] < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

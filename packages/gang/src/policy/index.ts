@@ -6,3 +6,4 @@ export * from './held-offers';
 export * from './fair-share';
 export * from './resource-timeline';
 export * from './start-estimate';
+export * from './lower-bound';

@@ -1,3 +1,4 @@
+import { lowerBound } from './lower-bound';
 /**
  * Free amounts of a few resources (cpus, mem, a quota's cores, ...) over future time as steps:
  * `free[d][i]` of dimension d from `times[i]` until `times[i + 1]`; the last step lasts for ever.
@@ -79,13 +80,7 @@ export class ResourceTimeline {
   private split(t: number): number {
     const { times } = this;
     if (t < times[0]) t = times[0];
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (times[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(times, t);
     if (lo < times.length && times[lo] === t) return lo;
     times.splice(lo, 0, t);
     for (const col of this.free) col.splice(lo, 0, col[lo - 1]);

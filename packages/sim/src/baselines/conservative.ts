@@ -1,3 +1,4 @@
+import { lowerBound } from '@msched/gang';
 import type { TraceJob } from '../swf/parse-swf';
 import type { PoolScheduler, PoolView } from './pool-sim';
 
@@ -64,13 +65,7 @@ export class AvailabilityProfile {
   /** Index of the step starting exactly at `t`, inserting a breakpoint if needed. */
   private split(t: number): number {
     const { times, free } = this;
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (times[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(times, t);
     if (lo < times.length && times[lo] === t) return lo;
     times.splice(lo, 0, t);
     free.splice(lo, 0, free[lo - 1]);
