@@ -4,6 +4,7 @@ import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Zk } from '@msched/zk';
+import type { AgentFree, GangDemand } from './fit-at-kill';
 import type { ChannelMessage, DbExperiment, LeaderKillRecord, MasterTask, ProcessSighting } from './histories';
 
 /** The job database's view of every experiment of the run. */
@@ -36,20 +37,25 @@ export async function readJobDb(url: string, dataRoot: string, gatewayId: string
 }
 
 /** For each leader kill: the gangs queued before it and not yet placed, and when their first task was created. */
-export async function readLeaderKillPlacements(url: string, kills: readonly number[]): Promise<LeaderKillRecord[]> {
+export async function readLeaderKillPlacements(url: string, kills: ReadonlyArray<{ at: number; free?: AgentFree[] }>): Promise<LeaderKillRecord[]> {
   if (!kills.length) return [];
   const db = new Client({ connectionString: url });
   await db.connect();
   try {
     const rows = (await db.query(`
-      SELECT j.id, (SELECT min(at) FROM status_history h WHERE h.entity_type = 'job' AND h.entity_id = j.id AND h.state = 'QUEUED') AS queued,
+      SELECT j.id, j.gang_spec, (SELECT min(at) FROM status_history h WHERE h.entity_type = 'job' AND h.entity_id = j.id AND h.state = 'QUEUED') AS queued,
              (SELECT min(created_at) FROM tasks t WHERE t.job_id = j.id) AS placed,
              (SELECT min(at) FROM status_history h WHERE h.entity_type = 'job' AND h.entity_id = j.id AND h.state IN ('CANCELED', 'FAILED', 'COMPLETE')) AS ended
-      FROM jobs j`)).rows as { id: string; queued: Date | null; placed: Date | null; ended: Date | null }[];
-    return kills.map((at) => ({
+      FROM jobs j`)).rows as { id: string; gang_spec: Partial<GangDemand> | null; queued: Date | null; placed: Date | null; ended: Date | null }[];
+    const demand = (g: Partial<GangDemand> | null): GangDemand | undefined => (g && g.ranks && g.cpusPerRank ? {
+      ranks: g.ranks, cpusPerRank: g.cpusPerRank, memMbPerRank: g.memMbPerRank ?? 0, ...(g.nodeCount ? { nodeCount: g.nodeCount } : {}),
+    } : undefined);
+    return kills.map(({ at, free }) => ({
       at,
+      ...(free ? { free } : {}),
       waiting: rows.filter((r) => r.queued && r.queued.getTime() < at && (!r.placed || r.placed.getTime() > at) && (!r.ended || r.ended.getTime() > at))
-        .map((r) => ({ jobId: r.id, placedAt: r.placed ? r.placed.getTime() : null })),
+        .sort((a, b) => (a.queued?.getTime() ?? 0) - (b.queued?.getTime() ?? 0))
+        .map((r) => ({ jobId: r.id, placedAt: r.placed ? r.placed.getTime() : null, ...(demand(r.gang_spec) ? { demand: demand(r.gang_spec) } : {}) })),
     }));
   } finally {
     await db.end();

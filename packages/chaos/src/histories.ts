@@ -3,6 +3,8 @@
  * fed small synthetic histories in tests. Times are epoch milliseconds.
  */
 
+import type { AgentFree, GangDemand } from './fit-at-kill';
+
 export type WorkloadKind = 'mpi2' | 'mpi4' | 'serial' | 'fail' | 'cancel' | 'invalid' | 'duplicate';
 
 /** What one client was told about one launch call. */
@@ -95,12 +97,17 @@ export interface FaultRecord {
   target: string;
   ok: boolean;
   detail?: string;
+  /** A kill of the leading dispatcher: each active agent's free resources just before it. */
+  freeAtKill?: AgentFree[];
 }
 
 /** Gangs that were waiting when the leading dispatcher was killed, and when each was placed. */
 export interface LeaderKillRecord {
   at: number;
-  waiting: { jobId: string; placedAt: number | null }[];
+  /** Each active agent's free resources at the kill (absent in runs recorded before it was kept). */
+  free?: AgentFree[];
+  /** In queue order (the time each was queued). */
+  waiting: { jobId: string; placedAt: number | null; demand?: GangDemand }[];
 }
 
 export interface RunHistories {

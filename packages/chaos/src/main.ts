@@ -183,7 +183,7 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
       'airavata-kafka': await readTopic(brokers, `${prefix}airavata.status`, decodeAiravataHeaders),
     };
     if (rabbit) channels.rabbitmq = await drainRabbit(AMQP_URL, queue);
-    const leaderKillTimes = faults.filter((f) => f.ok && f.kind === 'kill-leader-dispatcher').map((f) => f.at);
+    const leaderKillTimes = faults.filter((f) => f.ok && f.kind === 'kill-leader-dispatcher').map((f) => ({ at: f.at, free: f.freeAtKill }));
     const taskOwners: Record<string, string> = {};
     for (const e of experiments) for (const j of e.jobs) for (const t of j.tasks) taskOwners[t.id] = e.id;
     const stillRunning = scanTaskProcesses(s.agentWorkDir);

@@ -173,4 +173,21 @@ describe('chaos: the checker', () => {
     h.leaderKills[0].waiting = [{ jobId: 'a', placedAt: T0 + 1000 }, { jobId: 'b', placedAt: T0 + 300_000 }];
     assert.equal(checkRun(h).summary.placementAfterLeaderKill.p99, 300, 'the 300 s stall of the decline-filter defect shows');
   });
+
+  it('judges the failover on the gangs the free cluster could hold at the kill, and still counts the others in the whole figure', () => {
+    const h = clean();
+    const g2 = { ranks: 2, cpusPerRank: 1, memMbPerRank: 64, nodeCount: 2 };
+    // Two agents with 1 free cpu each: the first gang fits, the second waits for capacity.
+    h.leaderKills = [{ at: T0, free: [{ cpus: 1, memMb: 1024 }, { cpus: 1, memMb: 1024 }], waiting: [
+      { jobId: 'fits', placedAt: T0 + 9000, demand: g2 },
+      { jobId: 'capacity', placedAt: T0 + 40_000, demand: g2 },
+    ] }];
+    const s = checkRun(h).summary;
+    assert.deepEqual([s.placementAfterLeaderKill.samples, s.placementAfterLeaderKill.max], [2, 40]);
+    assert.deepEqual([s.placementAfterLeaderKillFitting.samples, s.placementAfterLeaderKillFitting.max], [1, 9]);
+    h.leaderKills[0].waiting[0].placedAt = null;
+    assert.equal(checkRun(h).summary.placementAfterLeaderKillFitting.neverPlaced, 1, 'a gang that fit and was never placed is counted');
+    delete h.leaderKills[0].free;
+    assert.equal(checkRun(h).summary.placementAfterLeaderKillFitting.samples + checkRun(h).summary.placementAfterLeaderKillFitting.neverPlaced, 0, 'unknown free resources judge nothing');
+  });
 });

@@ -112,14 +112,9 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
     election.on('elected', () => { leaderChange = leaderChange.then(becomeLeader); });
     election.on('deposed', (reason) => { leaderChange = leaderChange.then(() => stopLeading(`no longer the leader: ${reason}`)); });
 
-    const kafka = createKafka(cfg.kafka, logger);
-    const wake = () => {
-      leader?.wake();
-      notifyDispatchers(db).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
-    };
-    const consumer: Consumer = await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')})`, () => startIntake({ kafka, ds: db, topicPrefix: cfg.kafka.topicPrefix, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 }));
-    cleanups.push(() => consumer.disconnect());
-
+    // A candidate before the intake: the leader reads only the database (every replica's intake
+    // feeds it), while joining the intake's consumer group can wait a whole Kafka session for a
+    // killed member; a replica restarted after a kill -9 must not leave the election empty that long.
     await startup.waitFor(`ZooKeeper (${cfg.zookeeper.connect.join(',')})`, () => election.start());
     cleanups.push(async () => {
       // The framework stops before the candidacy goes, so a standby never subscribes beside us.
@@ -128,6 +123,14 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
       await election.stop();
       await leaderChange;
     });
+
+    const kafka = createKafka(cfg.kafka, logger);
+    const wake = () => {
+      leader?.wake();
+      notifyDispatchers(db).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
+    };
+    const consumer: Consumer = await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')})`, () => startIntake({ kafka, ds: db, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 }));
+    cleanups.push(() => consumer.disconnect());
 
     const lagAdmin = kafka.admin();
     await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')}, admin)`, () => lagAdmin.connect());
