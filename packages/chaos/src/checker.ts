@@ -1,5 +1,5 @@
 import { gangsThatFit, type GangDemand } from './fit-at-kill';
-import type { ChannelMessage, DbExperiment, LaunchRecord, RunHistories } from './histories';
+import type { ChannelMessage, DbExperiment, LaunchRecord, ProcessSighting, RunHistories } from './histories';
 
 /** The kinds of broken promise the checker looks for. */
 export const VIOLATION_KINDS = [
@@ -44,6 +44,12 @@ const TERMINAL_TASK = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'T
 /** Job states after which no rank of the attempt may run. */
 const ENDED_JOB = new Set(['COMPLETE', 'FAILED', 'CANCELED']);
 const INTENDED: Record<string, string> = { mpi2: 'COMPLETED', mpi4: 'COMPLETED', serial: 'COMPLETED', duplicate: 'COMPLETED', fail: 'FAILED', cancel: 'CANCELED' };
+
+/**
+ * Sightings are sampled every 2 s, and a task's processes are gone before its agent reports it
+ * ended; this covers the sampling and a loaded machine.
+ */
+const ORPHAN_SLACK_MS = 5000;
 
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -130,6 +136,21 @@ export function checkRun(h: RunHistories): CheckResult {
       }
     }
   }
+  // A settled attempt has nothing running (the master had every task terminal): a process of it
+  // seen alive later is an orphan, e.g. a rank left running by an agent killed -9 and reported lost.
+  const settledAt = new Map<string, number>();
+  for (const e of h.experiments) for (const j of e.jobs) for (const t of j.tasks) if (j.settledAt) settledAt.set(t.id, j.settledAt);
+  const lateSeen = new Map<string, ProcessSighting>();
+  for (const s of h.sightings) {
+    const settled = settledAt.get(s.taskId);
+    if (settled !== undefined && s.at > settled + ORPHAN_SLACK_MS && (lateSeen.get(s.containerId)?.at ?? 0) < s.at) lateSeen.set(s.containerId, s);
+  }
+  // Those still alive at the end are reported with the leftovers.
+  for (const p of h.leftovers.processes) lateSeen.delete(p.containerId);
+  for (const s of lateSeen.values()) {
+    v.push({ kind: 'orphan-process', experimentId: h.taskOwners[s.taskId], detail: `task ${s.taskId} (container ${s.containerId}, pid ${s.pid}) still ran ${((s.at - (settledAt.get(s.taskId) ?? 0)) / 1000).toFixed(1)} s after its attempt settled` });
+  }
+
   // The same task (one attempt's ranks) must never run in two containers.
   const containers = new Map<string, Set<string>>();
   for (const s of h.sightings) containers.set(s.taskId, (containers.get(s.taskId) ?? new Set()).add(s.containerId));

@@ -14,7 +14,7 @@ export async function readJobDb(url: string, dataRoot: string, gatewayId: string
   try {
     const exps = (await db.query('SELECT id, state FROM experiments ORDER BY created_at')).rows as { id: string; state: string }[];
     const procs = (await db.query('SELECT experiment_id, state FROM processes')).rows as { experiment_id: string; state: string }[];
-    const jobs = (await db.query(`SELECT id, experiment_id, attempt, state, coalesce((gang_spec->>'ranks')::int, 0) AS ranks FROM jobs ORDER BY attempt`)).rows as { id: string; experiment_id: string; attempt: number; state: string; ranks: number }[];
+    const jobs = (await db.query(`SELECT id, experiment_id, attempt, state, coalesce((gang_spec->>'ranks')::int, 0) AS ranks, settled_at FROM jobs ORDER BY attempt`)).rows as { id: string; experiment_id: string; attempt: number; state: string; ranks: number; settled_at: Date | null }[];
     const tasks = (await db.query('SELECT id, job_id, ranks, state, agent_id, sandbox_path, created_at FROM tasks')).rows as { id: string; job_id: string; ranks: number[]; state: string; agent_id: string | null; sandbox_path: string | null; created_at: Date }[];
     const hist = (await db.query('SELECT id::text AS id, entity_type, entity_id, experiment_id, state, at FROM status_history ORDER BY id')).rows as { id: string; entity_type: string; entity_id: string; experiment_id: string; state: string; at: Date }[];
     return exps.map((e) => {
@@ -24,7 +24,7 @@ export async function readJobDb(url: string, dataRoot: string, gatewayId: string
         state: e.state,
         processStates: procs.filter((p) => p.experiment_id === e.id).map((p) => p.state),
         jobs: jobs.filter((j) => j.experiment_id === e.id).map((j) => ({
-          id: j.id, attempt: j.attempt, state: j.state, ranks: j.ranks,
+          id: j.id, attempt: j.attempt, state: j.state, ranks: j.ranks, settledAt: j.settled_at ? j.settled_at.getTime() : null,
           tasks: tasks.filter((t) => t.job_id === j.id).map((t) => ({ id: t.id, ranks: t.ranks, state: t.state, agentId: t.agent_id, sandboxPath: t.sandbox_path, createdAt: t.created_at.getTime() })),
         })),
         history: hist.filter((r) => r.experiment_id === e.id).map((r) => ({ id: Number(r.id), entityType: r.entity_type, entityId: r.entity_id, state: r.state, at: r.at.getTime() })),

@@ -34,6 +34,8 @@ export interface DbJob {
   state: string;
   /** Ranks the gang has (from its gang spec); 0 when unknown. */
   ranks: number;
+  /** When the dispatcher recorded that nothing of the attempt runs any more (absent: not settled, or not recorded). */
+  settledAt?: number | null;
   tasks: DbTask[];
 }
 

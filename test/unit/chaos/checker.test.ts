@@ -165,6 +165,20 @@ describe('chaos: the checker', () => {
     assert.deepEqual(kinds(h), ['lost', 'orphan-sandbox'], 'a sandbox of an ended experiment is still an orphan');
   });
 
+  it('a process of an attempt seen alive well after the attempt settled is an orphan (a rank a killed agent left running)', () => {
+    const h = clean();
+    h.experiments[0].jobs[0].settledAt = T0 + 10_000;
+    h.sightings = [
+      { taskId: 'J-E1.0', containerId: 'c0', pid: 100, at: T0 + 12_000 },
+      { taskId: 'J-E1.1', containerId: 'c1', pid: 101, at: T0 + 40_000 },
+    ];
+    const r = checkRun(h);
+    assert.deepEqual(r.violations.map((x) => x.kind), ['orphan-process'], 'a sighting within the sampling slack is not one');
+    assert.match(r.violations[0].detail, /J-E1\.1 .*30\.0 s after its attempt settled/);
+    h.leftovers.processes = [{ taskId: 'J-E1.1', containerId: 'c1', pid: 101, at: T0 + 40_000 }];
+    assert.deepEqual(kinds(h), ['orphan-process'], 'one still alive at the end is counted once');
+  });
+
   it('reports p99 time to place the gangs waiting at a leader kill, and those never placed', () => {
     const h = clean();
     h.leaderKills = [{ at: T0, waiting: [...Array.from({ length: 99 }, (_, i) => ({ jobId: `j${i}`, placedAt: T0 + 2000 })), { jobId: 'slow', placedAt: T0 + 300_000 }, { jobId: 'never', placedAt: null }] }];
