@@ -44,7 +44,7 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
   const say = (s: string) => { const line = `[chaos ${new Date().toISOString().slice(11, 19)}] ${s}`; console.log(line); };
   const kinds = args.faults.length === FAULT_KINDS.length ? 'all' : args.faults.join(',') || 'none';
   say(`seed ${args.seed}, duration ${args.durationMs / 1000} s, ${args.rate} faults/min of ${kinds}, ${args.launchRate} launches/min; folder ${dir}`);
-  say(`replay: npm run chaos -- --seed ${args.seed} --duration ${args.durationMs / 1000}s --rate ${args.rate} --faults ${kinds} --launch-rate ${args.launchRate}`);
+  say(`replay: npm run chaos -- --seed ${args.seed} --duration ${args.durationMs / 1000}s --rate ${args.rate} --faults ${kinds} --launch-rate ${args.launchRate}${args.gangSeconds.min !== 3 || args.gangSeconds.max !== 20 ? ` --gang-seconds ${args.gangSeconds.min}-${args.gangSeconds.max}` : ''}`);
   const schedule = faultSchedule({ seed: args.seed, durationMs: args.durationMs, rate: args.rate, kinds: args.faults, agents: 4 });
   writeFileSync(join(dir, 'schedule.json'), JSON.stringify(schedule, null, 1));
 
@@ -129,7 +129,7 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
     let stopped = false;
     const t0 = Date.now();
     const apiPorts = () => replicas.filter((r) => r.service === 'api').map((r) => r.apiPort!);
-    const workload = runWorkload({ rng: seededRng(args.seed + 1_000_003), apiPorts, durationMs: args.durationMs, launchesPerMinute: args.launchRate, stopped: () => stopped });
+    const workload = runWorkload({ rng: seededRng(args.seed + 1_000_003), apiPorts, durationMs: args.durationMs, launchesPerMinute: args.launchRate, gangSeconds: args.gangSeconds, stopped: () => stopped });
     const fuzz = args.fuzzCases > 0 ? runFuzzer({ port: () => apiPorts()[0], cases: args.fuzzCases, seed: args.seed, rssPid: () => replicas.find((r) => r.service === 'api' && r.index === 0)?.proc.pid }) : undefined;
     const injector = (async () => {
       for (const f of schedule) {
