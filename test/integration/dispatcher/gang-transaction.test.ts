@@ -133,5 +133,7 @@ describe('dispatcher: one gang event, one transaction (real PostgreSQL)', () => 
     assert.deepEqual(await historyOf(ds, 'process', g.proc), ['MONITORING']);
     const [p] = await ds.query('SELECT state FROM processes WHERE id = $1', [g.proc]);
     assert.equal(p.state, 'MONITORING');
+    const [e] = await ds.query('SELECT state FROM experiments WHERE id = $1', [g.exp]);
+    assert.equal(e.state, 'EXECUTING', 'the experiment leaves SCHEDULED, from which COMPLETED is no transition either');
   });
 });
