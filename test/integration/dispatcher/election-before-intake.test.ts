@@ -14,52 +14,69 @@ import { eventually, frameworkConnected, prepareSuite, removeZkRoot, startCluste
  * which waits for the killed member's group session to end (25 s there). The leader needs no
  * intake of its own (every replica's intake writes to the database it reads), so a replica must
  * be a candidate as soon as it has its database and ZooKeeper; otherwise killing the new leader
- * in that window leaves no candidate at all. Here Kafka never answers: the replica must still lead.
+ * in that window leaves no candidate at all. Here Kafka does not answer: the replica must still
+ * lead, and (its start-up going on behind) be stoppable meanwhile.
  */
 describe('dispatcher: a replica is a candidate for leadership before its Kafka intake is up', function () {
   this.timeout(120_000);
   let ds: DataSource;
   let cluster: LocalCluster;
-  let starting: Promise<DispatcherHandle> | undefined;
-  let cfg: ReturnType<typeof suiteConfig>;
-  let healthPort: number;
-  let kafka: LateServer;
+  const started: DispatcherHandle[] = [];
+  let kafka: LateServer | undefined;
+  const suite = 'delect';
 
   before(async () => {
     await requireStack('postgres', 'kafka', 'zookeeper');
-    healthPort = await freePort();
-    const kafkaPort = await freePort();
-    // Bootstrapping through the relay; the broker then names itself, so only start-up needs it.
-    kafka = lateServer(kafkaPort, testConfig({}).kafka.brokers[0]);
-    cfg = suiteConfig('delect', { MSCHED_KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`, MSCHED_DISPATCHER_HEALTH_PORT: String(healthPort) });
-    ds = await prepareSuite(suiteConfig('delect'));
-    cluster = await startCluster(cfg, { agents: 1, cpus: 1 });
+    ds = await prepareSuite(suiteConfig(suite));
+    cluster = await startCluster(suiteConfig(suite), { agents: 1, cpus: 1 });
   });
 
   after(async () => {
-    await kafka?.open().catch(() => undefined);
-    const d = await starting?.catch(() => undefined);
-    await d?.stop();
+    for (const d of started) await d.stop();
     await kafka?.close();
     await cluster?.stop();
     await ds?.destroy();
-    await removeZkRoot(cfg).catch(() => undefined);
+    await removeZkRoot(suiteConfig(suite)).catch(() => undefined);
   });
 
-  it('leads and subscribes to Mesos while Kafka does not answer', async () => {
-    let failed: Error | undefined;
-    starting = startDispatcher(cfg, { logger: testLogger('dispatcher') });
-    starting.catch((e: Error) => { failed = e; });
-    const frameworkId = await eventually('the replica to register its framework while waiting for Kafka', async () => {
-      if (failed) throw new Error(`start-up failed: ${failed.message}`);
-      return (await ds.query('SELECT framework_id FROM framework'))[0]?.framework_id as string | undefined;
-    }, 60_000);
+  /** A replica whose Kafka is a relay to the shared broker that answers only once opened. */
+  async function replicaWithLateKafka(): Promise<{ d: DispatcherHandle; healthPort: number; kafka: LateServer }> {
+    const healthPort = await freePort();
+    const kafkaPort = await freePort();
+    // Bootstrapping goes through the relay; the broker then names itself, so only start-up needs it.
+    const late = lateServer(kafkaPort, testConfig({}).kafka.brokers[0]);
+    const cfg = suiteConfig(suite, { MSCHED_KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`, MSCHED_DISPATCHER_HEALTH_PORT: String(healthPort) });
+    const d = await startDispatcher(cfg, { logger: testLogger('dispatcher') });
+    started.push(d);
+    return { d, healthPort, kafka: late };
+  }
+
+  const readyz = async (port: number) => {
+    const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+    return { status: r.status, body: (await r.json()) as { checks: Record<string, string>; details?: Record<string, string> } };
+  };
+
+  it('leads and subscribes to Mesos while Kafka does not answer, and finishes starting once it does', async () => {
+    const r = await replicaWithLateKafka();
+    kafka = r.kafka;
+    const frameworkId = await eventually('the replica to register its framework while waiting for Kafka', async () =>
+      (await ds.query('SELECT framework_id FROM framework'))[0]?.framework_id as string | undefined, 60_000);
     assert.ok(await frameworkConnected(cluster.masterUrl, frameworkId), 'subscribed to the master');
-    const r = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
-    const body = (await r.json()) as { details?: Record<string, string> };
-    assert.match(body.details?.startup ?? '', /waiting for Kafka/, 'start-up still waits for Kafka meanwhile');
-    await kafka.open();
-    const d = await starting;
-    assert.ok(d.isLeader(), 'still leading once Kafka answers');
+    assert.ok(r.d.isLeader());
+    const waiting = await readyz(r.healthPort);
+    assert.equal(waiting.status, 503);
+    assert.match(waiting.body.details?.startup ?? '', /waiting for Kafka/, 'start-up still waits for Kafka meanwhile');
+
+    await r.kafka.open();
+    await eventually('start-up to finish once Kafka answers', async () => ((await readyz(r.healthPort)).body.checks.startup === 'ok' ? true : undefined), 60_000);
+    assert.ok(r.d.isLeader(), 'still leading');
+  });
+
+  it('stops at once while its Kafka does not answer (a SIGTERM during start-up finds a replica to stop)', async () => {
+    const r = await replicaWithLateKafka();
+    assert.equal((await readyz(r.healthPort)).body.checks.startup, 'failing');
+    await r.d.stop();
+    await r.kafka.close();
+    await assert.rejects(fetch(`http://127.0.0.1:${r.healthPort}/readyz`), 'the health port is closed');
   });
 });

@@ -48,5 +48,6 @@ describe('chaos: the seeded fault schedule and the command line', () => {
     assert.deepEqual(parseChaosArgs([]).gangSeconds, { min: 3, max: 20 });
     assert.deepEqual(parseChaosArgs(['--gang-seconds', '3-6']).gangSeconds, { min: 3, max: 6 });
     assert.throws(() => parseChaosArgs(['--gang-seconds', '6-3']), /--gang-seconds needs MIN-MAX/);
+    assert.equal(parseChaosArgs(['--agent-cpus', '4']).agentCpus, 4);
   });
 });

@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import type { Consumer } from 'kafkajs';
+import type { Admin, Consumer } from 'kafkajs';
 import type { SandboxLookup } from '@msched/mesos';
 import type { DataSource } from 'typeorm';
 import { consumerLag, createKafka, topicName } from '@msched/bus';
 import type { Config } from '@msched/config';
 import { countUnsentOutbox, openDatabase, redactUrl } from '@msched/db';
 import { createLogger, type Logger } from '@msched/logging';
-import { createMetrics, startHealthServer, Startup, type HealthServer, type Metrics } from '@msched/observability';
+import { createMetrics, startHealthServer, Startup, StartupAborted, type HealthServer, type Metrics } from '@msched/observability';
 import { OutboxRelay } from '@msched/outbox';
 import { Leadership } from '../election/leadership';
 import { Leader } from '../framework/leader';
@@ -38,7 +38,9 @@ export interface DispatcherHandle {
 /**
  * One dispatcher replica: the intake (Kafka → database, on every replica), an outbox relay, the
  * election, and, while elected, the Mesos framework (Leader). Losing the election stops the framework
- * at once and the replica queues up as a standby again (no process restart needed).
+ * at once and the replica queues up as a standby again (no process restart needed). Resolves once the
+ * replica stands for election (database and ZooKeeper answer); the intake's Kafka start-up goes on
+ * behind it, and /readyz says what it still waits for.
  */
 export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {}): Promise<DispatcherHandle> {
   const identity = opts.identity ?? `${hostname()}:${process.pid}`;
@@ -124,28 +126,45 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
       await leaderChange;
     });
 
+    // The rest of start-up (Kafka) goes on while this replica already stands for election, so the
+    // handle is returned now: it can stop the replica at any time, even while Kafka is away or the
+    // intake's consumer group waits for a killed member (a SIGTERM must not find no handler).
     const kafka = createKafka(cfg.kafka, logger);
     const wake = () => {
       leader?.wake();
       notifyDispatchers(db).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
     };
-    const consumer: Consumer = await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')})`, () => startIntake({ kafka, ds: db, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 }));
-    cleanups.push(() => consumer.disconnect());
-
-    const lagAdmin = kafka.admin();
-    await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')}, admin)`, () => lagAdmin.connect());
-    cleanups.push(() => lagAdmin.disconnect().catch(() => undefined));
-    const intakeTopics = [topicName(cfg.kafka.topicPrefix, 'dispatch'), topicName(cfg.kafka.topicPrefix, 'cancel')];
-    const stopGauge = every(5000, () => {
-      countUnsentOutbox(db).then((n) => metrics.outboxPending.set(n), () => undefined);
-      consumerLag(lagAdmin, `${cfg.kafka.topicPrefix}dispatcher.intake`, intakeTopics).then((lags) => {
-        for (const l of lags) metrics.consumerLag.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
-      }, () => undefined);
+    let closing = false;
+    let consumer: Consumer | undefined;
+    let lagAdmin: Admin | undefined;
+    let stopGauge: (() => void) | undefined;
+    cleanups.push(async () => {
+      closing = true;
+      stopGauge?.();
+      await lagAdmin?.disconnect().catch(() => undefined);
+      await consumer?.disconnect();
     });
-    cleanups.push(async () => stopGauge());
-
-    startup.done();
-    logger.info(`dispatcher ${identity} running; health and metrics on port ${health.port}`);
+    const connectKafka = async () => {
+      const c = await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')})`, () => startIntake({ kafka, ds: db, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 }));
+      if (closing) return void (await c.disconnect().catch(() => undefined));
+      consumer = c;
+      const admin = kafka.admin();
+      await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')}, admin)`, () => admin.connect());
+      if (closing) return void (await admin.disconnect().catch(() => undefined));
+      lagAdmin = admin;
+      const intakeTopics = [topicName(cfg.kafka.topicPrefix, 'dispatch'), topicName(cfg.kafka.topicPrefix, 'cancel')];
+      stopGauge = every(5000, () => {
+        countUnsentOutbox(db).then((n) => metrics.outboxPending.set(n), () => undefined);
+        consumerLag(admin, `${cfg.kafka.topicPrefix}dispatcher.intake`, intakeTopics).then((lags) => {
+          for (const l of lags) metrics.consumerLag.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+        }, () => undefined);
+      });
+      startup.done();
+      logger.info(`dispatcher ${identity} running; health and metrics on port ${health.port}`);
+    };
+    connectKafka().catch((e: Error) => {
+      if (!(e instanceof StartupAborted)) logger.error(`start-up stopped: ${e.message}`);
+    });
 
     let stopping: Promise<void> | undefined;
     return {
