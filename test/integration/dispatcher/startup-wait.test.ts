@@ -56,9 +56,12 @@ describe('dispatcher: start-up while ZooKeeper does not answer yet', function ()
 
     await late.open();
     const d = await starting;
-    const r = await fetch(`http://127.0.0.1:${d.healthPort}/readyz`);
-    const body = (await r.json()) as { checks: Record<string, string> };
-    assert.equal(body.checks.startup, 'ok');
+    // The handle comes once the replica stands for election; the rest of start-up (Kafka) follows.
+    const body = await eventually('start-up to finish', async () => {
+      const r = await fetch(`http://127.0.0.1:${d.healthPort}/readyz`);
+      const b = (await r.json()) as { checks: Record<string, string> };
+      return b.checks.startup === 'ok' ? b : undefined;
+    }, 60_000);
     assert.equal(body.checks.zookeeper, 'ok');
   });
 });
