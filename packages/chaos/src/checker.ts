@@ -129,9 +129,13 @@ export function checkRun(h: RunHistories): CheckResult {
         v.push({ kind: 'partial-gang', experimentId: e.id, detail: `${j.id}: the master knows ${atMaster.length} of its ${j.tasks.length} tasks` });
       }
       if (ENDED_JOB.has(j.state)) {
+        // Only a record taken after the attempt settled can show a rank still running: an earlier
+        // one may be the last word of a master killed before it heard of the task's end.
+        const endedAt = j.settledAt ?? null;
         for (const t of j.tasks) {
           const m = masterById.get(t.id);
-          if (m && !TERMINAL_TASK.has(m.state) && m.state !== 'TASK_UNREACHABLE') v.push({ kind: 'unkilled-rank', experimentId: e.id, detail: `${j.id} is ${j.state} but the master has its task ${t.id} ${m.state}` });
+          const stale = m?.at !== undefined && endedAt !== null && m.at <= endedAt;
+          if (m && !stale && !TERMINAL_TASK.has(m.state) && m.state !== 'TASK_UNREACHABLE') v.push({ kind: 'unkilled-rank', experimentId: e.id, detail: `${j.id} is ${j.state} but the master has its task ${t.id} ${m.state}` });
         }
       }
     }

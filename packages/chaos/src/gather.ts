@@ -130,6 +130,7 @@ export async function readMasterTasks(masterUrls: readonly string[]): Promise<{ 
     try {
       const res = await fetch(`${url}/master/state`, { signal: AbortSignal.timeout(5000) });
       if (res.status !== 200) continue;
+      const at = Date.now();
       const s = await res.json() as { leader?: string; pid?: string; frameworks?: { id: string; tasks?: unknown[]; completed_tasks?: unknown[]; unreachable_tasks?: unknown[]; offers?: unknown[] }[] };
       if (s.leader !== s.pid) continue;
       const tasks: MasterTask[] = [];
@@ -139,7 +140,7 @@ export async function readMasterTasks(masterUrls: readonly string[]): Promise<{ 
         frameworkId ??= f.id;
         offers += f.offers?.length ?? 0;
         for (const t of [...(f.tasks ?? []), ...(f.completed_tasks ?? []), ...(f.unreachable_tasks ?? [])] as { id: string; state: string; slave_id: string; framework_id: string }[]) {
-          tasks.push({ taskId: t.id, state: t.state, agentId: t.slave_id, frameworkId: t.framework_id });
+          tasks.push({ taskId: t.id, state: t.state, agentId: t.slave_id, frameworkId: t.framework_id, at });
         }
       }
       return { tasks, offers, frameworkId };

@@ -71,6 +71,11 @@ export interface MasterTask {
   frameworkId: string;
   agentId: string;
   state: string;
+  /**
+   * When the leading master was asked (absent in runs recorded before it was kept). A failed-over
+   * master forgets completed tasks, so the last record of a task may be an earlier master's.
+   */
+  at?: number;
 }
 
 /** A task process seen alive in /proc during or after the run. */

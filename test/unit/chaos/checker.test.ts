@@ -165,6 +165,17 @@ describe('chaos: the checker', () => {
     assert.deepEqual(kinds(h), ['lost', 'orphan-sandbox'], 'a sandbox of an ended experiment is still an orphan');
   });
 
+  it('a rank the master still runs after its attempt ended is a violation, unless that record predates the attempt\'s end (a master killed before it heard)', () => {
+    const h = clean();
+    h.experiments[0].jobs[0].settledAt = T0 + 10_000;
+    h.masterTasks[0] = { ...h.masterTasks[0], state: 'TASK_RUNNING', at: T0 + 20_000 };
+    assert.deepEqual(kinds(h), ['unkilled-rank']);
+    h.masterTasks[0].at = T0 + 8_000;
+    assert.deepEqual(kinds(h), [], 'the last record came from a master killed before the task ended');
+    delete h.masterTasks[0].at;
+    assert.deepEqual(kinds(h), ['unkilled-rank'], 'without the time of the record, it counts');
+  });
+
   it('a process of an attempt seen alive well after the attempt settled is an orphan (a rank a killed agent left running)', () => {
     const h = clean();
     h.experiments[0].jobs[0].settledAt = T0 + 10_000;
