@@ -14,6 +14,10 @@ export interface ChaosArgs {
   settleMs: number;
   /** Thrift fuzz cases to send during the run (0: none). */
   fuzzCases: number;
+  /** How long each MPI gang's program runs, drawn in [min, max] seconds. */
+  gangSeconds: { min: number; max: number };
+  /** cpus of each of the four agents (the cluster's capacity; the machine's cores are shared). */
+  agentCpus: number;
 }
 
 /** "5m", "90s", "1500ms", "2m30s" or plain seconds. */
@@ -42,14 +46,14 @@ export function parseFaultKinds(text: string): FaultKind[] {
 }
 
 export const CHAOS_USAGE = `usage: npm run chaos -- [--seed N] [--duration 5m] [--rate FAULTS_PER_MIN] [--faults all|kind,kind...]
-                      [--launch-rate LAUNCHES_PER_MIN] [--settle 4m] [--fuzz CASES] [--out DIR]
+                      [--launch-rate LAUNCHES_PER_MIN] [--gang-seconds 3-20] [--agent-cpus 2] [--settle 4m] [--fuzz CASES] [--out DIR]
        npm run chaos -- --recheck RUN_DIR      judge a finished run again from its histories.json
 fault kinds: ${FAULT_KINDS.join(', ')}
 `;
 
 /** Parses the command line, pure; every error names the flag. */
 export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
-  const a: ChaosArgs = { seed: 1, durationMs: 5 * 60_000, rate: 2, faults: [...FAULT_KINDS], launchRate: 12, settleMs: 4 * 60_000, fuzzCases: 0 };
+  const a: ChaosArgs = { seed: 1, durationMs: 5 * 60_000, rate: 2, faults: [...FAULT_KINDS], launchRate: 12, settleMs: 4 * 60_000, fuzzCases: 0, gangSeconds: { min: 3, max: 20 }, agentCpus: 2 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -73,6 +77,14 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
       case '--settle': a.settleMs = parseDuration(value()); break;
       case '--fuzz': a.fuzzCases = Math.floor(num(0)); break;
       case '--out': a.out = value(); break;
+      case '--agent-cpus': a.agentCpus = Math.floor(num(1)); break;
+      case '--gang-seconds': {
+        const v = value();
+        const m = /^(\d+)-(\d+)$/.exec(v);
+        if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new Error(`--gang-seconds needs MIN-MAX seconds with 1 <= MIN <= MAX, got ${JSON.stringify(v)}`);
+        a.gangSeconds = { min: Number(m[1]), max: Number(m[2]) };
+        break;
+      }
       default: throw new Error(`unknown option ${flag}\n${CHAOS_USAGE}`);
     }
   }

@@ -1,4 +1,5 @@
-import type { ChannelMessage, DbExperiment, LaunchRecord, RunHistories } from './histories';
+import { gangsThatFit, type GangDemand } from './fit-at-kill';
+import type { ChannelMessage, DbExperiment, LaunchRecord, ProcessSighting, RunHistories } from './histories';
 
 /** The kinds of broken promise the checker looks for. */
 export const VIOLATION_KINDS = [
@@ -21,10 +22,17 @@ export interface CheckSummary {
   /** Messages delivered more than once with the same id (allowed: delivery is at least once). */
   redeliveries: Record<string, number>;
   /** Seconds from a leader kill to the placement of each gang waiting at that moment. */
-  placementAfterLeaderKill: { samples: number; p50: number | null; p99: number | null; max: number | null; neverPlaced: number };
+  placementAfterLeaderKill: PlacementFigures;
+  /**
+   * The same, for the gangs the cluster could hold at the kill (gangsThatFit): what the failover
+   * itself costs. The others waited for capacity; they are in the figure above.
+   */
+  placementAfterLeaderKillFitting: PlacementFigures;
   /** Launches that ended otherwise than their kind intends (an MPI gang failed after its retries, ...): reported, not a violation. */
   unexpectedOutcomes: { experimentId: string; kind: string; state: string }[];
 }
+
+export interface PlacementFigures { samples: number; p50: number | null; p99: number | null; max: number | null; neverPlaced: number }
 
 export interface CheckResult {
   violations: Violation[];
@@ -36,6 +44,12 @@ const TERMINAL_TASK = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'T
 /** Job states after which no rank of the attempt may run. */
 const ENDED_JOB = new Set(['COMPLETE', 'FAILED', 'CANCELED']);
 const INTENDED: Record<string, string> = { mpi2: 'COMPLETED', mpi4: 'COMPLETED', serial: 'COMPLETED', duplicate: 'COMPLETED', fail: 'FAILED', cancel: 'CANCELED' };
+
+/**
+ * Sightings are sampled every 2 s, and a task's processes are gone before its agent reports it
+ * ended; this covers the sampling and a loaded machine.
+ */
+const ORPHAN_SLACK_MS = 5000;
 
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -61,6 +75,7 @@ export function checkRun(h: RunHistories): CheckResult {
     retriedGangs: 0,
     redeliveries: {},
     placementAfterLeaderKill: { samples: 0, p50: null, p99: null, max: null, neverPlaced: 0 },
+    placementAfterLeaderKillFitting: { samples: 0, p50: null, p99: null, max: null, neverPlaced: 0 },
     unexpectedOutcomes: [],
   };
   for (const l of h.launches) summary.launches[l.outcome]++;
@@ -114,13 +129,32 @@ export function checkRun(h: RunHistories): CheckResult {
         v.push({ kind: 'partial-gang', experimentId: e.id, detail: `${j.id}: the master knows ${atMaster.length} of its ${j.tasks.length} tasks` });
       }
       if (ENDED_JOB.has(j.state)) {
+        // Only a record taken after the attempt settled can show a rank still running: an earlier
+        // one may be the last word of a master killed before it heard of the task's end.
+        const endedAt = j.settledAt ?? null;
         for (const t of j.tasks) {
           const m = masterById.get(t.id);
-          if (m && !TERMINAL_TASK.has(m.state) && m.state !== 'TASK_UNREACHABLE') v.push({ kind: 'unkilled-rank', experimentId: e.id, detail: `${j.id} is ${j.state} but the master has its task ${t.id} ${m.state}` });
+          const stale = m?.at !== undefined && endedAt !== null && m.at <= endedAt;
+          if (m && !stale && !TERMINAL_TASK.has(m.state) && m.state !== 'TASK_UNREACHABLE') v.push({ kind: 'unkilled-rank', experimentId: e.id, detail: `${j.id} is ${j.state} but the master has its task ${t.id} ${m.state}` });
         }
       }
     }
   }
+  // A settled attempt has nothing running (the master had every task terminal): a process of it
+  // seen alive later is an orphan, e.g. a rank left running by an agent killed -9 and reported lost.
+  const settledAt = new Map<string, number>();
+  for (const e of h.experiments) for (const j of e.jobs) for (const t of j.tasks) if (j.settledAt) settledAt.set(t.id, j.settledAt);
+  const lateSeen = new Map<string, ProcessSighting>();
+  for (const s of h.sightings) {
+    const settled = settledAt.get(s.taskId);
+    if (settled !== undefined && s.at > settled + ORPHAN_SLACK_MS && (lateSeen.get(s.containerId)?.at ?? 0) < s.at) lateSeen.set(s.containerId, s);
+  }
+  // Those still alive at the end are reported with the leftovers.
+  for (const p of h.leftovers.processes) lateSeen.delete(p.containerId);
+  for (const s of lateSeen.values()) {
+    v.push({ kind: 'orphan-process', experimentId: h.taskOwners[s.taskId], detail: `task ${s.taskId} (container ${s.containerId}, pid ${s.pid}) still ran ${((s.at - (settledAt.get(s.taskId) ?? 0)) / 1000).toFixed(1)} s after its attempt settled` });
+  }
+
   // The same task (one attempt's ranks) must never run in two containers.
   const containers = new Map<string, Set<string>>();
   for (const s of h.sightings) containers.set(s.taskId, (containers.get(s.taskId) ?? new Set()).add(s.containerId));
@@ -173,14 +207,25 @@ export function checkRun(h: RunHistories): CheckResult {
   if (allEnded && h.leftovers.heldOffers > 0) v.push({ kind: 'held-offer', detail: `${h.leftovers.heldOffers} offer(s) still held by the framework after the run settled` });
 
   // 5. Time to place waiting gangs after a leader kill.
-  const waits: number[] = [];
-  for (const k of h.leaderKills) for (const w of k.waiting) {
-    if (w.placedAt === null) summary.placementAfterLeaderKill.neverPlaced++;
-    else waits.push((w.placedAt - k.at) / 1000);
+  const all: Array<number | null> = [];
+  const fitting: Array<number | null> = [];
+  for (const k of h.leaderKills) {
+    const known = k.free !== undefined && k.waiting.every((w) => w.demand);
+    const fits = known ? gangsThatFit(k.free ?? [], k.waiting.map((w) => w.demand as GangDemand)) : [];
+    k.waiting.forEach((w, i) => {
+      const wait = w.placedAt === null ? null : (w.placedAt - k.at) / 1000;
+      all.push(wait);
+      if (fits[i]) fitting.push(wait);
+    });
   }
-  waits.sort((a, b) => a - b);
-  summary.placementAfterLeaderKill = { ...summary.placementAfterLeaderKill, samples: waits.length, p50: percentile(waits, 50), p99: percentile(waits, 99), max: waits.length ? waits[waits.length - 1] : null };
+  summary.placementAfterLeaderKill = placementFigures(all);
+  summary.placementAfterLeaderKillFitting = placementFigures(fitting);
   return { violations: v, summary };
+}
+
+function placementFigures(waits: ReadonlyArray<number | null>): PlacementFigures {
+  const placed = waits.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return { samples: placed.length, neverPlaced: waits.length - placed.length, p50: percentile(placed, 50), p99: percentile(placed, 99), max: placed.length ? placed[placed.length - 1] : null };
 }
 
 /** Per experiment, the channel's messages with redeliveries (same id) dropped, in delivery order. */

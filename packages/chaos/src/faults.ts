@@ -1,3 +1,4 @@
+import type { AgentFree } from './fit-at-kill';
 import type { FaultRecord } from './histories';
 import { sleep } from './proc';
 import type { ScheduledFault } from './schedule';
@@ -24,6 +25,19 @@ async function leadingMaster(stack: IsolatedStack): Promise<number | undefined> 
     } catch { /* down or standby */ }
   }
   return undefined;
+}
+
+/** Each active agent's free resources (total less used) by the leading master's account. */
+async function freeResources(stack: IsolatedStack): Promise<AgentFree[]> {
+  const i = await leadingMaster(stack);
+  if (i === undefined) throw new Error('no leading master');
+  const res = await fetch(`http://127.0.0.1:${stack.masterPorts[i]}/master/state`, { signal: AbortSignal.timeout(3000) });
+  type V0 = { cpus?: number; mem?: number };
+  const s = await res.json() as { slaves: Array<{ active: boolean; resources: V0; used_resources: V0 }> };
+  return s.slaves.filter((a) => a.active).map((a) => ({
+    cpus: (a.resources.cpus ?? 0) - (a.used_resources.cpus ?? 0),
+    memMb: (a.resources.mem ?? 0) - (a.used_resources.mem ?? 0),
+  }));
 }
 
 async function postFault(stack: IsolatedStack, body: Record<string, unknown>): Promise<string> {
@@ -56,7 +70,11 @@ export async function injectFault(f: ScheduledFault, c: FaultContext): Promise<F
       case 'kill-api': return await killService(c.replicas.find((r) => r.service === 'api' && r.index === f.target));
       case 'kill-provisioner': return await killService(c.replicas.find((r) => r.service === 'provisioner' && r.index === f.target));
       case 'kill-dispatcher': return await killService(c.replicas.find((r) => r.service === 'dispatcher' && r.index === f.target));
-      case 'kill-leader-dispatcher': return await killService(await leadingDispatcher(c.replicas));
+      case 'kill-leader-dispatcher': {
+        const r = await leadingDispatcher(c.replicas);
+        const freeAtKill = r ? await freeResources(c.stack).catch(() => undefined) : undefined;
+        return { ...(await killService(r)), ...(freeAtKill ? { freeAtKill } : {}) };
+      }
       case 'master-failover': {
         const i = await leadingMaster(c.stack);
         if (i === undefined) throw new Error('no leading master');

@@ -4,6 +4,7 @@ import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Zk } from '@msched/zk';
+import type { AgentFree, GangDemand } from './fit-at-kill';
 import type { ChannelMessage, DbExperiment, LeaderKillRecord, MasterTask, ProcessSighting } from './histories';
 
 /** The job database's view of every experiment of the run. */
@@ -13,7 +14,7 @@ export async function readJobDb(url: string, dataRoot: string, gatewayId: string
   try {
     const exps = (await db.query('SELECT id, state FROM experiments ORDER BY created_at')).rows as { id: string; state: string }[];
     const procs = (await db.query('SELECT experiment_id, state FROM processes')).rows as { experiment_id: string; state: string }[];
-    const jobs = (await db.query(`SELECT id, experiment_id, attempt, state, coalesce((gang_spec->>'ranks')::int, 0) AS ranks FROM jobs ORDER BY attempt`)).rows as { id: string; experiment_id: string; attempt: number; state: string; ranks: number }[];
+    const jobs = (await db.query(`SELECT id, experiment_id, attempt, state, coalesce((gang_spec->>'ranks')::int, 0) AS ranks, settled_at FROM jobs ORDER BY attempt`)).rows as { id: string; experiment_id: string; attempt: number; state: string; ranks: number; settled_at: Date | null }[];
     const tasks = (await db.query('SELECT id, job_id, ranks, state, agent_id, sandbox_path, created_at FROM tasks')).rows as { id: string; job_id: string; ranks: number[]; state: string; agent_id: string | null; sandbox_path: string | null; created_at: Date }[];
     const hist = (await db.query('SELECT id::text AS id, entity_type, entity_id, experiment_id, state, at FROM status_history ORDER BY id')).rows as { id: string; entity_type: string; entity_id: string; experiment_id: string; state: string; at: Date }[];
     return exps.map((e) => {
@@ -23,7 +24,7 @@ export async function readJobDb(url: string, dataRoot: string, gatewayId: string
         state: e.state,
         processStates: procs.filter((p) => p.experiment_id === e.id).map((p) => p.state),
         jobs: jobs.filter((j) => j.experiment_id === e.id).map((j) => ({
-          id: j.id, attempt: j.attempt, state: j.state, ranks: j.ranks,
+          id: j.id, attempt: j.attempt, state: j.state, ranks: j.ranks, settledAt: j.settled_at ? j.settled_at.getTime() : null,
           tasks: tasks.filter((t) => t.job_id === j.id).map((t) => ({ id: t.id, ranks: t.ranks, state: t.state, agentId: t.agent_id, sandboxPath: t.sandbox_path, createdAt: t.created_at.getTime() })),
         })),
         history: hist.filter((r) => r.experiment_id === e.id).map((r) => ({ id: Number(r.id), entityType: r.entity_type, entityId: r.entity_id, state: r.state, at: r.at.getTime() })),
@@ -36,20 +37,25 @@ export async function readJobDb(url: string, dataRoot: string, gatewayId: string
 }
 
 /** For each leader kill: the gangs queued before it and not yet placed, and when their first task was created. */
-export async function readLeaderKillPlacements(url: string, kills: readonly number[]): Promise<LeaderKillRecord[]> {
+export async function readLeaderKillPlacements(url: string, kills: ReadonlyArray<{ at: number; free?: AgentFree[] }>): Promise<LeaderKillRecord[]> {
   if (!kills.length) return [];
   const db = new Client({ connectionString: url });
   await db.connect();
   try {
     const rows = (await db.query(`
-      SELECT j.id, (SELECT min(at) FROM status_history h WHERE h.entity_type = 'job' AND h.entity_id = j.id AND h.state = 'QUEUED') AS queued,
+      SELECT j.id, j.gang_spec, (SELECT min(at) FROM status_history h WHERE h.entity_type = 'job' AND h.entity_id = j.id AND h.state = 'QUEUED') AS queued,
              (SELECT min(created_at) FROM tasks t WHERE t.job_id = j.id) AS placed,
              (SELECT min(at) FROM status_history h WHERE h.entity_type = 'job' AND h.entity_id = j.id AND h.state IN ('CANCELED', 'FAILED', 'COMPLETE')) AS ended
-      FROM jobs j`)).rows as { id: string; queued: Date | null; placed: Date | null; ended: Date | null }[];
-    return kills.map((at) => ({
+      FROM jobs j`)).rows as { id: string; gang_spec: Partial<GangDemand> | null; queued: Date | null; placed: Date | null; ended: Date | null }[];
+    const demand = (g: Partial<GangDemand> | null): GangDemand | undefined => (g && g.ranks && g.cpusPerRank ? {
+      ranks: g.ranks, cpusPerRank: g.cpusPerRank, memMbPerRank: g.memMbPerRank ?? 0, ...(g.nodeCount ? { nodeCount: g.nodeCount } : {}),
+    } : undefined);
+    return kills.map(({ at, free }) => ({
       at,
+      ...(free ? { free } : {}),
       waiting: rows.filter((r) => r.queued && r.queued.getTime() < at && (!r.placed || r.placed.getTime() > at) && (!r.ended || r.ended.getTime() > at))
-        .map((r) => ({ jobId: r.id, placedAt: r.placed ? r.placed.getTime() : null })),
+        .sort((a, b) => (a.queued?.getTime() ?? 0) - (b.queued?.getTime() ?? 0))
+        .map((r) => ({ jobId: r.id, placedAt: r.placed ? r.placed.getTime() : null, ...(demand(r.gang_spec) ? { demand: demand(r.gang_spec) } : {}) })),
     }));
   } finally {
     await db.end();
@@ -124,6 +130,7 @@ export async function readMasterTasks(masterUrls: readonly string[]): Promise<{ 
     try {
       const res = await fetch(`${url}/master/state`, { signal: AbortSignal.timeout(5000) });
       if (res.status !== 200) continue;
+      const at = Date.now();
       const s = await res.json() as { leader?: string; pid?: string; frameworks?: { id: string; tasks?: unknown[]; completed_tasks?: unknown[]; unreachable_tasks?: unknown[]; offers?: unknown[] }[] };
       if (s.leader !== s.pid) continue;
       const tasks: MasterTask[] = [];
@@ -133,7 +140,7 @@ export async function readMasterTasks(masterUrls: readonly string[]): Promise<{ 
         frameworkId ??= f.id;
         offers += f.offers?.length ?? 0;
         for (const t of [...(f.tasks ?? []), ...(f.completed_tasks ?? []), ...(f.unreachable_tasks ?? [])] as { id: string; state: string; slave_id: string; framework_id: string }[]) {
-          tasks.push({ taskId: t.id, state: t.state, agentId: t.slave_id, frameworkId: t.framework_id });
+          tasks.push({ taskId: t.id, state: t.state, agentId: t.slave_id, frameworkId: t.framework_id, at });
         }
       }
       return { tasks, offers, frameworkId };

@@ -3,6 +3,8 @@
  * fed small synthetic histories in tests. Times are epoch milliseconds.
  */
 
+import type { AgentFree, GangDemand } from './fit-at-kill';
+
 export type WorkloadKind = 'mpi2' | 'mpi4' | 'serial' | 'fail' | 'cancel' | 'invalid' | 'duplicate';
 
 /** What one client was told about one launch call. */
@@ -32,6 +34,8 @@ export interface DbJob {
   state: string;
   /** Ranks the gang has (from its gang spec); 0 when unknown. */
   ranks: number;
+  /** When the dispatcher recorded that nothing of the attempt runs any more (absent: not settled, or not recorded). */
+  settledAt?: number | null;
   tasks: DbTask[];
 }
 
@@ -67,6 +71,11 @@ export interface MasterTask {
   frameworkId: string;
   agentId: string;
   state: string;
+  /**
+   * When the leading master was asked (absent in runs recorded before it was kept). A failed-over
+   * master forgets completed tasks, so the last record of a task may be an earlier master's.
+   */
+  at?: number;
 }
 
 /** A task process seen alive in /proc during or after the run. */
@@ -95,12 +104,17 @@ export interface FaultRecord {
   target: string;
   ok: boolean;
   detail?: string;
+  /** A kill of the leading dispatcher: each active agent's free resources just before it. */
+  freeAtKill?: AgentFree[];
 }
 
 /** Gangs that were waiting when the leading dispatcher was killed, and when each was placed. */
 export interface LeaderKillRecord {
   at: number;
-  waiting: { jobId: string; placedAt: number | null }[];
+  /** Each active agent's free resources at the kill (absent in runs recorded before it was kept). */
+  free?: AgentFree[];
+  /** In queue order (the time each was queued). */
+  waiting: { jobId: string; placedAt: number | null; demand?: GangDemand }[];
 }
 
 export interface RunHistories {

@@ -44,7 +44,7 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
   const say = (s: string) => { const line = `[chaos ${new Date().toISOString().slice(11, 19)}] ${s}`; console.log(line); };
   const kinds = args.faults.length === FAULT_KINDS.length ? 'all' : args.faults.join(',') || 'none';
   say(`seed ${args.seed}, duration ${args.durationMs / 1000} s, ${args.rate} faults/min of ${kinds}, ${args.launchRate} launches/min; folder ${dir}`);
-  say(`replay: npm run chaos -- --seed ${args.seed} --duration ${args.durationMs / 1000}s --rate ${args.rate} --faults ${kinds} --launch-rate ${args.launchRate}`);
+  say(`replay: npm run chaos -- --seed ${args.seed} --duration ${args.durationMs / 1000}s --rate ${args.rate} --faults ${kinds} --launch-rate ${args.launchRate}${args.gangSeconds.min !== 3 || args.gangSeconds.max !== 20 ? ` --gang-seconds ${args.gangSeconds.min}-${args.gangSeconds.max}` : ''}${args.agentCpus !== 2 ? ` --agent-cpus ${args.agentCpus}` : ''}`);
   const schedule = faultSchedule({ seed: args.seed, durationMs: args.durationMs, rate: args.rate, kinds: args.faults, agents: 4 });
   writeFileSync(join(dir, 'schedule.json'), JSON.stringify(schedule, null, 1));
 
@@ -70,7 +70,7 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
   const stopSamplers: (() => void)[] = [];
   try {
     say('starting the isolated stack: ZooKeeper, Kafka, PostgreSQL, 2 Mesos masters, 4 agents');
-    stack = await startIsolatedStack({ repo: REPO, dir, agents: 4, agentCpus: 2, agentMemMb: 2048, sandboxGcDelayMs: SANDBOX_GC_MS, topicPrefix: prefix, partitions: 4 });
+    stack = await startIsolatedStack({ repo: REPO, dir, agents: 4, agentCpus: args.agentCpus, agentMemMb: 2048, sandboxGcDelayMs: SANDBOX_GC_MS, topicPrefix: prefix, partitions: 4 });
     const s = stack;
     say(`stack up: ZooKeeper ${s.zkPort}, Kafka ${s.kafkaPort}, PostgreSQL ${s.pgPort}, masters ${s.masterPorts.join('/')}`);
 
@@ -129,7 +129,7 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
     let stopped = false;
     const t0 = Date.now();
     const apiPorts = () => replicas.filter((r) => r.service === 'api').map((r) => r.apiPort!);
-    const workload = runWorkload({ rng: seededRng(args.seed + 1_000_003), apiPorts, durationMs: args.durationMs, launchesPerMinute: args.launchRate, stopped: () => stopped });
+    const workload = runWorkload({ rng: seededRng(args.seed + 1_000_003), apiPorts, durationMs: args.durationMs, launchesPerMinute: args.launchRate, gangSeconds: args.gangSeconds, stopped: () => stopped });
     const fuzz = args.fuzzCases > 0 ? runFuzzer({ port: () => apiPorts()[0], cases: args.fuzzCases, seed: args.seed, rssPid: () => replicas.find((r) => r.service === 'api' && r.index === 0)?.proc.pid }) : undefined;
     const injector = (async () => {
       for (const f of schedule) {
@@ -183,7 +183,7 @@ export async function runChaos(args: ChaosArgs, extraDispatcherEnv: NodeJS.Proce
       'airavata-kafka': await readTopic(brokers, `${prefix}airavata.status`, decodeAiravataHeaders),
     };
     if (rabbit) channels.rabbitmq = await drainRabbit(AMQP_URL, queue);
-    const leaderKillTimes = faults.filter((f) => f.ok && f.kind === 'kill-leader-dispatcher').map((f) => f.at);
+    const leaderKillTimes = faults.filter((f) => f.ok && f.kind === 'kill-leader-dispatcher').map((f) => ({ at: f.at, free: f.freeAtKill }));
     const taskOwners: Record<string, string> = {};
     for (const e of experiments) for (const j of e.jobs) for (const t of j.tasks) taskOwners[t.id] = e.id;
     const stillRunning = scanTaskProcesses(s.agentWorkDir);

@@ -25,6 +25,9 @@ export function renderTable(seed: number, faults: readonly FaultRecord[], r: Che
   const p = s.placementAfterLeaderKill;
   lines.push(row('gangs waiting at a leader kill: placed / never', `${p.samples}/${p.neverPlaced}`));
   lines.push(row('time to place them after the kill p50/p99/max s', `${fmt(p.p50)}/${fmt(p.p99)}/${fmt(p.max)}`));
+  const q = s.placementAfterLeaderKillFitting;
+  lines.push(row('  of them, those that fit the free cluster', `${q.samples}/${q.neverPlaced}`));
+  lines.push(row('  their time to placement p50/p99/max s', `${fmt(q.p50)}/${fmt(q.p99)}/${fmt(q.max)}`));
   lines.push('', 'violations');
   const counts = countByKind(r.violations);
   const names: Record<string, string> = {

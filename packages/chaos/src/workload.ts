@@ -62,6 +62,8 @@ export interface WorkloadOptions {
   apiPorts: () => number[];
   durationMs: number;
   launchesPerMinute: number;
+  /** How long each MPI gang's program runs, drawn in [min, max] seconds. */
+  gangSeconds: { min: number; max: number };
   /** Stop launching early (the harness is aborting). */
   stopped: () => boolean;
 }
@@ -136,7 +138,7 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
 
   while (Date.now() - start < o.durationMs && !o.stopped()) {
     const kind = pick(o.rng, MIX);
-    pending.push(one(kind, between(o.rng, 2000, 15000), between(o.rng, 3, 20)));
+    pending.push(one(kind, between(o.rng, 2000, 15000), between(o.rng, o.gangSeconds.min, o.gangSeconds.max)));
     n++;
     const next = start + n * gapMs;
     await new Promise((res) => setTimeout(res, Math.max(0, next - Date.now())));

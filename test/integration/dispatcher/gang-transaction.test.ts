@@ -120,4 +120,20 @@ describe('dispatcher: one gang event, one transaction (real PostgreSQL)', () => 
     assert.equal(r2.nextAttempt, undefined);
     assert.equal((await tasksOf(ds, after.job))[1].exit_code, 7);
   });
+
+  it('a gang seen finishing without ever being seen running still brings its process to MONITORING, so the process can end', async () => {
+    // Found by the chaos run (seed 1, ZooKeeper outages): TASK_RUNNING went to a leader that lost its
+    // session, and the next leader learned TASK_FINISHED first. The job went QUEUED -> COMPLETE, its
+    // process stayed QUEUED (from which COMPLETED is no transition) and the experiment never ended.
+    const g = await launched();
+    await run(g.job, update(g.job, 0, 'TASK_FINISHED', { uuid: 'f0' }));
+    const r = await run(g.job, update(g.job, 1, 'TASK_FINISHED', { uuid: 'f1' }));
+    assert.equal(r.ended?.state, 'COMPLETE');
+    assert.deepEqual(await historyOf(ds, 'job', g.job), ['COMPLETE']);
+    assert.deepEqual(await historyOf(ds, 'process', g.proc), ['MONITORING']);
+    const [p] = await ds.query('SELECT state FROM processes WHERE id = $1', [g.proc]);
+    assert.equal(p.state, 'MONITORING');
+    const [e] = await ds.query('SELECT state FROM experiments WHERE id = $1', [g.exp]);
+    assert.equal(e.state, 'EXECUTING', 'the experiment leaves SCHEDULED, from which COMPLETED is no transition either');
+  });
 });

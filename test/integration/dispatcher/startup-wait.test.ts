@@ -1,38 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { startDispatcher, type DispatcherHandle } from '@msched/dispatcher';
 import { requireStack } from '../../helpers/stack';
 import { testLogger } from '../../helpers/pipeline';
 import { eventually, prepareSuite, removeZkRoot, suiteConfig, ZK } from './support';
 import { freePort } from '../../helpers/free-port';
+import { lateServer, type LateServer } from '../../helpers/late-server';
 
-
-/** A TCP relay to the shared ZooKeeper that starts answering only when told: a ZooKeeper "coming up". */
-async function lateZooKeeper(port: number): Promise<{ open(): Promise<void>; close(): Promise<void> }> {
-  let server: Server | undefined;
-  const sockets = new Set<Socket>();
-  const [host, zkPort] = ZK.split(':');
-  return {
-    open: () => new Promise((resolve, reject) => {
-      server = createServer((client) => {
-        const upstream = connect(Number(zkPort), host);
-        sockets.add(client).add(upstream);
-        client.pipe(upstream).pipe(client);
-        const end = () => { client.destroy(); upstream.destroy(); };
-        client.on('error', end).on('close', end);
-        upstream.on('error', end).on('close', end);
-      });
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    }),
-    close: () => new Promise((resolve) => {
-      for (const s of sockets) s.destroy();
-      if (!server) return resolve();
-      server.close(() => resolve());
-    }),
-  };
-}
 
 /**
  * Issue 14: a service restarted while one of its servers is down must wait for it (and say so on
@@ -43,7 +17,7 @@ describe('dispatcher: start-up while ZooKeeper does not answer yet', function ()
   let ds: DataSource;
   let zkPort: number;
   let healthPort: number;
-  let late: Awaited<ReturnType<typeof lateZooKeeper>>;
+  let late: LateServer;
   let starting: Promise<DispatcherHandle> | undefined;
   let cfg: ReturnType<typeof suiteConfig>;
 
@@ -53,7 +27,7 @@ describe('dispatcher: start-up while ZooKeeper does not answer yet', function ()
     healthPort = await freePort();
     cfg = suiteConfig('dstartup', { MSCHED_ZK_CONNECT: `127.0.0.1:${zkPort}`, MSCHED_DISPATCHER_HEALTH_PORT: String(healthPort) });
     ds = await prepareSuite(cfg);
-    late = await lateZooKeeper(zkPort);
+    late = lateServer(zkPort, ZK);
   });
 
   after(async () => {
@@ -82,9 +56,12 @@ describe('dispatcher: start-up while ZooKeeper does not answer yet', function ()
 
     await late.open();
     const d = await starting;
-    const r = await fetch(`http://127.0.0.1:${d.healthPort}/readyz`);
-    const body = (await r.json()) as { checks: Record<string, string> };
-    assert.equal(body.checks.startup, 'ok');
+    // The handle comes once the replica stands for election; the rest of start-up (Kafka) follows.
+    const body = await eventually('start-up to finish', async () => {
+      const r = await fetch(`http://127.0.0.1:${d.healthPort}/readyz`);
+      const b = (await r.json()) as { checks: Record<string, string> };
+      return b.checks.startup === 'ok' ? b : undefined;
+    }, 60_000);
     assert.equal(body.checks.zookeeper, 'ok');
   });
 });

@@ -111,7 +111,9 @@ export function dispatcherSuite(name: string, cluster: LocalClusterOptions, prep
     await prepare?.();
     s.cluster = await startCluster(s.cfg, cluster);
     s.dispatcher = await startDispatcher(s.cfg);
-    await eventually('the dispatcher to lead and subscribe', () => s.dispatcher.leader()?.isSubscribed || undefined);
+    // Leading comes first; the intake's Kafka start-up may finish after (start-dispatcher.ts).
+    await eventually('the dispatcher to lead, subscribe and finish starting', async () =>
+      (s.dispatcher.leader()?.isSubscribed && (await fetch(`http://127.0.0.1:${s.dispatcher.healthPort}/readyz`)).status === 200) || undefined);
   });
   after(async () => {
     await s.dispatcher?.stop();

@@ -165,6 +165,31 @@ describe('chaos: the checker', () => {
     assert.deepEqual(kinds(h), ['lost', 'orphan-sandbox'], 'a sandbox of an ended experiment is still an orphan');
   });
 
+  it('a rank the master still runs after its attempt ended is a violation, unless that record predates the attempt\'s end (a master killed before it heard)', () => {
+    const h = clean();
+    h.experiments[0].jobs[0].settledAt = T0 + 10_000;
+    h.masterTasks[0] = { ...h.masterTasks[0], state: 'TASK_RUNNING', at: T0 + 20_000 };
+    assert.deepEqual(kinds(h), ['unkilled-rank']);
+    h.masterTasks[0].at = T0 + 8_000;
+    assert.deepEqual(kinds(h), [], 'the last record came from a master killed before the task ended');
+    delete h.masterTasks[0].at;
+    assert.deepEqual(kinds(h), ['unkilled-rank'], 'without the time of the record, it counts');
+  });
+
+  it('a process of an attempt seen alive well after the attempt settled is an orphan (a rank a killed agent left running)', () => {
+    const h = clean();
+    h.experiments[0].jobs[0].settledAt = T0 + 10_000;
+    h.sightings = [
+      { taskId: 'J-E1.0', containerId: 'c0', pid: 100, at: T0 + 12_000 },
+      { taskId: 'J-E1.1', containerId: 'c1', pid: 101, at: T0 + 40_000 },
+    ];
+    const r = checkRun(h);
+    assert.deepEqual(r.violations.map((x) => x.kind), ['orphan-process'], 'a sighting within the sampling slack is not one');
+    assert.match(r.violations[0].detail, /J-E1\.1 .*30\.0 s after its attempt settled/);
+    h.leftovers.processes = [{ taskId: 'J-E1.1', containerId: 'c1', pid: 101, at: T0 + 40_000 }];
+    assert.deepEqual(kinds(h), ['orphan-process'], 'one still alive at the end is counted once');
+  });
+
   it('reports p99 time to place the gangs waiting at a leader kill, and those never placed', () => {
     const h = clean();
     h.leaderKills = [{ at: T0, waiting: [...Array.from({ length: 99 }, (_, i) => ({ jobId: `j${i}`, placedAt: T0 + 2000 })), { jobId: 'slow', placedAt: T0 + 300_000 }, { jobId: 'never', placedAt: null }] }];
@@ -172,5 +197,22 @@ describe('chaos: the checker', () => {
     assert.deepEqual([p.samples, p.p50, p.p99, p.max, p.neverPlaced], [100, 2, 2, 300, 1]);
     h.leaderKills[0].waiting = [{ jobId: 'a', placedAt: T0 + 1000 }, { jobId: 'b', placedAt: T0 + 300_000 }];
     assert.equal(checkRun(h).summary.placementAfterLeaderKill.p99, 300, 'the 300 s stall of the decline-filter defect shows');
+  });
+
+  it('judges the failover on the gangs the free cluster could hold at the kill, and still counts the others in the whole figure', () => {
+    const h = clean();
+    const g2 = { ranks: 2, cpusPerRank: 1, memMbPerRank: 64, nodeCount: 2 };
+    // Two agents with 1 free cpu each: the first gang fits, the second waits for capacity.
+    h.leaderKills = [{ at: T0, free: [{ cpus: 1, memMb: 1024 }, { cpus: 1, memMb: 1024 }], waiting: [
+      { jobId: 'fits', placedAt: T0 + 9000, demand: g2 },
+      { jobId: 'capacity', placedAt: T0 + 40_000, demand: g2 },
+    ] }];
+    const s = checkRun(h).summary;
+    assert.deepEqual([s.placementAfterLeaderKill.samples, s.placementAfterLeaderKill.max], [2, 40]);
+    assert.deepEqual([s.placementAfterLeaderKillFitting.samples, s.placementAfterLeaderKillFitting.max], [1, 9]);
+    h.leaderKills[0].waiting[0].placedAt = null;
+    assert.equal(checkRun(h).summary.placementAfterLeaderKillFitting.neverPlaced, 1, 'a gang that fit and was never placed is counted');
+    delete h.leaderKills[0].free;
+    assert.equal(checkRun(h).summary.placementAfterLeaderKillFitting.samples + checkRun(h).summary.placementAfterLeaderKillFitting.neverPlaced, 0, 'unknown free resources judge nothing');
   });
 });

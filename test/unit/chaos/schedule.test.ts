@@ -45,5 +45,9 @@ describe('chaos: the seeded fault schedule and the command line', () => {
     assert.deepEqual([a.seed, a.durationMs, a.rate, a.faults], [7, 180_000, 1.5, ['pg-restart']]);
     assert.throws(() => parseChaosArgs(['--rate', '-1']), /--rate needs a number >= 0/);
     assert.throws(() => parseChaosArgs(['--bogus']), /unknown option --bogus/);
+    assert.deepEqual(parseChaosArgs([]).gangSeconds, { min: 3, max: 20 });
+    assert.deepEqual(parseChaosArgs(['--gang-seconds', '3-6']).gangSeconds, { min: 3, max: 6 });
+    assert.throws(() => parseChaosArgs(['--gang-seconds', '6-3']), /--gang-seconds needs MIN-MAX/);
+    assert.equal(parseChaosArgs(['--agent-cpus', '4']).agentCpus, 4);
   });
 });

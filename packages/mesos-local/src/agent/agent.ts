@@ -3,6 +3,7 @@ import type { AgentCommand, AgentRegistration } from '../protocol/agent-link';
 import type { Attribute, Resource, TaskState, TaskStatus } from '../protocol/mesos-types';
 import type { MasterDetector } from '../zk/master-detector';
 import { MasterSession } from './master-session';
+import { destroyOrphanContainers } from './orphan-containers';
 import type { UpdateRetry } from './status-update-manager';
 import { TaskRunner } from './task-runner';
 
@@ -92,6 +93,13 @@ export class LocalAgent {
   }
 
   start(): void {
+    // Recovery first, as a Mesos agent recovers before it registers: nothing of a predecessor runs on.
+    const orphans = destroyOrphanContainers(this.opts.workDir);
+    if (orphans.length) {
+      const containers = [...new Set(orphans.map((o) => o.containerId))];
+      this.logger.warn(`destroyed ${containers.length} orphan container(s) left by a previous agent on ${this.opts.workDir} (${orphans.length} process(es)): ${containers.join(', ')}`);
+    }
+    this.runner.collectPredecessorSandboxes();
     this.session.start();
   }
 

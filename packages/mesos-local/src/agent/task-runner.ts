@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@msched/logging';
@@ -319,6 +320,33 @@ export class TaskRunner {
       rm(t.runDir, { recursive: true, force: true }).then(
         () => this.logger.info(`sandbox of ${t.taskId} garbage-collected`),
         (e) => this.logger.warn(`sandbox GC of ${t.taskId} failed: ${(e as Error).message}`));
+    }, delay);
+    timer.unref();
+    this.gcTimers.add(timer);
+  }
+
+  /**
+   * At start, before registering: every agent directory under the work dir belongs to a previous
+   * agent process (this one has no id yet). Mesos' recovery schedules such stale agent directories
+   * for garbage collection after the GC delay; so does this.
+   */
+  collectPredecessorSandboxes(): void {
+    const delay = this.opts.sandboxGcDelayMs;
+    if (delay === undefined) return;
+    const slaves = join(this.opts.workDir, 'slaves');
+    let stale: string[];
+    try {
+      stale = readdirSync(slaves);
+    } catch {
+      return;
+    }
+    if (!stale.length) return;
+    this.logger.info(`the sandboxes of previous agent(s) ${stale.join(', ')} go in ${delay} ms`);
+    const timer = setTimeout(() => {
+      this.gcTimers.delete(timer);
+      for (const id of stale) {
+        rm(join(slaves, id), { recursive: true, force: true }).catch((e: Error) => this.logger.warn(`GC of the sandboxes of previous agent ${id} failed: ${e.message}`));
+      }
     }, delay);
     timer.unref();
     this.gcTimers.add(timer);

@@ -12,6 +12,8 @@ export interface IntakeOptions {
   readonly kafka: Kafka;
   readonly ds: DataSource;
   readonly topicPrefix: string;
+  /** How long a killed replica holds its partitions (MSCHED_KAFKA_SESSION_TIMEOUT_MS). */
+  readonly sessionTimeoutMs?: number;
   readonly logger: Logger;
   /** Wall time of a gang that comes without one. */
   readonly defaultWallTimeSeconds: number;
@@ -31,6 +33,7 @@ export async function startIntake(o: IntakeOptions): Promise<Consumer> {
     groupId: `${o.topicPrefix}dispatcher.intake`,
     topics: [topicName(o.topicPrefix, 'dispatch'), topicName(o.topicPrefix, 'cancel')],
     logger: o.logger,
+    sessionTimeoutMs: o.sessionTimeoutMs,
     onPoison: async (_m, meta, reason) => void o.logger.error(`poison message on ${meta.topic}[${meta.partition}]@${meta.offset} skipped: ${reason}`),
     handle: async (env: Envelope) => {
       try {

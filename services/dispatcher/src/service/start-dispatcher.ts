@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import type { Consumer } from 'kafkajs';
+import type { Admin, Consumer } from 'kafkajs';
 import type { SandboxLookup } from '@msched/mesos';
 import type { DataSource } from 'typeorm';
 import { consumerLag, createKafka, topicName } from '@msched/bus';
 import type { Config } from '@msched/config';
 import { countUnsentOutbox, openDatabase, redactUrl } from '@msched/db';
 import { createLogger, type Logger } from '@msched/logging';
-import { createMetrics, onScrape, startHealthServer, Startup, type HealthServer, type Metrics } from '@msched/observability';
+import { createMetrics, onScrape, startHealthServer, Startup, StartupAborted, type HealthServer, type Metrics } from '@msched/observability';
 import { OutboxRelay } from '@msched/outbox';
 import { Leadership } from '../election/leadership';
 import { Leader } from '../framework/leader';
@@ -37,7 +37,9 @@ export interface DispatcherHandle {
 /**
  * One dispatcher replica: the intake (Kafka → database, on every replica), an outbox relay, the
  * election, and, while elected, the Mesos framework (Leader). Losing the election stops the framework
- * at once and the replica queues up as a standby again (no process restart needed).
+ * at once and the replica queues up as a standby again (no process restart needed). Resolves once the
+ * replica stands for election (database and ZooKeeper answer); the intake's Kafka start-up goes on
+ * behind it, and /readyz says what it still waits for.
  */
 export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {}): Promise<DispatcherHandle> {
   const identity = opts.identity ?? `${hostname()}:${process.pid}`;
@@ -111,16 +113,9 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
     election.on('elected', () => { leaderChange = leaderChange.then(becomeLeader); });
     election.on('deposed', (reason) => { leaderChange = leaderChange.then(() => stopLeading(`no longer the leader: ${reason}`)); });
 
-    const kafka = createKafka(cfg.kafka, logger);
-    const wake = () => {
-      leader?.wake();
-      // The intake's transaction wrote status events (QUEUED): they go out now, not at the next poll.
-      relay.notify();
-      notifyDispatchers(db).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
-    };
-    const consumer: Consumer = await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')})`, () => startIntake({ kafka, ds: db, topicPrefix: cfg.kafka.topicPrefix, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 }));
-    cleanups.push(() => consumer.disconnect());
-
+    // A candidate before the intake: the leader reads only the database (every replica's intake
+    // feeds it), while joining the intake's consumer group can wait a whole Kafka session for a
+    // killed member; a replica restarted after a kill -9 must not leave the election empty that long.
     await startup.waitFor(`ZooKeeper (${cfg.zookeeper.connect.join(',')})`, () => election.start());
     cleanups.push(async () => {
       // The framework stops before the candidacy goes, so a standby never subscribes beside us.
@@ -130,17 +125,43 @@ export async function startDispatcher(cfg: Config, opts: DispatcherOptions = {})
       await leaderChange;
     });
 
-    const lagAdmin = kafka.admin();
-    await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')}, admin)`, () => lagAdmin.connect());
-    cleanups.push(() => lagAdmin.disconnect().catch(() => undefined));
-    const intakeTopics = [topicName(cfg.kafka.topicPrefix, 'dispatch'), topicName(cfg.kafka.topicPrefix, 'cancel')];
+    // The rest of start-up (Kafka) goes on while this replica already stands for election, so the
+    // handle is returned now: it can stop the replica at any time, even while Kafka is away or the
+    // intake's consumer group waits for a killed member (a SIGTERM must not find no handler).
+    const kafka = createKafka(cfg.kafka, logger);
     onScrape(metrics.outboxPending, async (g) => { g.set(await countUnsentOutbox(db)); });
-    onScrape(metrics.consumerLag, async (g) => {
-      for (const l of await consumerLag(lagAdmin, `${cfg.kafka.topicPrefix}dispatcher.intake`, intakeTopics)) g.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+    const wake = () => {
+      leader?.wake();
+      // The intake's transaction wrote status events (QUEUED): they go out now, not at the next poll.
+      relay.notify();
+      notifyDispatchers(db).catch((e: Error) => logger.debug(`NOTIFY failed (the leader polls anyway): ${e.message}`));
+    };
+    let closing = false;
+    let consumer: Consumer | undefined;
+    let lagAdmin: Admin | undefined;
+    cleanups.push(async () => {
+      closing = true;
+      await lagAdmin?.disconnect().catch(() => undefined);
+      await consumer?.disconnect();
     });
-
-    startup.done();
-    logger.info(`dispatcher ${identity} running; health and metrics on port ${health.port}`);
+    const connectKafka = async () => {
+      const c = await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')})`, () => startIntake({ kafka, ds: db, topicPrefix: cfg.kafka.topicPrefix, sessionTimeoutMs: cfg.kafka.sessionTimeoutMs, logger, wake, defaultWallTimeSeconds: cfg.dispatcher.defaultWallTimeMinutes * 60 }));
+      if (closing) return void (await c.disconnect().catch(() => undefined));
+      consumer = c;
+      const admin = kafka.admin();
+      await startup.waitFor(`Kafka (${cfg.kafka.brokers.join(',')}, admin)`, () => admin.connect());
+      if (closing) return void (await admin.disconnect().catch(() => undefined));
+      lagAdmin = admin;
+      const intakeTopics = [topicName(cfg.kafka.topicPrefix, 'dispatch'), topicName(cfg.kafka.topicPrefix, 'cancel')];
+      onScrape(metrics.consumerLag, async (g) => {
+        for (const l of await consumerLag(admin, `${cfg.kafka.topicPrefix}dispatcher.intake`, intakeTopics)) g.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+      });
+      startup.done();
+      logger.info(`dispatcher ${identity} running; health and metrics on port ${health.port}`);
+    };
+    connectKafka().catch((e: Error) => {
+      if (!(e instanceof StartupAborted)) logger.error(`start-up stopped: ${e.message}`);
+    });
 
     let stopping: Promise<void> | undefined;
     return {

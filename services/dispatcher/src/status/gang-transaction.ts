@@ -153,6 +153,12 @@ async function applyDecisions(
       }
       case 'outcome': {
         outcome = refineOutcome(d.outcome, result, job.attempt, s.maxAttempts);
+        // A gang can be seen finishing without ever being seen running (TASK_RUNNING went to a
+        // leader that died; reconciliation answers with the latest state only). Its process must
+        // still pass MONITORING, or COMPLETED is no transition from where it waits (a repeat is a no-op).
+        if (outcome.outcome.state === 'COMPLETE') {
+          await recordTransition(tx, { entity: 'process', id: job.processId, to: 'MONITORING', reason: `gang attempt ${job.attempt} (${job.id}) ran (its start was not seen)`, source: SOURCE, subject });
+        }
         await recordOutcome(tx, job, outcome.outcome, outcome);
         if (outcome.outcome.state === 'FAILED' && outcome.outcome.retry) nextAttempt = await queueNextAttempt(tx, job, outcome.outcome.reason);
         break;
