@@ -63,7 +63,7 @@ export class WaitEstimates {
     try {
       await withTransaction(this.ctx.ds, async (tx) => {
         const recorded = await recordReason(tx, { entity: 'job', id: jobId, state: 'QUEUED', reason: startReason(expectedStart, now), source: SOURCE, subject: subjectOf(job) });
-        if (!recorded || !(await markStartAnnounced(tx, jobId, expectedStart))) throw new NoLongerWaiting();
+        if (!recorded || !(await markStartAnnounced(tx, jobId, expectedStart, now))) throw new NoLongerWaiting();
       });
     } catch (e) {
       if (e instanceof NoLongerWaiting) return false;
