@@ -1,3 +1,4 @@
+import './connection-guard';
 import zookeeper from 'node-zookeeper-client';
 import type { Logger } from '@msched/logging';
 
