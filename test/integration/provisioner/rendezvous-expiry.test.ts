@@ -27,12 +27,19 @@ describe('provisioner: rendezvous cleanup after its ZooKeeper session expired (i
     admin?.close();
   });
 
-  /** Ends a session from outside: a second client attaches to it and closes it. */
+  /**
+   * Ends a session from outside: a second client attaches to it and closes it. Settles on every
+   * outcome (attaching to a session that already ended yields 'expired', never 'connected').
+   */
   function expireSession(zk: Zk): Promise<void> {
     const client = (zk as unknown as { client: zookeeper.Client }).client;
     const thief = zookeeper.createClient(zkCfg.connect.join(','), { sessionId: client.getSessionId(), sessionPassword: client.getSessionPassword(), sessionTimeout: 10_000 } as never);
     return new Promise((resolve) => {
-      thief.once('connected', () => { thief.close(); resolve(); });
+      const done = (): void => { clearTimeout(timer); thief.removeAllListeners('state'); thief.close(); resolve(); };
+      const timer = setTimeout(done, 5000);
+      thief.on('state', (state: zookeeper.State) => {
+        if (state === zookeeper.State.SYNC_CONNECTED || state === zookeeper.State.EXPIRED || state === zookeeper.State.AUTH_FAILED) done();
+      });
       thief.connect();
     });
   }
@@ -54,9 +61,10 @@ describe('provisioner: rendezvous cleanup after its ZooKeeper session expired (i
 
     await expireSession(opened!);
     // The cleanup stage is retried until it succeeds; it must succeed again once ZooKeeper answers.
+    let lastFailure = '';
     await eventually('job-b\'s rendezvous to be removed', async () => {
-      await remover!.remove('job-b').catch(() => undefined);
+      await remover!.remove('job-b').catch((e: Error) => { lastFailure = e.message; });
       return (await admin.exists(`${zkCfg.root}/rendezvous/job-b`)) === false;
-    }, 30_000);
+    }, { timeoutMs: 30_000, state: () => ({ lastFailure }) });
   });
 });
