@@ -106,8 +106,13 @@ describe('dispatcher: fair share between two gateways on the local cluster', fun
       const before = new Map(old.tenantUsage().map((u) => [key(u.tenant), u.coreSeconds]));
       await suite.dispatcher.stop();
       const next = await eventually('the standby to lead', () => standby.leader() ?? undefined, 60_000);
-      const after = new Map(next.tenantUsage().map((u) => [key(u.tenant), u.coreSeconds]));
       const fromRows = new Map((await tenantUsage(suite.ds, suite.cfg.scheduling.halfLifeHours * 3600)).map((u) => [key(u.tenant), u.coreSeconds]));
+      // The leader exists as soon as it is elected; it reads the usage as the first step of its
+      // start-up (before any gang), which the test must wait for (reading at once saw 0 core-s).
+      const after = await eventually('the new leader to have read the usage', () => {
+        const usage = new Map(next.tenantUsage().map((u) => [key(u.tenant), u.coreSeconds]));
+        return [...fromRows.keys()].every((t) => usage.has(t)) ? usage : undefined;
+      }, 30_000);
       const gangsRun: Array<{ tenant: string; n: number }> = await suite.ds.query(`
         SELECT e.gateway_id || '/' || e.user_name AS tenant, count(*)::int AS n FROM jobs j JOIN experiments e ON e.id = j.experiment_id
         WHERE j.launched_at IS NOT NULL GROUP BY 1`);
