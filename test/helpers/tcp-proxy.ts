@@ -11,7 +11,9 @@ export class TcpProxy {
 
   private constructor(private readonly server: net.Server) {}
 
-  static async start(host: string, port: number): Promise<TcpProxy> {
+  /** A relay to `address` ("host:port", as in a ZooKeeper connect string). */
+  static async start(address: string): Promise<TcpProxy> {
+    const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
     const server = net.createServer();
     const proxy = new TcpProxy(server);
     server.on('connection', (client) => proxy.relay(client, host, port));

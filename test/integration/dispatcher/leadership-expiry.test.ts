@@ -38,8 +38,7 @@ describe('dispatcher leadership: a standby whose session expired rejoins the ele
   it('takes over when the leader goes after the standby lost its session', async () => {
     const leader = await replica('a');
     // The standby reaches ZooKeeper through a relay the test can cut, as a partition does.
-    const [host, port] = zkCfg.connect[0].split(':');
-    proxy = await TcpProxy.start(host, Number(port));
+    proxy = await TcpProxy.start(zkCfg.connect[0]);
     const standby = await replica('b', { ...zkCfg, connect: [`127.0.0.1:${proxy.port}`] });
     await eventually('a to lead', () => leader.isLeader || undefined);
     assert.equal(standby.isLeader, false);

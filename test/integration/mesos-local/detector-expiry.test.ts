@@ -35,8 +35,7 @@ describe('local Mesos: the ZooKeeper master detector survives an expired session
   it('follows the leader again after its session expired', async () => {
     const first = await master(1111);
     // The detector reaches ZooKeeper through a relay the test can cut, as a partition does.
-    const [host, port] = servers[0].split(':');
-    proxy = await TcpProxy.start(host, Number(port));
+    proxy = await TcpProxy.start(servers[0]);
     detector = await ZkDetector.start([`127.0.0.1:${proxy.port}`], path);
     await eventually('the detector to see the first master', () => detector!.current()?.port === 1111 || undefined);
 

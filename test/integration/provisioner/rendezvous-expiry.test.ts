@@ -33,8 +33,7 @@ describe('provisioner: rendezvous cleanup after its ZooKeeper session expired (i
     await admin.mkdirp(`${zkCfg.root}/rendezvous/job-a/1/members`);
     await admin.mkdirp(`${zkCfg.root}/rendezvous/job-b/1/members`);
     // The remover reaches ZooKeeper through a relay the test can cut, as a partition does.
-    const [host, port] = zkCfg.connect[0].split(':');
-    proxy = await TcpProxy.start(host, Number(port));
+    proxy = await TcpProxy.start(zkCfg.connect[0]);
     remover = rendezvousRemover({ ...zkCfg, connect: [`127.0.0.1:${proxy.port}`] });
     await remover.remove('job-a');
     assert.equal(await admin.exists(`${zkCfg.root}/rendezvous/job-a`), false);
