@@ -14,6 +14,7 @@ export * from './request/from-scheduling';
 export * from './snapshot/agent-resources';
 export * from './snapshot/offer-snapshot';
 export * from './snapshot/cluster-capacity';
+export * from './snapshot/cluster-membership';
 export * from './snapshot/ports';
 export * from './placement';
 export * from './launch/carve-resources';

@@ -31,6 +31,15 @@ describe('mesos: /master/state reader', () => {
     assert.deepEqual([b.active, b.total.cpus, b.used.cpus, b.total.ports], [false, 8, 0, []]);
   });
 
+  it('reads when the master was elected and the agents of its registry it still waits for', () => {
+    const body = JSON.stringify({ ...JSON.parse(STATE), elected_time: 1796630400.25, recovered_slaves: [{ id: 'S2', hostname: 'node2', resources: { cpus: 8 } }, { id: { value: 'S3' } }] });
+    const s = parseClusterState(body, 'http://10.0.0.1:5050');
+    assert.equal(s.electedAt, 1796630400250);
+    assert.deepEqual(s.recoveringAgentIds, ['S2', 'S3']);
+    const plain = parseClusterState(STATE, 'http://10.0.0.1:5050');
+    assert.deepEqual([plain.electedAt, plain.recoveringAgentIds], [undefined, undefined]);
+  });
+
   it('reads v0 range lists', () => {
     assert.deepEqual(parseV0Ranges('[]'), []);
     assert.deepEqual(parseV0Ranges('[1-2,5-5]'), [{ begin: 1, end: 2 }, { begin: 5, end: 5 }]);

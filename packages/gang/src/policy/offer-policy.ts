@@ -6,6 +6,7 @@ import type { Assignment } from '../placement/types';
 import { validateGangRequest } from '../request/gang-request';
 import type { AgentResources } from '../snapshot/agent-resources';
 import { capacityFromClusterState, type ClusterCapacity } from '../snapshot/cluster-capacity';
+import { ClusterMembership, type MembershipView } from '../snapshot/cluster-membership';
 import { OfferSnapshot } from '../snapshot/offer-snapshot';
 import { formatDuration, mayBackfill, type HeadReservation } from './backfill';
 import { HeldOffers } from './held-offers';
@@ -63,6 +64,11 @@ export class OfferPolicy {
   /** Roles whose head gang has a reservation with an end-time estimate (its offers are kept for it). */
   private readonly reservedRoles = new Set<string>();
   private capacity = new Map<string, ClusterCapacity>();
+  /** Who belongs to the cluster over time, for "can never fit" (see cluster-membership.ts). */
+  private readonly membership: ClusterMembership;
+  private membershipView?: MembershipView;
+  /** Per role, what every member of the cluster could give: the ground for "can never fit". */
+  private verdictCapacity = new Map<string, ClusterCapacity>();
   /** neverFits' answer per request, for the capacity last read: a trace has many gangs of the same shape. */
   private fitVerdicts = new Map<string, string | undefined>();
   private cluster: ClusterState | undefined;
@@ -92,6 +98,7 @@ export class OfferPolicy {
     if (config.order === 'fair-share' && !config.fairShare) throw new RangeError('order "fair-share" needs the fairShare settings');
     this.suppressed = new Set(state.suppressedRoles ?? []);
     if (config.fairShare) this.ledger = new UsageLedger(config.fairShare.halfLifeSeconds);
+    this.membership = new ClusterMembership(config.agentReturnWindowSeconds === undefined ? undefined : config.agentReturnWindowSeconds * 1000);
   }
 
   /** Applies events in order, then decides once. `now` is epoch ms. */
@@ -225,7 +232,9 @@ export class OfferPolicy {
         return;
       case 'clusterState':
         this.cluster = e.state;
+        this.membershipView = this.membership.observe(e.state, now);
         this.capacity = new Map();
+        this.verdictCapacity = new Map();
         this.fitVerdicts = new Map();
         for (const q of [...this.queue]) {
           const reason = this.neverFits(q.gang);
@@ -381,14 +390,19 @@ export class OfferPolicy {
     return { cpus: Math.max(0, cpus), mem: Math.max(0, mem) };
   }
 
-  /** The reason a gang can never run on this cluster, or undefined (also when capacity is unknown). */
+  /**
+   * The reason a gang can never run on this cluster, or undefined: also when the cluster is unknown
+   * or the master says agents are still to re-register. Judged against every agent that belongs to
+   * the cluster (cluster-membership.ts), not only those connected at the last read.
+   */
   private neverFits(gang: WaitingGang): string | undefined {
-    if (!this.cluster) return undefined;
+    const view = this.membershipView;
+    if (!view || view.incomplete) return undefined;
     const key = JSON.stringify(gang.request);
     if (this.fitVerdicts.has(key)) return this.fitVerdicts.get(key);
     const role = gang.request.role;
-    let cap = this.capacity.get(role);
-    if (!cap) this.capacity.set(role, (cap = capacityFromClusterState(this.cluster, role)));
+    let cap = this.verdictCapacity.get(role);
+    if (!cap) this.verdictCapacity.set(role, (cap = capacityFromClusterState(view.state, role)));
     const verdict = fitsCluster(gang.request, cap, { maxReasonDetails: 5 });
     const reason = verdict.fits ? undefined : `can never run on this cluster: ${verdict.reasons.join('; ')}`;
     this.fitVerdicts.set(key, reason);

@@ -156,6 +156,12 @@ export interface OfferPolicyConfig {
    */
   readonly spareRule?: 'head-placement' | 'head-fits';
   /**
+   * How long an agent that left the master's list still counts as part of the cluster when judging
+   * whether a gang can ever fit (it may be restarting, unreachable for a while, or re-registering
+   * with a new master). Default 600 (Mesos' agent re-register timeout).
+   */
+  readonly agentReturnWindowSeconds?: number;
+  /**
    * The waiting order within a role: 'fifo' (submit time) or 'fair-share' (priority from each
    * tenant's decayed usage against its share, plus age). Default 'fifo'.
    */

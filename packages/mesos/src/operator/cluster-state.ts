@@ -32,7 +32,17 @@ export interface ClusterState {
   readonly masterUrl: string;
   readonly masterId?: string;
   readonly version?: string;
+  /**
+   * When the answering master was elected (epoch ms, from `elected_time`): for a while after it,
+   * agents are still re-registering and the list is not the whole cluster.
+   */
+  readonly electedAt?: number;
   readonly agents: readonly AgentState[];
+  /**
+   * Agents the master knows from its registry that have not re-registered since it was elected
+   * (`recovered_slaves`): part of the cluster, absent from `agents` until they are back.
+   */
+  readonly recoveringAgentIds?: readonly string[];
 }
 
 const EMPTY: ResourceAmounts = { cpus: 0, mem: 0, disk: 0, gpus: 0, ports: [] };
@@ -101,10 +111,16 @@ export function parseClusterState(body: string, masterUrl: string): ClusterState
       reservedByRole: reserved,
     };
   });
+  // Mesos writes each as a SlaveInfo, whose id is an object ({"value": ...}); accept a plain string too.
+  const recovering = (Array.isArray(parsed.recovered_slaves) ? parsed.recovered_slaves : [])
+    .map((r) => (isObject(r) ? (isObject(r.id) ? r.id.value : r.id) : undefined))
+    .filter((id): id is string => typeof id === 'string');
   return {
     masterUrl,
     ...(typeof parsed.id === 'string' ? { masterId: parsed.id } : {}),
     ...(typeof parsed.version === 'string' ? { version: parsed.version } : {}),
+    ...(typeof parsed.elected_time === 'number' && Number.isFinite(parsed.elected_time) ? { electedAt: Math.round(parsed.elected_time * 1000) } : {}),
     agents,
+    ...(recovering.length ? { recoveringAgentIds: recovering } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { capacityFromClusterState, fitsCluster, gangRequestFromSpec } from '@msched/gang';
+import { capacityFromClusterState, ClusterMembership, fitsCluster, gangRequestFromSpec, type FitVerdict } from '@msched/gang';
 import type { ClusterState } from '@msched/mesos';
 import type { CapacityProvider } from '../capacity/provider';
 import type { Stage } from '../pipeline/stage';
@@ -61,9 +61,22 @@ export function capacityStage(deps: CapacityStageDeps, portsPerAgent: number): S
     run: async (ctx) => {
       const spec = await loadGangSpec(ctx.ds, ctx.work.jobId);
       const request = gangRequestFromSpec(spec, portsPerAgent);
-      const state = await clusterWithAgents(deps.clusterState, deps.agentsWaitMs ?? 30_000, deps.agentsPollMs ?? 1000);
-      const fit = fitsCluster(request, capacityFromClusterState(state, spec.role));
-      if (fit.fits) return;
+      const waitMs = deps.agentsWaitMs ?? 30_000;
+      const pollMs = deps.agentsPollMs ?? 1000;
+      const deadline = Date.now() + waitMs;
+      let state = await clusterWithAgents(deps.clusterState, waitMs, pollMs);
+      let fit: FitVerdict;
+      // A verdict only on the whole cluster: disconnected agents count, and while the master still
+      // waits for agents of its registry (after a failover) the list is not the whole cluster.
+      for (;;) {
+        const view = new ClusterMembership().observe(state, Date.now());
+        fit = fitsCluster(request, capacityFromClusterState(view.state, spec.role));
+        if (fit.fits) return;
+        if (!view.incomplete) break;
+        if (Date.now() + pollMs > deadline) throw new StageError(`the gang does not fit the agents registered so far, but ${view.incomplete}: trying again`, { permanent: false });
+        await new Promise((r) => setTimeout(r, pollMs));
+        state = await deps.clusterState();
+      }
       const shape = deps.provider.agentShape;
       if (!shape || deps.provider.maxAgents === 0) throw new StageError(`the gang can never fit this cluster: ${fit.reasons.join('; ')}`, { permanent: true });
       const agents = agentsLacking(state, spec.role, request, shape, deps.provider.maxAgents);
