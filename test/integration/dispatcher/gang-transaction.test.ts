@@ -121,6 +121,21 @@ describe('dispatcher: one gang event, one transaction (real PostgreSQL)', () => 
     assert.equal((await tasksOf(ds, after.job))[1].exit_code, 7);
   });
 
+  // The 5-minute seed-1 chaos run: the launcher's agent was killed -9, a member saw the launcher
+  // leave without a result and exited 75 long before the master called the agent unreachable; the
+  // gang was FAILED for good as if the program had failed.
+  it('a member that exits "gang broken" (75) with no result from the launcher fails the attempt as infrastructure: retried whole', async () => {
+    const g = await launched();
+    await run(g.job, update(g.job, 0, 'TASK_RUNNING', { uuid: 'r0' }));
+    await run(g.job, update(g.job, 1, 'TASK_RUNNING', { uuid: 'r1' }));
+    const r = await run(g.job, update(g.job, 1, 'TASK_FAILED', { uuid: 'f1', message: 'Command exited with status 75' }));
+    assert.equal(r.outcome?.failureKind, 'infrastructure');
+    assert.deepEqual(r.nextAttempt, { id: `${g.job}-a2`, attempt: 2 });
+    assert.deepEqual(r.kills, [{ taskId: `${g.job}.0`, agentId: 'S1' }]);
+    const j = await jobView(ds, g.job);
+    assert.match(j.reason!, /^the gang broke under a task \(exit code 75/);
+  });
+
   it('a gang seen finishing without ever being seen running still brings its process to MONITORING, so the process can end', async () => {
     // Found by the chaos run (seed 1, ZooKeeper outages): TASK_RUNNING went to a leader that lost its
     // session, and the next leader learned TASK_FINISHED first. The job went QUEUED -> COMPLETE, its

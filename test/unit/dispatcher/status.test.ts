@@ -69,6 +69,23 @@ describe('dispatcher: the launcher\'s result refines the gang\'s outcome', () =>
     assert.deepEqual(refineOutcome(infra, result({ reason: 'killed', exitCode: 143 }), 1, 3), { outcome: infra, failureKind: 'infrastructure' });
   });
 
+  // The 5-minute chaos run: the launcher's agent was killed -9; a member saw the launcher leave
+  // without a result and exited 75 before the master declared the launcher's agent unreachable.
+  it('takes a member that exited "gang broken" with no word from the launcher as an infrastructure failure, retried whole', () => {
+    const memberBroke: JobOutcome = { ...appFailure, failedRank: 2, failedTaskId: 'JOB_1.1', reason: 'rank 2 failed with TASK_FAILED: Command exited with status 75' };
+    const r = refineOutcome(memberBroke, undefined, 1, 3, 75);
+    assert.ok(r.outcome.state === 'FAILED' && r.outcome.failure === 'infrastructure' && r.outcome.retry);
+    assert.equal(r.failureKind, 'infrastructure');
+    assert.match(r.outcome.state === 'FAILED' ? r.outcome.reason : '', /^the gang broke under a task \(exit code 75: its launcher left without a result, or ZooKeeper was lost\); rank 2 failed/);
+    const last = refineOutcome(memberBroke, undefined, 3, 3, 75);
+    assert.ok(last.outcome.state === 'FAILED' && last.outcome.failure === 'infrastructure' && !last.outcome.retry);
+    // Any other exit code without a result stays the program's failure.
+    assert.deepEqual(refineOutcome(memberBroke, undefined, 1, 3, 3), { outcome: memberBroke, failureKind: 'application' });
+    // The launcher's own word wins over the member's exit code.
+    const r2 = refineOutcome(memberBroke, result({ reason: 'rank_failed', failedRank: 2 }), 1, 3, 75);
+    assert.ok(r2.outcome.state === 'FAILED' && r2.outcome.failure === 'application' && !r2.outcome.retry);
+  });
+
   it('reads a wall-time verdict as a wall-time failure, never retried', () => {
     const r = refineOutcome(appFailure, result({ reason: 'walltime', exitCode: 124, message: 'the job exceeded its wall time of 3 s' }), 1, 3);
     assert.ok(r.outcome.state === 'FAILED' && r.outcome.failure === 'wall-time' && !r.outcome.retry);

@@ -1,5 +1,5 @@
 import type { JobOutcome } from '@msched/gang';
-import type { GangResult } from '@msched/mpi';
+import { EXIT, type GangResult } from '@msched/mpi';
 
 /** The outcome as recorded: the gang lifecycle's verdict plus what the launcher's own result adds. */
 export interface RecordedOutcome {
@@ -16,9 +16,25 @@ export interface RecordedOutcome {
  * merely shared the gang's fate is not the cause, so the launcher's word refines the reason, the
  * rank and the failure kind. Mesos-level evidence of an infrastructure failure is never downgraded.
  */
-export function refineOutcome(outcome: JobOutcome, result: GangResult | undefined, attempt: number, maxAttempts: number): RecordedOutcome {
+export function refineOutcome(outcome: JobOutcome, result: GangResult | undefined, attempt: number, maxAttempts: number, failedExitCode?: number): RecordedOutcome {
   if (outcome.state === 'COMPLETE') return { outcome, ...(result?.state === 'COMPLETED' ? { exitCode: result.exitCode } : {}) };
   if (outcome.state === 'CANCELED') return { outcome };
+  // No word from the launcher, and the task that failed first said the gang broke under it (the
+  // launcher vanished without a result, or its ZooKeeper link was lost): the launcher's agent was
+  // killed or cut off, whose own LOST/UNREACHABLE comes only after the master's agent timeout. That
+  // is the infrastructure failing, to be retried whole, not the program (the 5-minute chaos run).
+  if (!result && failedExitCode === EXIT.gangBroken && outcome.failure === 'application') {
+    return {
+      outcome: {
+        ...outcome,
+        failure: 'infrastructure',
+        retry: attempt < maxAttempts,
+        reason: `the gang broke under a task (exit code ${EXIT.gangBroken}: its launcher left without a result, or ZooKeeper was lost); ${outcome.reason}`,
+      },
+      exitCode: failedExitCode,
+      failureKind: 'infrastructure',
+    };
+  }
   // A result written because we killed the launcher explains nothing: the cause lies elsewhere.
   if (!result || result.state !== 'FAILED' || result.reason === 'killed') return { outcome, failureKind: outcome.failure };
   let failure = outcome.failure;
