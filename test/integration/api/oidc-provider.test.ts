@@ -1,120 +1,132 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, JWK } from 'jose';
-import { AuthorizationException, AuthzToken, exampleExperiment } from '@msched/airavata-thrift';
+import { exportJWK, exportSPKI, generateKeyPair, importJWK, JWK, SignJWT } from 'jose';
+import {
+  AuthorizationException, AuthzToken, enumName, exampleExperiment, ExperimentModel, ExperimentState, MetaSchedulerConnection,
+} from '@msched/airavata-thrift';
+import { KeycloakOp } from '../../helpers/keycloak-op';
 import { requireStack } from '../../helpers/stack';
-import { NOTHING, rowCounts, startTestApi, TestApi } from './harness';
+import { NOTHING, ONE_LAUNCH, rowCounts, startTestApi, TestApi } from './harness';
 
 /**
- * The API against the certified OpenID provider from npm (`oidc-provider`), set up as a Keycloak
- * realm: issuer http://127.0.0.1:PORT/realms/op, JWT access tokens (RS256) with Keycloak's claims
- * for a service account (client credentials grant, preferred_username "service-account-<client>"),
- * got over HTTP from its token endpoint. Key rotation restarts the provider with a new key set.
+ * The API against the certified OpenID provider from npm (`oidc-provider`) set up as two Keycloak
+ * realms (test/helpers/keycloak-op.ts): issuers http://127.0.0.1:PORT/realms/<realm>, users who log
+ * in over HTTP at the realm's token endpoint, RS256 JWT access tokens with Keycloak's claims, and
+ * key rotation at the provider. Gateways map to realms as in an Airavata installation:
+ * test-gateway → realm-a, gateway-b → realm-b.
  */
 
-/** What the tests use of oidc-provider (an ES module, loaded with a real dynamic import). */
-interface OidcProvider {
-  callback(): (req: http.IncomingMessage, res: http.ServerResponse) => void;
-}
-type ProviderClass = new (issuer: string, config: Record<string, unknown>) => OidcProvider;
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ default: ProviderClass }>;
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const partOf = (jwt: string, i: 0 | 1) => JSON.parse(Buffer.from(jwt.split('.')[i], 'base64url').toString()) as Record<string, unknown>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const authz = (accessToken: string, userName: string, gatewayID = 'test-gateway') => new AuthzToken({ accessToken, claimsMap: { gatewayID, userName } });
+const refused = (pattern: RegExp) => (e: unknown) => {
+  assert.ok(e instanceof AuthorizationException, `expected an AuthorizationException, got ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+  assert.match(e.message ?? '', pattern);
+  return true;
+};
 
-const REALM_PATH = '/realms/op';
-
-async function signingKey(kid: string): Promise<JWK> {
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  return { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
-}
-
-describe('API with tokens of the certified oidc-provider set up as a Keycloak realm (integration)', function () {
+describe('API with tokens of the certified oidc-provider set up as Keycloak realms (integration)', function () {
   this.timeout(60000);
-  let Provider: ProviderClass;
-  let server: http.Server;
-  let issuer: string;
-  let provider: OidcProvider;
+  let op: KeycloakOp;
   let t: TestApi;
-
-  const startProvider = (keys: JWK[]) => {
-    provider = new Provider(issuer, {
-      clients: [
-        { client_id: 'portal', client_secret: 'portal-secret', grant_types: ['client_credentials'], redirect_uris: [], response_types: [] },
-        { client_id: 'short', client_secret: 'short-secret', grant_types: ['client_credentials'], redirect_uris: [], response_types: [] },
-      ],
-      jwks: { keys },
-      ttl: { ClientCredentials: (_ctx: unknown, _token: unknown, client: { clientId: string }) => (client.clientId === 'short' ? 1 : 600) },
-      features: {
-        clientCredentials: { enabled: true },
-        devInteractions: { enabled: false },
-        resourceIndicators: {
-          enabled: true,
-          defaultResource: () => 'urn:msched:api',
-          getResourceServerInfo: () => ({ scope: 'openid', audience: 'account', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
-          useGrantedResource: () => true,
-        },
-      },
-      // Keycloak's shape for a service account with the realm role "admin".
-      extraTokenClaims: (_ctx: unknown, token: { clientId: string }) => ({
-        preferred_username: `service-account-${token.clientId}`, azp: token.clientId, typ: 'Bearer', realm_access: { roles: ['admin'] },
-      }),
-    });
-  };
-
-  const token = async (client: string): Promise<AuthzToken> => {
-    const r = await fetch(`${issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client}:${client}-secret`).toString('base64')}` },
-      body: 'grant_type=client_credentials&scope=openid',
-    });
-    const body = (await r.json()) as { access_token?: string };
-    assert.equal(r.status, 200);
-    return new AuthzToken({ accessToken: body.access_token!, claimsMap: { gatewayID: 'op-gateway', userName: `service-account-${client}` } });
-  };
+  let conn: MetaSchedulerConnection;
 
   before(async () => {
     await requireStack('postgres');
-    Provider = (await importEsm('oidc-provider')).default;
-    server = http.createServer((req, res) => {
-      if (!req.url?.startsWith(REALM_PATH)) { res.writeHead(404); res.end(); return; }
-      // Mounted under the realm path, as express would mount it.
-      Object.assign(req, { originalUrl: req.url, baseUrl: REALM_PATH, url: req.url.slice(REALM_PATH.length) || '/' });
-      provider.callback()(req, res);
+    op = new KeycloakOp();
+    await op.start();
+    await op.addRealm('realm-a', {
+      alice: { password: 'alice-pw' },
+      bob: { password: 'bob-pw' },
+      dave: { password: 'dave-pw', clientRoles: { pga: ['admin'] } },
+      shorty: { password: 'shorty-pw', ttlSeconds: 1 },
     });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    issuer = `${base}${REALM_PATH}`;
-    startProvider([await signingKey('k1')]);
+    await op.addRealm('realm-b', { alice: { password: 'alice-b-pw' }, erin: { password: 'erin-pw' } });
     t = await startTestApi('api_oidc_provider', {
-      MSCHED_API_AUTH_MODE: 'oidc', MSCHED_API_OIDC_URL: base, MSCHED_API_OIDC_DEFAULT_REALM: '', MSCHED_API_OIDC_GATEWAY_REALMS: 'op-gateway=op',
-      MSCHED_API_OIDC_JWKS_COOLDOWN_SECONDS: '1', MSCHED_API_OIDC_CLOCK_SKEW_SECONDS: '0', MSCHED_API_OIDC_AUDIENCE: 'account',
+      MSCHED_API_AUTH_MODE: 'oidc', MSCHED_API_OIDC_URL: op.baseUrl, MSCHED_API_OIDC_DEFAULT_REALM: '',
+      MSCHED_API_OIDC_GATEWAY_REALMS: 'test-gateway=realm-a,gateway-b=realm-b', MSCHED_API_OIDC_AUTHORIZED_PARTIES: 'pga',
+      MSCHED_API_OIDC_ROLES_CLIENT: 'pga', MSCHED_API_OIDC_AUDIENCE: 'account',
+      MSCHED_API_OIDC_JWKS_COOLDOWN_SECONDS: '1', MSCHED_API_OIDC_CLOCK_SKEW_SECONDS: '0',
     });
+    conn = await t.connect();
   });
   after(async () => {
     await t?.close();
-    server?.closeAllConnections();
-    await new Promise((ok) => server?.close(ok));
+    await op?.stop();
   });
 
-  it('accepts a service account\'s token from the token endpoint and picks up a key rotation without a restart', async () => {
-    const conn = await t.connect();
-    const launch = async (tok: AuthzToken) => conn.client.launchExperiment(tok, exampleExperiment({ gatewayId: 'op-gateway', userName: 'service-account-portal' }));
-    assert.equal((await launch(await token('portal'))).created, true);
-    await new Promise((r) => setTimeout(r, 1100)); // past the key refetch cooldown
-    startProvider([await signingKey('k2'), await signingKey('k1-old')]); // the provider restarts with new keys only
-    const rotated = await token('portal');
-    assert.notEqual(JSON.parse(Buffer.from(rotated.accessToken.split('.')[0], 'base64url').toString()).kid, 'k1', 'signed with a key the API has not seen');
-    assert.equal((await launch(rotated)).created, true);
+  it('lets a user who logged in at her gateway\'s realm launch, with Keycloak\'s token shape', async () => {
+    const alice = await op.login('realm-a', 'alice');
+    assert.equal(partOf(alice, 0).alg, 'RS256');
+    const claims = partOf(alice, 1);
+    assert.deepEqual([claims.iss, claims.preferred_username, claims.azp, claims.typ, claims.aud], [op.issuer('realm-a'), 'alice', 'pga', 'Bearer', 'account']);
+    assert.ok(Array.isArray((claims.realm_access as { roles: unknown }).roles));
+    const r = await conn.client.launchExperiment(authz(alice, 'alice'), exampleExperiment());
+    assert.equal(r.created, true);
+    assert.deepEqual(await rowCounts(t.ds, r.experimentId), ONE_LAUNCH);
+
+    const erin = await op.login('realm-b', 'erin');
+    assert.equal((await conn.client.launchExperiment(authz(erin, 'erin', 'gateway-b'), exampleExperiment({ gatewayId: 'gateway-b', userName: 'erin' }))).created, true);
   });
 
-  it('refuses its expired tokens and tokens for another user, writing nothing', async () => {
-    const conn = await t.connect();
-    const short = await token('short');
-    await new Promise((r) => setTimeout(r, 2100));
-    const exp = exampleExperiment({ gatewayId: 'op-gateway', userName: 'service-account-short' });
-    await assert.rejects(conn.client.launchExperiment(short, exp), (e: unknown) => e instanceof AuthorizationException && /access token expired/.test(e.message ?? ''));
-    const portal = await token('portal');
-    const claimedOther = new AuthzToken({ accessToken: portal.accessToken, claimsMap: { gatewayID: 'op-gateway', userName: 'service-account-short' } });
-    await assert.rejects(conn.client.launchExperiment(claimedOther, exp), (e: unknown) => e instanceof AuthorizationException && /preferred_username "service-account-portal" is not claimsMap\.userName "service-account-short"/.test(e.message ?? ''));
+  it('refuses an expired token, another realm\'s, another user\'s, forged ones, alg none, and gateway A\'s for gateway B, writing nothing', async () => {
+    const short = await op.login('realm-a', 'shorty');
+    const alice = await op.login('realm-a', 'alice');
+    const aliceOfB = await op.login('realm-b', 'alice');
+    const bob = await op.login('realm-a', 'bob');
+    const [h, p, s] = alice.split('.');
+    const claims = partOf(alice, 1);
+    // A key of the attacker's own, signing under the realm's kid and issuer.
+    const { privateKey } = await generateKeyPair('RS256');
+    const ownKey = await new SignJWT({ ...claims, realm_access: { roles: ['admin'] } }).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: partOf(alice, 0).kid as string }).sign(privateKey);
+    // The realm's own public key as an HMAC secret: the classic algorithm confusion.
+    const jwks = (await (await fetch(`${op.issuer('realm-a')}/jwks`)).json()) as { keys: JWK[] };
+    const pem = await exportSPKI((await importJWK(jwks.keys[0], 'RS256')) as never);
+    const hsWithPublicKey = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: jwks.keys[0].kid }).sign(Buffer.from(pem));
+    await sleep(2100); // shorty's 1 s token is past its expiry (no clock skew allowed here)
+
+    const cases: Array<[string, AuthzToken, Partial<ExperimentModel>, RegExp]> = [
+      ['expired', authz(short, 'shorty'), { userName: 'shorty' }, /the access token expired at .*: get a new one from Keycloak/],
+      ['another realm', authz(aliceOfB, 'alice'), {}, /issued by "http:\/\/127\.0\.0\.1:\d+\/realms\/realm-b", but this gateway's realm "realm-a"/],
+      ['preferred_username differs', authz(bob, 'alice'), {}, /preferred_username "bob" is not claimsMap\.userName "alice"/],
+      ['altered payload', authz(`${h}.${b64({ ...claims, realm_access: { roles: ['admin'] } })}.${s}`, 'alice'), {}, /signature does not verify/],
+      ['signed by another key', authz(ownKey, 'alice'), {}, /signature does not verify/],
+      ['alg none', authz(`${b64({ alg: 'none', typ: 'JWT' })}.${p}.`, 'alice'), {}, /algorithm "none" is not accepted \(only RS256, ES256\)/],
+      ['HS256 with the realm\'s public key', authz(hsWithPublicKey, 'alice'), {}, /algorithm "HS256" is not accepted/],
+      ['gateway A\'s token claimed for gateway B', authz(alice, 'alice', 'gateway-b'), { gatewayId: 'gateway-b' }, /realms\/realm-a", but this gateway's realm "realm-b"/],
+      ['gateway A\'s token for an experiment of gateway B', authz(alice, 'alice'), { gatewayId: 'gateway-b' }, /token is for gateway "test-gateway", not "gateway-b"/],
+    ];
+    for (const [what, token, fields, why] of cases) {
+      const exp = exampleExperiment({ userName: 'alice', ...fields });
+      await assert.rejects(conn.client.launchExperiment(token, exp), refused(why), what);
+      assert.deepEqual(await rowCounts(t.ds, exp.experimentId as string), NOTHING, what);
+    }
+  });
+
+  it('does not let a non-admin terminate another user\'s experiment (nothing written); the realm\'s admin may', async () => {
+    const [alice, bob, dave] = await Promise.all(['alice', 'bob', 'dave'].map(async (u) => authz(await op.login('realm-a', u), u)));
+    const r = await conn.client.launchExperiment(alice, exampleExperiment());
+    await assert.rejects(conn.client.terminateExperiment(bob, r.experimentId, 'test-gateway'), refused(/belongs to user "alice", not user "bob"; only the gateway's admins terminate others' experiments/));
+    assert.deepEqual(await rowCounts(t.ds, r.experimentId), ONE_LAUNCH);
+    assert.equal(enumName(ExperimentState, (await conn.client.getExperimentStatus(alice, r.experimentId)).state), 'LAUNCHED');
+    await conn.client.terminateExperiment(dave, r.experimentId, 'test-gateway'); // resource_access.pga.roles: admin
+    assert.equal(enumName(ExperimentState, (await conn.client.getExperimentStatus(alice, r.experimentId)).state), 'CANCELING');
+  });
+
+  it('picks up a key rotation at the provider without a restart', async () => {
+    const before = op.jwksHits('realm-a');
+    assert.ok(before >= 1, 'the realm\'s keys were fetched for the earlier calls');
+    await sleep(1100); // past the 1 s refetch cooldown
+    const kid = await op.rotate('realm-a', { dropOld: true });
+    const token = await op.login('realm-a', 'alice');
+    assert.equal(partOf(token, 0).kid, kid, 'signed with a key the API has not seen');
+    assert.equal((await conn.client.launchExperiment(authz(token, 'alice'), exampleExperiment())).created, true);
+    assert.equal(op.jwksHits('realm-a'), before + 1, 'the unknown kid refetched the key set once');
+    // And a key the realm never published is refused, writing nothing.
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const stray = await new SignJWT(partOf(token, 1)).setProtectedHeader({ alg: 'RS256', kid: (await exportJWK(publicKey)).n!.slice(0, 8) }).sign(privateKey);
+    const exp = exampleExperiment();
+    await assert.rejects(conn.client.launchExperiment(authz(stray, 'alice'), exp), refused(/publishes no key/));
     assert.deepEqual(await rowCounts(t.ds, exp.experimentId as string), NOTHING);
   });
 });

@@ -171,6 +171,27 @@ describe('API with Keycloak tokens (oidc, integration against a local OpenID iss
     assert.equal(idp.jwksHits('realm-a'), hits + 1, 'no refetch within the cooldown');
   });
 
+  it('allows the configured clock skew on expiry, checks the audience when configured, and refuses other algorithms', async () => {
+    const authorize = createOidcAuthorizer(testConfig(oidcEnv(idp)).api.oidc); // skew: the default 30 s
+    assert.equal((await authorize(authz(await idp.token('realm-a', 'alice', { expiresIn: -10 }), 'alice'))).userName, 'alice');
+    await assert.rejects(Promise.resolve(authorize(authz(await idp.token('realm-a', 'alice', { expiresIn: -40 }), 'alice'))), /access token expired at .* \(30 s clock skew allowed\)/);
+
+    const strict = createOidcAuthorizer(testConfig(oidcEnv(idp, { MSCHED_API_OIDC_AUDIENCE: 'msched-api' })).api.oidc);
+    assert.equal((await strict(authz(await idp.token('realm-a', 'alice', { aud: ['account', 'msched-api'] }), 'alice'))).userName, 'alice');
+    await assert.rejects(Promise.resolve(strict(authz(await idp.token('realm-a', 'alice', { aud: 'account' }), 'alice'))), /audience "account" is not one of msched-api \(MSCHED_API_OIDC_AUDIENCE/);
+
+    // RS384 and PS256 by a key under the realm's kid: refused for the algorithm, before any key is tried.
+    const kid = (JSON.parse(Buffer.from((await idp.token('realm-a', 'alice')).split('.')[0], 'base64url').toString()) as { kid: string }).kid;
+    const { generateKeyPair } = await import('jose');
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { exp: now + 300, iat: now, iss: idp.issuer('realm-a'), typ: 'Bearer', azp: 'pga', preferred_username: 'alice' };
+    for (const alg of ['RS384', 'PS256']) {
+      const { privateKey } = await generateKeyPair(alg);
+      const token = await new SignJWT(claims).setProtectedHeader({ alg, kid }).sign(privateKey);
+      await assert.rejects(Promise.resolve(authorize(authz(token, 'alice'))), new RegExp(`algorithm "${alg}" is not accepted \\(only RS256, ES256\\)`));
+    }
+  });
+
   it('answers a retriable system error, not a refusal, while the realm cannot be reached', async () => {
     const down = await startTestApi('api_oidc_down', oidcEnv(idp, { MSCHED_API_OIDC_URL: 'http://127.0.0.1:9', MSCHED_API_OIDC_HTTP_TIMEOUT_MS: '1000' }));
     try {

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import tls from 'node:tls';
 import { mesosLink } from '@msched/dispatcher';
 import { createLogger } from '@msched/logging';
 import { SchedulerClient, StaticLeaderDetector, type DisconnectedInfo, type SubscribedInfo } from '@msched/mesos';
 import { LocalMaster } from '@msched/mesos-local';
 import { testConfig } from '../../helpers/stack';
+import { createTestCa } from '../../helpers/test-ca';
 
 const logger = createLogger({ service: 'test', level: 'error', stream: new Writable({ write: (_c, _e, cb) => cb() }) });
 const framework = { user: 'root', name: 'msched-auth-test', roles: ['mpi'], failoverTimeoutSeconds: 60 };
@@ -27,10 +30,10 @@ describe('local master with framework authentication (HTTP Basic, as --authentic
   this.timeout(30000);
   let master: LocalMaster;
   const clients: SchedulerClient[] = [];
-  const client = (principal: string | undefined, credential?: { principal: string; secret: string }) => {
+  const client = (principal: string | undefined, credential?: { principal: string; secret: string }, o: { url?: string; ca?: string } = {}) => {
     const c = new SchedulerClient({
-      detector: new StaticLeaderDetector(master.url), logger, reconnect: { initialMs: 60_000, maxMs: 60_000, multiplier: 1, jitter: 0 },
-      framework: { ...framework, ...(principal ? { principal } : {}) }, ...(credential ? { credential } : {}),
+      detector: new StaticLeaderDetector(o.url ?? master.url), logger, reconnect: { initialMs: 60_000, maxMs: 60_000, multiplier: 1, jitter: 0 },
+      framework: { ...framework, ...(principal ? { principal } : {}) }, ...(credential ? { credential } : {}), ...(o.ca ? { ca: o.ca } : {}),
     });
     clients.push(c);
     c.start();
@@ -75,6 +78,38 @@ describe('local master with framework authentication (HTTP Basic, as --authentic
     assert.equal(anonymous.status, 401);
     assert.equal(anonymous.headers.get('www-authenticate'), 'Basic realm="mesos"');
     assert.equal((await post({ Authorization: `Basic ${Buffer.from(`airavata:${SECRET}`).toString('base64')}` })).status, 202);
+  });
+
+  it('talks HTTPS to a master whose certificate is of the CA in MSCHED_MESOS_CA_FILE, and refuses one it cannot verify', async () => {
+    // The master behind a TLS terminator with a certificate of a CA made now, as a cluster with its own CA.
+    const ca = createTestCa('mesos test CA');
+    const cert = ca.issue('master', ['DNS:localhost', 'IP:127.0.0.1']);
+    const masterPort = Number(new URL(master.url).port);
+    const terminator = tls.createServer({ cert: cert.cert, key: cert.key }, (s) => {
+      const up = net.connect(masterPort, '127.0.0.1');
+      s.pipe(up).pipe(s);
+      s.on('error', () => up.destroy());
+      up.on('error', () => s.destroy());
+    });
+    await new Promise<void>((ok) => terminator.listen(0, '127.0.0.1', ok));
+    const url = `https://localhost:${(terminator.address() as net.AddressInfo).port}`;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'msched-auth-'));
+      writeFileSync(join(dir, 'secret'), SECRET, { mode: 0o600 });
+      const link = mesosLink(testConfig({ MSCHED_MESOS_PRINCIPAL: 'airavata', MSCHED_MESOS_SECRET_FILE: join(dir, 'secret'), MSCHED_MESOS_CA_FILE: ca.caCertFile }));
+      assert.equal(link.ca, ca.caCert);
+
+      const untrusted = await outcome(client('airavata', link.credential, { url }));
+      assert.match(untrusted.disconnected?.reason ?? '', /self[- ]signed certificate in certificate chain|unable to (verify|get local issuer)/);
+      const trusted = client('airavata', link.credential, { url, ca: link.ca });
+      const ok = await outcome(trusted);
+      assert.ok(ok.subscribed, `expected SUBSCRIBED over https, got ${ok.disconnected?.reason}`);
+      await trusted.revive(); // a call on the HTTPS call agent, with the credential
+      assert.equal(master.core.snapshot().frameworks.filter((f) => f.info.principal === 'airavata').length >= 1, true);
+    } finally {
+      clients.splice(0).forEach((c) => c.stop());
+      terminator.close();
+    }
   });
 
   it('gives the dispatcher its credential from a file, and names the file (never the secret) when it cannot', () => {

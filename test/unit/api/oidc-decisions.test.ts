@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { createLogger } from '@msched/logging';
 import {
-  createOidcAuthorizer, decideAccess, IdentityCache, issuerOf, parseDiscovery, principalFromClaims, Principal, realmOf, rightsOf, rolesOf,
+  ApiConfigError, createOidcAuthorizer, decideAccess, startApi, IdentityCache, issuerOf, parseDiscovery, principalFromClaims, Principal, realmOf, rightsOf, rolesOf,
   Unauthorized,
 } from '@msched/api';
 import { loadConfig } from '@msched/config';
@@ -143,6 +144,22 @@ describe('oidc authorization decisions', () => {
       const off = new IdentityCache(0, 3);
       off.set('k', p);
       assert.equal(off.get('k'), undefined);
+    });
+  });
+
+  describe('the mode in production', () => {
+    const logger = createLogger({ service: 'test', silent: true });
+    // startApi refuses before it touches the database, so none is given.
+    const start = (env: Record<string, string>) => startApi({ config: loadConfig(env), ds: undefined as never, logger, port: 0, relay: false });
+
+    it('checks Keycloak tokens (oidc) unless told otherwise, in production and elsewhere', () => {
+      assert.equal(loadConfig({}).api.authMode, 'oidc');
+      assert.equal(loadConfig({ MSCHED_ENV: 'production' }).api.authMode, 'oidc');
+    });
+
+    it('will not start in production without token checks, nor in oidc mode without the Keycloak URL', async () => {
+      await assert.rejects(start({ MSCHED_ENV: 'production', MSCHED_API_AUTH_MODE: 'none' }), (e: Error) => e instanceof ApiConfigError && /MSCHED_API_AUTH_MODE=none is refused in production: use oidc/.test(e.message));
+      await assert.rejects(start({ MSCHED_ENV: 'production' }), (e: Error) => e instanceof ApiConfigError && /needs MSCHED_API_OIDC_URL/.test(e.message));
     });
   });
 });
