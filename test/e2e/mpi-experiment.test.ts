@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import {
   ComputationalResourceSchedulingModel, DataType, ExperimentModel, ExperimentType, InputDataObjectType, OutputDataObjectType, UserConfigurationDataModel,
 } from '@msched/airavata-thrift';
@@ -166,7 +166,18 @@ describe('end to end: MPI and serial experiments from Thrift to results (real st
     const path = /^PATH=(.*)$/m.exec(env)?.[1] ?? '';
     assert.ok(path, env);
     for (const dir of path.split(':')) assert.equal(existsSync(join(dir, 'node')), false, `node found in ${dir} on the task's PATH`);
-    assert.doesNotMatch(env, /^(NODE_PATH|NODE_OPTIONS|npm_node_execpath)=/m);
+    assert.doesNotMatch(env, /^(NODE_PATH|NODE_OPTIONS|npm_node_execpath|INIT_CWD)=/m);
+    // Nor a way back into the checkout (npm run put its node_modules/.bin on the agents' PATH).
+    const checkout = resolve(__dirname, '../../..');
+    for (const dir of path.split(':')) {
+      assert.ok(!`${resolve(dir)}${sep}`.startsWith(`${checkout}${sep}`), `the task's PATH has ${dir}, in the checkout`);
+      for (const name of readdirSync(dir)) {
+        const target = realpathSync(join(dir, name));
+        assert.ok(!target.startsWith(`${checkout}${sep}`), `${name} on the task's PATH leads into the checkout: ${target}`);
+      }
+    }
+    const intoCheckout = env.split('\n').filter((line) => line.includes(`=${checkout}${sep}`) || line.endsWith(`=${checkout}`));
+    assert.deepEqual(intoCheckout, [], 'no variable of the task names a path in the checkout');
 
     // Every task of this suite fetched the runtime (it runs nothing else): each agent downloaded it
     // at most once, the rest came from its cache; 7+ tasks on 3 agents make hits certain.

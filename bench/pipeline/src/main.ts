@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     'mpi-noop': { executable: program, mpi: 'openmpi', memMbPerRank: 64 },
   } }));
 
-  const cluster = await startLocalCluster({ port: 0, agents: 2, cpus: 4, mem: 4096, workDir: join(dir, 'cluster'), logger: createLogger({ service: 'mesos-local', silent: true }) });
+  const cluster = await startLocalCluster({ port: 0, agents: 2, cpus: 4, mem: 4096, workDir: join(dir, 'cluster'), tasksWithoutNode: true, logger: createLogger({ service: 'mesos-local', silent: true }) });
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   const port = await freePort();

@@ -5,11 +5,12 @@
  *   2. start-up of an empty program (`msched-task version` vs `node -e 0`);
  *   3. fetching the runtime into a sandbox from the dispatcher's endpoint: first time (download)
  *      vs from the agent's fetcher cache.
- * Prints medians, p99 and ratios. Rounds: MSCHED_BENCH_ROUNDS (default 25).
+ * Prints medians, p99 and ratios of wall time, and the mean CPU time of each start (robust to a
+ * busy machine). Rounds: MSCHED_BENCH_ROUNDS (default 25).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '@msched/config';
 import { readRuntimeBuild, startRuntimeServer } from '@msched/dispatcher';
@@ -27,10 +28,25 @@ function stats(xs: number[]): { median: number; p99: number } {
   return { median: pct(s, 50), p99: pct(s, 99) };
 }
 
-function timeRun(file: string, args: string[], env: Record<string, string>): number {
+/**
+ * CPU time (user + system, ms) of this process's waited-for children so far: /proc/self/stat's
+ * cutime and cstime. Unlike wall time it hardly moves when other work shares the machine's cores.
+ */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of proc(5), counted from the state (field 3) at index 0; clock ticks of 10 ms.
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+const cpu: Record<string, number> = {};
+
+function timeRun(series: string, file: string, args: string[], env: Record<string, string>): number {
+  const c = childrenCpuMs();
   const t = process.hrtime.bigint();
   const r = spawnSync(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  cpu[series] = (cpu[series] ?? 0) + childrenCpuMs() - c;
   if (r.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
@@ -54,10 +70,10 @@ async function main(): Promise<void> {
     const helperJs = join(REPO, 'packages/mpi/dist/rank-helper.js');
     const series: Record<string, number[]> = { seaHelper: [], nodeHelper: [], seaEmpty: [], nodeEmpty: [] };
     for (let i = 0; i < ROUNDS; i++) {
-      series.nodeHelper.push(timeRun(process.execPath, [helperJs, 'prepare'], rankEnv));
-      series.seaHelper.push(timeRun(build.path, ['rank-helper', 'prepare'], rankEnv));
-      series.nodeEmpty.push(timeRun(process.execPath, ['-e', '0'], {}));
-      series.seaEmpty.push(timeRun(build.path, ['version'], {}));
+      series.nodeHelper.push(timeRun('nodeHelper', process.execPath, [helperJs, 'prepare'], rankEnv));
+      series.seaHelper.push(timeRun('seaHelper', build.path, ['rank-helper', 'prepare'], rankEnv));
+      series.nodeEmpty.push(timeRun('nodeEmpty', process.execPath, ['-e', '0'], {}));
+      series.seaEmpty.push(timeRun('seaEmpty', build.path, ['version'], {}));
     }
 
     // Fetching: a fresh agent cache per round (download), then a second task on it (cache hit).
@@ -96,7 +112,10 @@ async function main(): Promise<void> {
     console.log(row('empty start: node -e 0 (baseline)', series.nodeEmpty));
     console.log(row('fetch into sandbox: first (download)', miss));
     console.log(row('fetch into sandbox: second (fetcher cache)', hit));
-    console.log(`rank helper start-up over plain node: ${(sh.median - nh.median).toFixed(1)} ms median (ratio ${(sh.median / nh.median).toFixed(2)}), p99 ratio ${(sh.p99 / nh.p99).toFixed(2)}`);
+    const cpuMean = (k: string) => cpu[k] / series[k].length;
+    console.log(`CPU per start (user+sys, mean): helper msched-task ${cpuMean('seaHelper').toFixed(1)} ms, node ${cpuMean('nodeHelper').toFixed(1)} ms; empty msched-task ${cpuMean('seaEmpty').toFixed(1)} ms, node ${cpuMean('nodeEmpty').toFixed(1)} ms`);
+    console.log(`load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (wall times grow with it; CPU times hardly)`);
+    console.log(`rank helper start-up over plain node: ${(sh.median - nh.median).toFixed(1)} ms median (ratio ${(sh.median / nh.median).toFixed(2)}), p99 ratio ${(sh.p99 / nh.p99).toFixed(2)}; CPU ${(cpuMean('seaHelper') - cpuMean('nodeHelper')).toFixed(1)} ms (ratio ${(cpuMean('seaHelper') / cpuMean('nodeHelper')).toFixed(2)})`);
     console.log(`empty start over plain node:          ${(se.median - ne.median).toFixed(1)} ms median (ratio ${(se.median / ne.median).toFixed(2)})`);
     console.log(`cached fetch vs download:             ${(ms.median / hs.median).toFixed(0)}x faster (${ms.median.toFixed(0)} ms -> ${hs.median.toFixed(1)} ms median)`);
   } finally {

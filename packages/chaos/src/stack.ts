@@ -141,6 +141,8 @@ export async function startIsolatedStack(o: StackOptions): Promise<IsolatedStack
   const agents = Array.from({ length: o.agents }, (_, i) => new ManagedProcess(`agent${i + 1}`, process.execPath, [
     cli, 'agent', '--master', mesosZk, '--hostname', `agent${i + 1}`, '--cpus', String(o.agentCpus), '--mem', String(o.agentMemMb), '--ports', '20',
     '--work-dir', agentWorkDir, '--sandbox-gc-delay-ms', String(o.sandboxGcDelayMs),
+    // Agents where nothing of ours is installed: every task fetches the runtime (issue 19).
+    '--tasks-without-node',
   ], env, join(logs, `agent${i + 1}.log`)));
 
   const stack: IsolatedStack = {

@@ -113,3 +113,51 @@ export function parseCli(argv: readonly string[]): CliCommand {
   // As Mesos: credentials alone do not make HTTP frameworks authenticate.
   return { kind: 'cluster', options: o, standby, logLevel, ...(authenticateFrameworks ? { credentialsFile } : {}) };
 }
+
+export const AGENT_USAGE = `usage: cli.js agent --master zk://host:port/path|http://host:port --hostname NAME --work-dir DIR
+       [--cpus N] [--mem MB] [--disk MB] [--ports N] [--attributes a:b;c:d] [--sandbox-gc-delay-ms MS]
+       [--tasks-without-node] [--fetcher-cache-mb MB]
+Runs one agent in this process, joining a running cluster; SIGTERM kills its tasks and leaves.
+`;
+
+/** What `cli.js agent` runs (see standalone-agent.ts). */
+export interface AgentCliOptions {
+  master: string;
+  hostname: string;
+  workDir: string;
+  cpus: number;
+  mem: number;
+  disk: number;
+  ports: number;
+  attributes: string;
+  sandboxGcDelayMs?: number;
+  tasksWithoutNode: boolean;
+  fetcherCacheBytes?: number;
+}
+
+const AGENT_VALUE_FLAGS = new Set(['master', 'hostname', 'work-dir', 'cpus', 'mem', 'disk', 'ports', 'attributes', 'sandbox-gc-delay-ms', 'fetcher-cache-mb']);
+
+/** Parses `cli.js agent ...` (after the word agent), pure; every error names the flag. Null for --help. */
+export function parseAgentCli(argv: readonly string[]): AgentCliOptions | null {
+  const o: Record<string, string> = {};
+  let tasksWithoutNode = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') return null;
+    if (a === '--tasks-without-node') { tasksWithoutNode = true; continue; }
+    const name = a.startsWith('--') ? a.slice(2) : '';
+    if (!AGENT_VALUE_FLAGS.has(name)) throw new Error(`unknown argument ${a} (see --help)`);
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${a} needs a value`);
+    o[name] = value;
+  }
+  for (const k of ['master', 'hostname', 'work-dir']) if (!o[k]) throw new Error('--master, --hostname and --work-dir are required');
+  const opt = (k: string, d: number) => (o[k] === undefined ? d : num(`--${k}`, o[k]));
+  return {
+    master: o.master, hostname: o.hostname, workDir: o['work-dir'],
+    cpus: opt('cpus', 4), mem: opt('mem', 4096), disk: opt('disk', 10240), ports: opt('ports', 100), attributes: o.attributes ?? '',
+    ...(o['sandbox-gc-delay-ms'] !== undefined ? { sandboxGcDelayMs: num('--sandbox-gc-delay-ms', o['sandbox-gc-delay-ms']) } : {}),
+    tasksWithoutNode,
+    ...(o['fetcher-cache-mb'] !== undefined ? { fetcherCacheBytes: num('--fetcher-cache-mb', o['fetcher-cache-mb']) * 1024 * 1024 } : {}),
+  };
+}

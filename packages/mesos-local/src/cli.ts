@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { createLogger } from '@msched/logging';
-import { CliCommand, USAGE, parseCli } from './cli-args';
+import { AGENT_USAGE, AgentCliOptions, CliCommand, USAGE, parseAgentCli, parseCli } from './cli-args';
 import { startLocalCluster } from './cluster/local-cluster';
 import { parseCredentialsJson } from './master/http/framework-auth';
 
@@ -67,33 +67,19 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-const AGENT_USAGE = `usage: cli.js agent --master zk://host:port/path|http://host:port --hostname NAME [--cpus N] [--mem MB] [--disk MB] [--ports N] [--attributes a:b;c:d] --work-dir DIR [--sandbox-gc-delay-ms MS]
-Runs one agent in this process, joining a running cluster; SIGTERM kills its tasks and leaves.
-`;
-
-/** `agent`: one agent joining a running cluster (the local capacity provider starts these). */
+/** `agent`: one agent joining a running cluster (the local capacity provider and the chaos stack start these). */
 async function runAgent(argv: string[]): Promise<number> {
-  const o: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--help' || a === '-h') { process.stdout.write(AGENT_USAGE); return 0; }
-    const value = argv[i + 1];
-    if (!a.startsWith('--') || value === undefined) { process.stderr.write(`msched-local-cluster agent: bad argument ${a}\n${AGENT_USAGE}`); return 2; }
-    o[a.slice(2)] = value;
-    i++;
+  let o: AgentCliOptions | null;
+  try {
+    o = parseAgentCli(argv);
+  } catch (e) {
+    process.stderr.write(`msched-local-cluster agent: ${(e as Error).message}\n${AGENT_USAGE}`);
+    return 2;
   }
-  const num = (k: string, d: number) => {
-    const v = o[k] === undefined ? d : Number(o[k]);
-    if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} ${o[k]} is not a non-negative number`);
-    return v;
-  };
-  if (!o.master || !o.hostname || !o['work-dir']) { process.stderr.write(`msched-local-cluster agent: --master, --hostname and --work-dir are required\n${AGENT_USAGE}`); return 2; }
+  if (!o) { process.stdout.write(AGENT_USAGE); return 0; }
   const logger = createLogger({ service: 'mesos-local-agent', level: 'info' });
   const { startStandaloneAgent } = await import('./standalone-agent');
-  const a = await startStandaloneAgent({
-    master: o.master, hostname: o.hostname, cpus: num('cpus', 4), mem: num('mem', 4096), disk: num('disk', 10240), ports: num('ports', 100),
-    attributes: o.attributes ?? '', workDir: o['work-dir'], sandboxGcDelayMs: o['sandbox-gc-delay-ms'] === undefined ? undefined : num('sandbox-gc-delay-ms', 0), logger,
-  });
+  const a = await startStandaloneAgent({ ...o, logger });
   process.stdout.write(`agent ${o.hostname} registered as ${a.agent.agentId}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

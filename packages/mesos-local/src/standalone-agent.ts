@@ -4,6 +4,7 @@ import type { Logger } from '@msched/logging';
 import { LocalAgent } from './agent/agent';
 import { findFreePortBlocks } from './agent/free-ports';
 import { specResources } from './cluster/agent-specs';
+import { nodeFreeEnvironment } from './cluster/node-free-env';
 import { parseZkUrl } from './protocol/zk-url';
 import { parseAttributes } from './resources/attributes';
 import { MasterDetector, StaticDetector, ZkDetector } from './zk/master-detector';
@@ -19,6 +20,10 @@ export interface StandaloneAgentOptions {
   attributes: string;
   workDir: string;
   sandboxGcDelayMs?: number;
+  /** Tasks get a PATH without node and nothing leading into the checkout (nodeFreeEnvironment). */
+  tasksWithoutNode?: boolean;
+  /** Fetcher cache size bound in bytes (default 2 GB, 0 disables it). */
+  fetcherCacheBytes?: number;
   logger: Logger;
 }
 
@@ -38,8 +43,10 @@ export async function startStandaloneAgent(o: StandaloneAgentOptions): Promise<{
   const [ports] = await findFreePortBlocks(1, o.ports, 33000);
   const workDir = join(o.workDir, o.hostname);
   await mkdir(workDir, { recursive: true });
+  // Like the in-process cluster's agents: an agent where nothing of ours is installed.
+  const inheritedEnv = o.tasksWithoutNode ? await nodeFreeEnvironment(join(workDir, 'task-bin')) : undefined;
   const agent = new LocalAgent({
-    hostname: o.hostname, workDir, detector, logger: o.logger, sandboxGcDelayMs: o.sandboxGcDelayMs,
+    hostname: o.hostname, workDir, detector, logger: o.logger, sandboxGcDelayMs: o.sandboxGcDelayMs, inheritedEnv, fetcherCacheBytes: o.fetcherCacheBytes,
     resources: specResources({ hostname: o.hostname, cpus: o.cpus, mem: o.mem, disk: o.disk, ports, attributes: [] }),
     attributes: parseAttributes(o.attributes),
   });

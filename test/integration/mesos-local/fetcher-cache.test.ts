@@ -71,6 +71,11 @@ describe('mesos-local: the agent fetcher and its cache', () => {
     assert.equal(readFileSync(join(s, 'inside.txt'), 'utf8'), 'packed\n');
     assert.equal(hits.get('/pack.tgz'), 2);
     assert.equal(cache.counters.hits + cache.counters.misses, 0);
+    // extract: false keeps an archive as it came (the runtime's .tgz could be fetched this way).
+    const kept = sandbox('c2');
+    await cache.fetchAll([{ value: `${base}/pack.tgz`, extract: false }], kept);
+    assert.deepEqual(readFileSync(join(kept, 'pack.tgz')), files['/pack.tgz']);
+    assert.equal(existsSync(join(kept, 'inside.txt')), false);
   });
 
   it('keeps within its size bound (least recently used goes), and bypasses what does not fit or has no Content-Length', async () => {

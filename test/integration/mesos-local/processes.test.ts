@@ -132,6 +132,18 @@ describe('mesos-local: tasks run as real processes (integration)', function () {
     assert.match(failed.update.status.message, /HTTP 404/);
   });
 
+  it('refuses a task that asks for an image, from the agent, saying why', async () => {
+    const offer = await s.nextOffer();
+    const taskId = id('image');
+    const container = { type: 'DOCKER', docker: { image: 'registry.example.org/msched/task-openmpi:1', network: 'HOST' } };
+    await s.launch(offer, [commandTask(offer, taskId, { value: 'touch ran' }, {}, { container })]);
+    const failed = await s.waitState(taskId, 'TASK_FAILED');
+    assert.equal(failed.update.status.source, 'SOURCE_AGENT');
+    assert.equal(failed.update.status.reason, 'REASON_CONTAINER_LAUNCH_FAILED');
+    assert.match(failed.update.status.message, /the local cluster has no Docker containerizer: task .* asks for image "registry\.example\.org\/msched\/task-openmpi:1"/);
+    assert.match(failed.update.status.message, /drop "container" from the application's catalogue entry/);
+  });
+
   it('KILL leaves no process: the task, its children and a child that left the process group are gone', async () => {
     const offer = await s.nextOffer();
     const taskId = id('tree');

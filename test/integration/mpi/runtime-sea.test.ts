@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRuntimeBuild, startRuntimeServer } from '@msched/dispatcher';
@@ -41,6 +41,24 @@ describe('mpi: the single executable runtime msched-task', function () {
   it('runs under env -i (no PATH, no node, no node_modules) and says which build it is', () => {
     const r = run(exe, ['version']);
     assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^msched-task [0-9a-f]{16} node v\d+\./);
+  });
+
+  it('runs where node and the checkout do not exist at all (a private mount namespace hides them; skipped where unshare is not allowed)', function () {
+    if (spawnSync('unshare', ['-m', 'true']).status !== 0) this.skip();
+    const checkout = join(__dirname, '../../../..');
+    const nodes = ['/usr/bin/node', '/usr/local/bin/node', process.execPath].filter((p, i, all) => existsSync(p) && all.indexOf(p) === i);
+    // Inside: every node binary is /dev/null, the checkout an empty folder; then the positive
+    // control (node no longer runs) and the runtime, in an empty environment.
+    const script = [
+      ...nodes.map((n) => `mount --bind /dev/null ${n}`),
+      `mount -t tmpfs none ${checkout}`,
+      `if ${nodes[0]} --version >/dev/null 2>&1; then echo node-still-runs; exit 3; fi`,
+      `test -z "$(ls -A ${checkout})" || { echo checkout-visible; exit 4; }`,
+      `exec /usr/bin/env -i ${exe} version`,
+    ].join(' && ');
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
     assert.match(r.stdout, /^msched-task [0-9a-f]{16} node v\d+\./);
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { agentSpecs, parseCli, specResources } from '@msched/mesos-local/dist/internals';
+import { agentSpecs, parseAgentCli, parseCli, specResources } from '@msched/mesos-local/dist/internals';
 
 describe('mesos-local command line', () => {
   it('reads the cluster options, with --flag value and --flag=value', () => {
@@ -23,6 +23,20 @@ describe('mesos-local command line', () => {
     assert.equal(c.options.tasksWithoutNode, true);
     assert.equal(c.options.fetcherCacheBytes, 512 * 1024 * 1024);
     assert.throws(() => parseCli(['--fetcher-cache-mb', 'lots']), /--fetcher-cache-mb needs a number/);
+  });
+
+  it('reads `agent` options: an added agent may hide node from its tasks and size its fetcher cache; unknown flags are refused', () => {
+    const base = ['--master', 'zk://h:1/mesos', '--hostname', 'lease-1', '--work-dir', '/w'];
+    assert.deepEqual(parseAgentCli([...base, '--cpus', '2', '--mem', '1024', '--tasks-without-node', '--fetcher-cache-mb', '64', '--sandbox-gc-delay-ms', '0']), {
+      master: 'zk://h:1/mesos', hostname: 'lease-1', workDir: '/w', cpus: 2, mem: 1024, disk: 10240, ports: 100, attributes: '',
+      sandboxGcDelayMs: 0, tasksWithoutNode: true, fetcherCacheBytes: 64 * 1024 * 1024,
+    });
+    assert.equal(parseAgentCli(base)!.tasksWithoutNode, false);
+    assert.equal(parseAgentCli(['--help']), null);
+    assert.throws(() => parseAgentCli([...base, '--tasks-without-nodes', 'x']), /unknown argument --tasks-without-nodes/);
+    assert.throws(() => parseAgentCli(['--master', 'zk://h:1/mesos']), /--master, --hostname and --work-dir are required/);
+    assert.throws(() => parseAgentCli([...base, '--cpus']), /--cpus needs a value/);
+    assert.throws(() => parseAgentCli([...base, '--mem', 'lots']), /--mem needs a number/);
   });
 
   it('runs a standby as one master without agents that keeps the registry', () => {

@@ -29,6 +29,15 @@ const alive = (pid: number) => {
 };
 
 /**
+ * The command line of an added agent. Its tasks see no node and nothing of the checkout, like the
+ * cluster's own agents (--tasks-without-node): they must fetch the task runtime as every task does.
+ */
+export function leaseAgentArgs(o: Pick<LocalProviderOptions, 'cli' | 'master' | 'shape'>, hostname: string, workDir: string): string[] {
+  return [o.cli, 'agent', '--master', o.master, '--hostname', hostname, '--cpus', String(o.shape.cpus), '--mem', String(o.shape.memMb),
+    '--work-dir', workDir, '--tasks-without-node'];
+}
+
+/**
  * Adds agents to the local Mesos-compatible cluster, each in a process of its own that registers
  * with the leading master like a new machine would. A lease (one per job) is a folder of pid
  * files: asking again for the same lease reuses the agents that still run, so a stage that ran
@@ -70,8 +79,7 @@ export class LocalCapacityProvider implements CapacityProvider {
     for (let i = have.length; i < req.agents; i++) {
       const hostname = `lease-${tag}-${i + 1}`;
       const log = openSync(join(dir, `${hostname}.log`), 'a');
-      const child = spawn(process.execPath, [this.o.cli, 'agent', '--master', this.o.master, '--hostname', hostname,
-        '--cpus', String(this.o.shape.cpus), '--mem', String(this.o.shape.memMb), '--work-dir', join(dir, 'work')], { detached: true, stdio: ['ignore', log, log] });
+      const child = spawn(process.execPath, leaseAgentArgs(this.o, hostname, join(dir, 'work')), { detached: true, stdio: ['ignore', log, log] });
       closeSync(log);
       // The agent outlives this process: a provisioner restart must not take the lease's agents away.
       child.unref();
