@@ -25,6 +25,9 @@ const CASES: Case[] = [
   ['a connection to a handler that does not exist', (e) => { conn(e, 'c4').toId = 'nowhere'; }, /connection "c4" goes to handler "nowhere"/],
   ['two applications with one id', (e) => { app(e, 'post').id = 'pre'; }, /component id "pre" is used by more than one application or handler/],
   ['two connections with one id', (e) => { conn(e, 'c3').id = 'c2'; }, /connection id "c2" appears more than once/],
+  ['two applications naming one process', (e) => { app(e, 'post').processId = app(e, 'pre').processId; }, /processId "\S+\.pre" is named by more than one application/],
+  ['a workflow without applications', (e) => { e.workflow!.applications = []; e.workflow!.connections = []; }, /the workflow has no applications/],
+  ['a FLOW_TERMINATOR used as a source', (e) => { conn(e, 'c1').fromId = 'end'; }, /connection "c1" comes from handler "end", a FLOW_TERMINATOR: only a FLOW_STARTER supplies values/],
   ['an application naming a process that was not sent', (e) => { app(e, 'solve').processId = 'P_missing'; }, /application "solve" names processId "P_missing", which is not among ExperimentModel.processes/],
   ['a connection naming an output that does not exist', (e) => { conn(e, 'c2').fromOutputName = 'grid'; }, /connection "c2" names output "grid" of "pre", which has no such output \(outputs: mesh\)/],
   ['a connection naming an input that does not exist', (e) => { conn(e, 'c3').toInputName = 'data'; }, /connection "c3" names input "data" of "post", which has no such input \(inputs: result\)/],
@@ -126,6 +129,7 @@ describe('workflow experiments: launch validation and advancing from committed s
     const changes = (who: string) => events.filter((e) => (e.nodeId ?? 'workflow') === who).map((e) => `${e.previousState}>${e.state}`);
     assert.deepEqual(changes('workflow'), ['CREATED>LAUNCHED', 'LAUNCHED>EXECUTING', 'EXECUTING>COMPLETED']);
     for (const step of ['pre', 'solve', 'post']) assert.deepEqual(changes(step), ['CREATED>LAUNCHED', 'LAUNCHED>EXECUTING', 'EXECUTING>COMPLETED'], step);
+    assert.deepEqual(changes('start'), ['CREATED>COMPLETED']);
     assert.deepEqual(changes('end'), ['CREATED>COMPLETED']);
     assert.ok(events.every((e) => e.workflowId === exp.workflow!.id));
     // In order: no application starts before its predecessor completed.
