@@ -109,7 +109,8 @@ struct WorkflowHandler {
   8: optional i64 updatedAt
 }
 
-enum WorkflowState {
+/** The workflow's states; Airavata's file names this enum WorkflowExecutionState, so generated code has the same names on both sides. */
+enum WorkflowExecutionState {
   CREATED,
   VALIDATED,
   SCHEDULED,
@@ -126,7 +127,7 @@ enum WorkflowState {
 
 struct WorkflowStatus {
   1: optional string id,
-  2: required WorkflowState state,
+  2: required WorkflowExecutionState state,
   3: optional string description,
   4: optional i64 updatedAt
 }

@@ -80,8 +80,9 @@ describe('end to end: workflow experiments (real stack)', function () {
 
   /** Every Mesos task the master knows for the experiment's jobs (running and completed), by job. */
   async function mesosTasksByProcess(experimentId: string): Promise<Map<string, string[]>> {
-    const state = await (await fetch(`${h.cluster.masterUrl}/master/state`)).json() as { frameworks: Array<{ tasks: Array<{ id: string }>; completed_tasks: Array<{ id: string }> }> };
-    const taskIds = state.frameworks.flatMap((f) => [...f.tasks, ...f.completed_tasks].map((t) => t.id));
+    type Framework = { tasks: Array<{ id: string }>; completed_tasks: Array<{ id: string }> };
+    const state = await (await fetch(`${h.cluster.masterUrl}/master/state`)).json() as { frameworks: Framework[]; completed_frameworks?: Framework[] };
+    const taskIds = [...state.frameworks, ...(state.completed_frameworks ?? [])].flatMap((f) => [...f.tasks, ...f.completed_tasks].map((t) => t.id));
     const jobs: Array<{ id: string; process_id: string }> = await h.ds.query('SELECT id, process_id FROM jobs WHERE experiment_id = $1', [experimentId]);
     const out = new Map<string, string[]>();
     for (const j of jobs) out.set(j.process_id, [...(out.get(j.process_id) ?? []), ...taskIds.filter((t) => t.startsWith(`${j.id}.`))]);
@@ -95,6 +96,25 @@ describe('end to end: workflow experiments (real stack)', function () {
       assert.equal(ids.length, expected[step], `${processId} ran ${ids.length} Mesos tasks: ${ids}`);
     }
     assert.deepEqual([...tasks.keys()].map((p) => p.split('.').pop()).sort(), Object.keys(expected).sort());
+  }
+
+  /**
+   * The environment of a service run as its own process (to be killed with SIGKILL): this suite's
+   * database, topics, ZooKeeper root, cluster and catalogue, as the in-process services have them.
+   */
+  function serviceEnv(): NodeJS.ProcessEnv {
+    const catalogue = join(h.dir, 'apps.json');
+    writeFileSync(catalogue, JSON.stringify({ applications }));
+    return {
+      ...process.env, MSCHED_ENV: 'test', MSCHED_DATABASE_URL: h.cfg.database.url, MSCHED_KAFKA_TOPIC_PREFIX: h.cfg.kafka.topicPrefix,
+      MSCHED_ZK_ROOT: h.cfg.zookeeper.root, MSCHED_APP_CATALOGUE: catalogue, MSCHED_MESOS_MASTER: h.cluster.masterUrl,
+      MSCHED_DATA_ROOT: h.dataRoot, MSCHED_STATE_DIR: h.dir, MSCHED_PROVISIONER_RUN_PUBLISHERS: 'false', MSCHED_PROVISIONER_HEALTH_PORT: '0',
+      MSCHED_DISPATCHER_HEALTH_PORT: '0', MSCHED_RUNTIME_PORT: '0', MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '3',
+      MSCHED_MPI_NETWORK_INTERFACES: 'lo', MSCHED_MPI_OPENMPI_BTL: 'tcp,self', MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
+      // A killed dispatcher's leadership lasts as long as its ZooKeeper session.
+      MSCHED_ZK_SESSION_TIMEOUT_MS: '6000',
+      MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_LOG_LEVEL: 'warn', MSCHED_KAFKA_SESSION_TIMEOUT_MS: '6000',
+    };
   }
 
   it('three steps over Thrift: serial pre-processing, a 4-rank MPI solve on two agents, serial post-processing reading the solve\'s output; COMPLETED', async () => {
@@ -211,15 +231,7 @@ describe('end to end: workflow experiments (real stack)', function () {
   it('the provisioner killed (SIGKILL) the moment a step ended: a new one resumes the workflow, no step runs twice', async () => {
     await prov?.stop();
     prov = undefined;
-    const catalogue = join(h.dir, 'apps.json');
-    writeFileSync(catalogue, JSON.stringify({ applications }));
-    const childEnv = {
-      ...process.env, MSCHED_ENV: 'test', MSCHED_DATABASE_URL: h.cfg.database.url, MSCHED_KAFKA_TOPIC_PREFIX: h.cfg.kafka.topicPrefix,
-      MSCHED_ZK_ROOT: h.cfg.zookeeper.root, MSCHED_APP_CATALOGUE: catalogue, MSCHED_MESOS_MASTER: h.cluster.masterUrl,
-      MSCHED_DATA_ROOT: h.dataRoot, MSCHED_STATE_DIR: h.dir, MSCHED_PROVISIONER_RUN_PUBLISHERS: 'false', MSCHED_PROVISIONER_HEALTH_PORT: '0',
-      MSCHED_OUTBOX_POLL_INTERVAL_MS: '100', MSCHED_LOG_LEVEL: 'warn', MSCHED_KAFKA_SESSION_TIMEOUT_MS: '6000',
-    };
-    const start = (): ChildProcess => spawn(process.execPath, [join(REPO, 'services/provisioner/dist/main.js')], { env: childEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+    const start = (): ChildProcess => spawn(process.execPath, [join(REPO, 'services/provisioner/dist/main.js')], { env: serviceEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
     let child = start();
     try {
       const e = steps([['one', []], ['two', ['x']], ['three', ['x']]], [['one', 'out', 'two', 'x'], ['two', 'out', 'three', 'x']]);
@@ -240,6 +252,40 @@ describe('end to end: workflow experiments (real stack)', function () {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       if (child.exitCode === null) await exited;
+    }
+  });
+
+  it('the dispatcher killed (SIGKILL) the moment a step ended: a new one resumes the workflow, no step runs twice', async () => {
+    // One provisioner in this process, the dispatcher on its own (stop calls are harmless on stopped ones).
+    await prov?.stop();
+    await h.prov.stop().catch(() => undefined);
+    prov = await startProvisioner(h.cfg, { logger: testLogger('provisioner-3'), catalogue: parseCatalogue({ applications }) });
+    await disp?.stop();
+    disp = undefined;
+    await h.disp.stop().catch(() => undefined);
+    const start = (): ChildProcess => spawn(process.execPath, [join(REPO, 'services/dispatcher/dist/main.js')], { env: serviceEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
+    let child = start();
+    try {
+      const e = steps([['one', []], ['two', ['x']], ['three', ['x']]], [['one', 'out', 'two', 'x'], ['two', 'out', 'three', 'x']]);
+      const id = e.experimentId as string;
+      await h.client.client.launchExperiment(TOKEN, e);
+      await eventually('step one\'s job to end', async () => {
+        const [j] = await h.ds.query('SELECT state FROM jobs WHERE process_id = $1', [`${id}.one`]);
+        return j?.state === 'COMPLETE' || undefined;
+      }, 120000);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const [two] = await h.ds.query(`SELECT state FROM workflow_nodes WHERE experiment_id = $1 AND node_id = 'two'`, [id]);
+      child = start();
+      assert.equal(await ended(id), 'COMPLETED', `step two was ${two?.state} at the kill; ${await whyNot(id)}`);
+      assert.equal(readFileSync(join(h.dataRoot, 'e2e-gw', id, 'applications', 'three', 'three.txt'), 'utf8'), 'one\ntwo\nthree\n');
+      assertEachStepRanOnce(await mesosTasksByProcess(id), { one: 1, two: 1, three: 1 });
+      const attempts: Array<{ n: number }> = await h.ds.query('SELECT count(*)::int AS n FROM jobs WHERE experiment_id = $1', [id]);
+      assert.equal(attempts[0].n, 3, 'one job per application: no attempt was added by the restart');
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) await exited;
     }
   });
 });

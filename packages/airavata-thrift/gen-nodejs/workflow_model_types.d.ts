@@ -46,7 +46,10 @@ declare enum HandlerState {
   FAILED = 8,
 }
 
-declare enum WorkflowState {
+/**
+ * The workflow's states; Airavata's file names this enum WorkflowExecutionState, so generated code has the same names on both sides.
+ */
+declare enum WorkflowExecutionState {
   CREATED = 0,
   VALIDATED = 1,
   SCHEDULED = 2,
@@ -146,11 +149,11 @@ declare class WorkflowHandler {
 
 declare class WorkflowStatus {
     public id?: string;
-    public state: WorkflowState;
+    public state: WorkflowExecutionState;
     public description?: string;
     public updatedAt?: Int64;
 
-      constructor(args?: { id?: string; state: WorkflowState; description?: string; updatedAt?: Int64; });
+      constructor(args?: { id?: string; state: WorkflowExecutionState; description?: string; updatedAt?: Int64; });
   }
 
 declare class AiravataWorkflow {

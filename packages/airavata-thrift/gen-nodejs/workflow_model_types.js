@@ -66,7 +66,7 @@ ttypes.HandlerState = {
   '8' : 'FAILED',
   'FAILED' : 8
 };
-ttypes.WorkflowState = {
+ttypes.WorkflowExecutionState = {
   '0' : 'CREATED',
   'CREATED' : 0,
   '1' : 'VALIDATED',

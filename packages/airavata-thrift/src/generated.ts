@@ -15,7 +15,7 @@ export { TaskTypes, TaskModel } from '../gen-nodejs/task_model_types';
 export { ProcessModel } from '../gen-nodejs/process_model_types';
 export { ExperimentType, UserConfigurationDataModel, ExperimentModel } from '../gen-nodejs/experiment_model_types';
 export {
-  ApplicationState, ComponentType, HandlerType, HandlerState, WorkflowState, ApplicationStatus, HandlerStatus, WorkflowStatus,
+  ApplicationState, ComponentType, HandlerType, HandlerState, WorkflowExecutionState, ApplicationStatus, HandlerStatus, WorkflowStatus,
   WorkflowApplication, DataBlock, WorkflowConnection, WorkflowHandler, AiravataWorkflow,
 } from '../gen-nodejs/workflow_model_types';
 export { AuthzToken } from '../gen-nodejs/security_model_types';

@@ -5,7 +5,6 @@
  * Airavata's orchestrator would, follows it live and prints the result.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -13,6 +12,7 @@ import { AuthzToken, connectMetaScheduler } from '@msched/airavata-thrift';
 import { loadConfig } from '@msched/config';
 import { demoExperiment } from './experiment';
 import { portOpen, RunningService, startService, stopServices, waitFor } from './services';
+import { demoServiceEnv } from './service-env';
 import { workflowDemo } from './workflow-demo';
 
 const REPO = resolve(__dirname, '../../..');
@@ -52,25 +52,7 @@ async function main(): Promise<number> {
   writeFileSync(catalogue, JSON.stringify({ applications: { 'mpi-pi': { description: 'pi by MPI_Reduce (demo)', executable: binary, mpi: 'openmpi', memMbPerRank: 128 } } }, null, 2));
   info(`${binary}\n    catalogue: ${catalogue} (application "mpi-pi" → OpenMPI)`);
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    MSCHED_STATE_DIR: STATE,
-    MSCHED_APP_CATALOGUE: catalogue,
-    MSCHED_DATA_ROOT: join(DEMO, 'data'),
-    MSCHED_MESOS_MASTER: process.env.MSCHED_MESOS_MASTER ?? 'zk://127.0.0.1:22181/mesos',
-    // The local cluster's agents share this machine and have names that do not resolve.
-    MSCHED_MPI_NETWORK_INTERFACES: 'lo',
-    MSCHED_MPI_OPENMPI_BTL: 'tcp,self',
-    MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
-    MSCHED_LOG_FORMAT: 'json',
-    MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '5',
-    // Production uses Keycloak tokens (oidc); the demo has no Keycloak, so the orchestrator is a
-    // trusted peer with a one-off shared secret (passed in the environment, never on a command line).
-    MSCHED_API_AUTH_MODE: 'static',
-    MSCHED_API_AUTH_SECRET: randomBytes(24).toString('hex'),
-    // The dispatcher serves the task runtime to the agents; any free port, so demos never collide.
-    MSCHED_RUNTIME_PORT: process.env.MSCHED_RUNTIME_PORT ?? '0',
-  };
+  const env = demoServiceEnv(process.env, { state: STATE, catalogue, dataRoot: join(DEMO, 'data') });
   const cfg = loadConfig(env);
   const services: RunningService[] = [];
   const logs = join(DEMO, 'logs');

@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { AuthzToken, connectMetaScheduler, exampleWorkflowExperiment } from '@msched/airavata-thrift';
 import { loadConfig } from '@msched/config';
 import { portOpen, RunningService, startService, stopServices, waitFor } from './services';
+import { demoServiceEnv } from './service-env';
 
 const REPO = resolve(__dirname, '../../..');
 const STATE = resolve(REPO, process.env.MSCHED_STATE_DIR ?? '.state');
@@ -47,12 +48,7 @@ export async function workflowDemo(): Promise<number> {
   }, null, 2));
   info(`catalogue ${catalogue}: prep (serial), solver (OpenMPI), post (serial)`);
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env, MSCHED_STATE_DIR: STATE, MSCHED_APP_CATALOGUE: catalogue, MSCHED_DATA_ROOT: join(DEMO, 'data'),
-    MSCHED_MESOS_MASTER: process.env.MSCHED_MESOS_MASTER ?? 'zk://127.0.0.1:22181/mesos',
-    MSCHED_MPI_NETWORK_INTERFACES: 'lo', MSCHED_MPI_OPENMPI_BTL: 'tcp,self', MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
-    MSCHED_LOG_FORMAT: 'json', MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '5',
-  };
+  const env = demoServiceEnv(process.env, { state: STATE, catalogue, dataRoot: join(DEMO, 'data') });
   const cfg = loadConfig(env);
   const services: RunningService[] = [];
   const logs = join(DEMO, 'logs');

@@ -1,7 +1,7 @@
 /**
  * Workflow status events (topic `<prefix>events`, envelope type WORKFLOW_STATUS_EVENT_TYPE): a
  * WORKFLOW experiment's workflow, applications and handlers changing state, in Airavata's
- * WorkflowState / ApplicationState / HandlerState names. Written to the outbox in the transaction
+ * WorkflowExecutionState / ApplicationState / HandlerState names. Written to the outbox in the transaction
  * that makes the change, keyed by experimentId like every status event. A separate type, so the
  * Airavata publishers (which know experiment, process, task and job events) pass them by.
  * docs/events.md documents them.

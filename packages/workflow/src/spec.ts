@@ -65,7 +65,7 @@ export const APPLICATION_STATES = ['CREATED', 'VALIDATED', 'SCHEDULED', 'LAUNCHE
 export type ApplicationState = (typeof APPLICATION_STATES)[number];
 export const HANDLER_STATES = APPLICATION_STATES;
 export type HandlerState = ApplicationState;
-/** Airavata's WorkflowState names, in wire order. */
+/** Airavata's WorkflowExecutionState names (the workflow's states), in wire order. */
 export const WORKFLOW_STATES = ['CREATED', 'VALIDATED', 'SCHEDULED', 'LAUNCHED', 'EXECUTING', 'PAUSING', 'PAUSED', 'RESTARTING', 'CANCELING', 'CANCELED', 'COMPLETED', 'FAILED'] as const;
 export type WorkflowState = (typeof WORKFLOW_STATES)[number];
 

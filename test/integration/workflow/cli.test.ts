@@ -58,4 +58,28 @@ describe('msched workflow (integration, real binary)', function () {
     assert.equal(missing.code, 1);
     assert.match(missing.err, /no workflow nope/);
   });
+
+  it('msched jobs list and jobs show name the workflow application each job runs, with its ApplicationState', async () => {
+    const c = await t.connect();
+    const exp = exampleWorkflowExperiment();
+    const id = exp.experimentId as string;
+    const { jobId: preJob } = await c.client.launchExperiment(new AuthzToken({ accessToken: 'dev' }), exp);
+    await endProcess(t.ds, 'test-gateway', id, `${id}.pre`, 'COMPLETED', '/data/x/pre');
+    const [{ id: solveJob }] = await t.ds.query('SELECT id FROM jobs WHERE process_id = $1', [`${id}.solve`]);
+    const env = { MSCHED_DATABASE_URL: t.cfg.database.url };
+
+    const listed = await msched(['jobs', 'list', '--json'], env);
+    assert.equal(listed.code, 0, listed.err);
+    const mine = (JSON.parse(listed.out) as Array<{ jobId: string; workflowApplication: string | null; applicationState: string | null }>)
+      .filter((j) => j.jobId === preJob || j.jobId === solveJob).map((j) => [j.jobId, j.workflowApplication, j.applicationState]);
+    assert.deepEqual(mine.sort(), [[preJob, 'pre', 'COMPLETED'], [solveJob, 'solve', 'LAUNCHED']].sort());
+
+    const table = await msched(['jobs', 'list'], env);
+    assert.match(table.out.split('\n')[0], /EXPERIMENT\s+WORKFLOW STEP\s+GATEWAY/);
+    assert.match(table.out, new RegExp(`${solveJob}\\s+SUBMITTED\\s+1\\s+${id}\\s+solve LAUNCHED\\s`));
+
+    const shown = await msched(['jobs', 'show', solveJob], env);
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, new RegExp(`workflow step: +solve \\(LAUNCHED\\); msched workflow show ${id} draws the DAG`));
+  });
 });

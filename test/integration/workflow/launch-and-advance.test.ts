@@ -3,6 +3,8 @@ import {
   AuthzToken, DataType, exampleWorkflowExperiment, ExperimentModel, InputDataObjectType, InvalidRequestException, LaunchValidationException,
   MetaSchedulerConnection, OutputDataObjectType, WorkflowConnection, workflowExperiment,
 } from '@msched/airavata-thrift';
+import { withTransaction } from '@msched/db';
+import { recordTransition } from '@msched/state-recorder';
 import { NOTHING, rowCounts, startTestApi, TestApi } from '../api/harness';
 import { requireStack } from '../../helpers/stack';
 import { endProcess, jobOf, launchMessages, nodeStates, states, workflowRows } from './support';
@@ -23,6 +25,9 @@ const CASES: Case[] = [
   ['a connection to a handler that does not exist', (e) => { conn(e, 'c4').toId = 'nowhere'; }, /connection "c4" goes to handler "nowhere"/],
   ['two applications with one id', (e) => { app(e, 'post').id = 'pre'; }, /component id "pre" is used by more than one application or handler/],
   ['two connections with one id', (e) => { conn(e, 'c3').id = 'c2'; }, /connection id "c2" appears more than once/],
+  ['two applications naming one process', (e) => { app(e, 'post').processId = app(e, 'pre').processId; }, /processId "\S+\.pre" is named by more than one application/],
+  ['a workflow without applications', (e) => { e.workflow!.applications = []; e.workflow!.connections = []; }, /the workflow has no applications/],
+  ['a FLOW_TERMINATOR used as a source', (e) => { conn(e, 'c1').fromId = 'end'; }, /connection "c1" comes from handler "end", a FLOW_TERMINATOR: only a FLOW_STARTER supplies values/],
   ['an application naming a process that was not sent', (e) => { app(e, 'solve').processId = 'P_missing'; }, /application "solve" names processId "P_missing", which is not among ExperimentModel.processes/],
   ['a connection naming an output that does not exist', (e) => { conn(e, 'c2').fromOutputName = 'grid'; }, /connection "c2" names output "grid" of "pre", which has no such output \(outputs: mesh\)/],
   ['a connection naming an input that does not exist', (e) => { conn(e, 'c3').toInputName = 'data'; }, /connection "c3" names input "data" of "post", which has no such input \(inputs: result\)/],
@@ -112,6 +117,43 @@ describe('workflow experiments: launch validation and advancing from committed s
     assert.deepEqual(collected.data.inputs.map((i: { name: string; value: string }) => [i.name, i.value]), [['report', '/data/wf/applications/post/stdout']]);
     const [outputs] = await t.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE message_key = $1 AND type = 'outputs.collected'`, [id]);
     assert.equal(outputs.n, 1);
+  });
+
+  it('reports every workflow and application state change as a workflow.status.changed event, beside its history row', async () => {
+    const exp = exampleWorkflowExperiment();
+    const id = exp.experimentId as string;
+    await c.client.launchExperiment(token, exp);
+    for (const step of ['pre', 'solve', 'post']) await endProcess(t.ds, 'test-gateway', id, `${id}.${step}`, 'COMPLETED', `/data/wf/applications/${step}`);
+    const events: Array<{ entity: string; nodeId?: string; state: string; previousState: string; workflowId: string }> = (await t.ds.query(
+      `SELECT envelope FROM outbox WHERE message_key = $1 AND type = 'workflow.status.changed' ORDER BY seq`, [id])).map((r: { envelope: { payload: never } }) => r.envelope.payload);
+    const changes = (who: string) => events.filter((e) => (e.nodeId ?? 'workflow') === who).map((e) => `${e.previousState}>${e.state}`);
+    assert.deepEqual(changes('workflow'), ['CREATED>LAUNCHED', 'LAUNCHED>EXECUTING', 'EXECUTING>COMPLETED']);
+    for (const step of ['pre', 'solve', 'post']) assert.deepEqual(changes(step), ['CREATED>LAUNCHED', 'LAUNCHED>EXECUTING', 'EXECUTING>COMPLETED'], step);
+    assert.deepEqual(changes('start'), ['CREATED>COMPLETED']);
+    assert.deepEqual(changes('end'), ['CREATED>COMPLETED']);
+    assert.ok(events.every((e) => e.workflowId === exp.workflow!.id));
+    // In order: no application starts before its predecessor completed.
+    const at = (node: string, state: string) => events.findIndex((e) => e.nodeId === node && e.state === state);
+    assert.ok(at('pre', 'COMPLETED') < at('solve', 'LAUNCHED') && at('solve', 'COMPLETED') < at('post', 'LAUNCHED'));
+    const history: Array<{ n: number }> = await t.ds.query(
+      `SELECT count(*)::int AS n FROM status_history WHERE experiment_id = $1 AND entity_type IN ('workflow', 'application', 'handler') AND state <> 'CREATED'`, [id]);
+    assert.equal(history[0].n, events.length);
+  });
+
+  it('an application retried after an infrastructure failure waits SCHEDULED; its successors start only once it completes', async () => {
+    const exp = exampleWorkflowExperiment();
+    const id = exp.experimentId as string;
+    await c.client.launchExperiment(token, exp);
+    const subject = { gatewayId: 'test-gateway', experimentId: id, processId: `${id}.pre` };
+    // What the dispatcher's queueNextAttempt records for the process when attempt 1 is lost to the infrastructure.
+    await withTransaction(t.ds, async (tx) => {
+      for (const to of ['STARTED', 'EXECUTING', 'REQUEUED']) await recordTransition(tx, { entity: 'process', id: `${id}.pre`, to, source: 'dispatcher', subject });
+    });
+    assert.deepEqual(await nodeStates(t.ds, id), { pre: 'SCHEDULED', solve: 'CREATED', post: 'CREATED', start: 'COMPLETED', end: 'CREATED' });
+    assert.equal((await launchMessages(t.ds, id)).length, 1);
+    assert.equal((await states(t.ds, id)).workflow, 'EXECUTING');
+    await endProcess(t.ds, 'test-gateway', id, `${id}.pre`, 'COMPLETED', '/data/wf/applications/pre');
+    assert.deepEqual((await launchMessages(t.ds, id)).map((l) => l.processId), [`${id}.pre`, `${id}.solve`]);
   });
 
   function diamond(policy: string): ExperimentModel {

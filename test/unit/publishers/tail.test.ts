@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { makeEnvelope } from '@msched/bus';
-import { OUTPUTS_EVENT_TYPE, STATUS_EVENT_TYPE } from '@msched/model';
+import { OUTPUTS_EVENT_TYPE, STATUS_EVENT_TYPE, WORKFLOW_STATUS_EVENT_TYPE } from '@msched/model';
 import { formatEventLine, isOfExperiment, parseTailArgs, TailArgsError } from '@msched/publishers';
 
 const T = '2026-11-22T10:15:03.120Z';
@@ -25,6 +25,11 @@ describe('publishers: msched events tail (pure parts)', () => {
       `${T}  E1  task        T1  CREATED  type=JOB_SUBMISSION`);
     assert.equal(formatEventLine(makeEnvelope(OUTPUTS_EVENT_TYPE, { ...base, outputs: [{ name: 'stdout', value: 'file:///o', type: 'STDOUT' }] })),
       `${T}  E1  outputs     T1  1 output  stdout=file:///o`);
+    const wf = { gatewayId: 'g', experimentId: 'E1', workflowId: 'WF1', source: 'provisioner', time: T };
+    assert.equal(formatEventLine(makeEnvelope(WORKFLOW_STATUS_EVENT_TYPE, { ...wf, entity: 'workflow', state: 'EXECUTING', previousState: 'LAUNCHED' })),
+      `${T}  E1  workflow    WF1  EXECUTING ← LAUNCHED`);
+    assert.equal(formatEventLine(makeEnvelope(WORKFLOW_STATUS_EVENT_TYPE, { ...wf, entity: 'application', nodeId: 'solve', processId: 'E1.solve', state: 'CANCELING', previousState: 'EXECUTING', reason: 'the workflow was terminated' })),
+      `${T}  E1  application  solve  CANCELING ← EXECUTING  process=E1.solve  reason: the workflow was terminated`);
     assert.equal(formatEventLine(makeEnvelope('launch.accepted', { experimentId: 'E1' }, { id: 'x', time: new Date(T) })), `${T}  E1  launch.accepted  x  v1`);
   });
 

@@ -111,7 +111,8 @@ export const ENUMS: Record<string, readonly string[]> = {
   MessageLevel: ['INFO', 'DEBUG', 'ERROR', 'ACK'],
   ApplicationState: ['CREATED', 'VALIDATED', 'SCHEDULED', 'LAUNCHED', 'EXECUTING', 'CANCELING', 'CANCELED', 'COMPLETED', 'FAILED'],
   HandlerState: ['CREATED', 'VALIDATED', 'SCHEDULED', 'LAUNCHED', 'EXECUTING', 'CANCELING', 'CANCELED', 'COMPLETED', 'FAILED'],
-  WorkflowState: ['CREATED', 'VALIDATED', 'SCHEDULED', 'LAUNCHED', 'EXECUTING', 'PAUSING', 'PAUSED', 'RESTARTING', 'CANCELING',
+  // The name in apache/airavata's workflow_model.thrift (summaries call it WorkflowState).
+  WorkflowExecutionState: ['CREATED', 'VALIDATED', 'SCHEDULED', 'LAUNCHED', 'EXECUTING', 'PAUSING', 'PAUSED', 'RESTARTING', 'CANCELING',
     'CANCELED', 'COMPLETED', 'FAILED'],
   ComponentType: ['APPLICATION', 'HANDLER'],
   HandlerType: ['FLOW_STARTER', 'FLOW_TERMINATOR'],

@@ -3,7 +3,7 @@ import {
   decodeStruct, encodeStruct, exampleExperiment, ExperimentModel, ExperimentState, ExperimentStatus, ProcessModel,
   StructDecodeError, TaskModel, TaskStatus, TaskState, TaskTypes, toInt64, toPlain, JobModel,
   AiravataWorkflow, ApplicationState, ApplicationStatus, ComponentType, DataBlock, DataType, ExperimentType, HandlerType,
-  OutputDataObjectType, WorkflowApplication, WorkflowConnection, WorkflowHandler, WorkflowState, WorkflowStatus,
+  OutputDataObjectType, WorkflowApplication, WorkflowConnection, WorkflowHandler, WorkflowExecutionState, WorkflowStatus,
 } from '@msched/airavata-thrift';
 import { Bytes, T } from './wire';
 
@@ -70,7 +70,7 @@ describe('decoding Airavata structs', () => {
       handlers: [new WorkflowHandler({ id: 'start', type: HandlerType.FLOW_STARTER, outputs: [new OutputDataObjectType({ name: 'mesh', value: '/data/m', type: DataType.URI })] })],
       connections: [new WorkflowConnection({ id: 'c1', dataBlock: new DataBlock({ id: 'd1', value: 'x', type: DataType.STRING }), fromType: ComponentType.HANDLER, fromId: 'start', fromOutputName: 'mesh',
         toType: ComponentType.APPLICATION, toId: 'pre', toInputName: 'mesh' })],
-      statuses: [new WorkflowStatus({ state: WorkflowState.RESTARTING })],
+      statuses: [new WorkflowStatus({ state: WorkflowExecutionState.RESTARTING })],
     });
     const back = decodeStruct(ExperimentModel, encodeStruct(exp));
     assert.deepEqual(toPlain(back), toPlain(exp));

@@ -23,11 +23,17 @@ const list = {
       ctx.out.write(state ? `no ${state} jobs\n` : 'no jobs\n');
       return;
     }
+    // WORKFLOW experiments: which application of the DAG a job runs, in its ApplicationState (the
+    // column only when a listed job has one, so single-application installations see no change).
+    const workflowStep = jobs.some((j) => j.workflowApplication)
+      ? [{ header: 'WORKFLOW STEP', cell: (j: JobOverview) => (j.workflowApplication ? `${j.workflowApplication} ${j.applicationState}` : undefined), max: 32 }]
+      : [];
     ctx.out.write(renderTable<JobOverview>(jobs, [
       { header: 'JOB', cell: (j) => j.jobId },
       { header: 'STATE', cell: (j) => j.state },
       { header: 'TRY', cell: (j) => j.attempt },
       { header: 'EXPERIMENT', cell: (j) => j.experimentId, max: 48 },
+      ...workflowStep,
       { header: 'GATEWAY', cell: (j) => j.gatewayId, max: 20 },
       { header: 'USER', cell: (j) => j.userName, max: 16 },
       { header: 'QUEUE', cell: (j) => j.queueName },
@@ -67,7 +73,9 @@ const show = {
       ['was expected', !isWaitingJob(j) && j.expectedStartAt ? `${when(j.expectedStartAt)}${j.launchedAt ? `, launched ${when(j.launchedAt)}` : ''}` : undefined],
       ['waited', duration(j.waitSeconds)], ['ran', duration(j.runSeconds)], ['attempt', j.attempt], ['exit code', j.exitCode], ['failed rank', j.failedRank],
       ['experiment', `${j.experimentId} (${j.experimentState})`], ['experiment name', j.experimentName], ['gateway', j.gatewayId], ['user', j.userName],
-      ['process', `${j.processId} (${j.processState})`], ['airavata task', j.taskId], ['compute resource', j.computeResourceId], ['queue', j.queueName],
+      ['process', `${j.processId} (${j.processState})`],
+      ...(j.workflowApplication ? [['workflow step', `${j.workflowApplication} (${j.applicationState}); msched workflow show ${j.experimentId} draws the DAG`] as [string, string]] : []),
+      ['airavata task', j.taskId], ['compute resource', j.computeResourceId], ['queue', j.queueName],
       ['cpus', j.totalCpuCount], ['gang', j.gangSpec ? JSON.stringify(j.gangSpec) : 'not resolved yet'], ['framework', j.frameworkId],
       ['working dir', j.workingDir], ['created', when(j.createdAt)], ['updated', when(j.updatedAt)],
     ]));

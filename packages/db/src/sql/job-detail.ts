@@ -1,5 +1,5 @@
 import { Db, queryOne, queryRows } from './db';
-import { JobOverview, JOB_OVERVIEW_COLUMNS } from './list-jobs';
+import { JobOverview, JOB_OVERVIEW_COLUMNS, JOB_OVERVIEW_FROM } from './list-jobs';
 
 export interface JobTask {
   taskId: string;
@@ -34,7 +34,7 @@ export interface JobDetail {
 export async function jobDetail(db: Db, jobId: string): Promise<JobDetail | undefined> {
   const job = await queryOne<JobDetail['job']>(db, `
     SELECT ${JOB_OVERVIEW_COLUMNS}, j.gang_spec AS "gangSpec", j.working_dir AS "workingDir", j.framework_id AS "frameworkId"
-    FROM job_overview o JOIN jobs j ON j.id = o.job_id WHERE o.job_id = $1`, [jobId]);
+    FROM ${JOB_OVERVIEW_FROM} JOIN jobs j ON j.id = o.job_id WHERE o.job_id = $1`, [jobId]);
   if (!job) return undefined;
   const tasks = await queryRows<JobTask>(db, `
     SELECT task_id AS "taskId", agent_id AS "agentId", hostname, ranks, state, exit_code AS "exitCode", message,

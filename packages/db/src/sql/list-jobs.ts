@@ -37,6 +37,9 @@ export interface JobOverview {
    * launch so the two can be compared); null when it cannot tell or never judged it.
    */
   expectedStartAt: Date | null;
+  /** WORKFLOW experiments: the WorkflowApplication.id this job runs and its ApplicationState; null for a single application. */
+  workflowApplication: string | null;
+  applicationState: string | null;
 }
 
 /** Whether a job is still waiting to run (its expected start and wait reason are current). */
@@ -44,7 +47,7 @@ export function isWaitingJob(j: Pick<JobOverview, 'launchedAt' | 'settledAt' | '
   return j.launchedAt === null && j.settledAt === null && (j.state === 'SUBMITTED' || j.state === 'QUEUED');
 }
 
-/** The job_overview columns under their TypeScript names; the view must be aliased `o`. */
+/** The job_overview columns under their TypeScript names; select them FROM JOB_OVERVIEW_FROM. */
 export const JOB_OVERVIEW_COLUMNS = `o.job_id AS "jobId", o.experiment_id AS "experimentId", o.process_id AS "processId",
   o.task_id AS "taskId", o.attempt, o.state, o.reason, o.exit_code AS "exitCode", o.failed_rank AS "failedRank",
   o.gateway_id AS "gatewayId", o.user_name AS "userName", o.experiment_name AS "experimentName",
@@ -52,7 +55,11 @@ export const JOB_OVERVIEW_COLUMNS = `o.job_id AS "jobId", o.experiment_id AS "ex
   o.queue_name AS "queueName", o.total_cpu_count AS "totalCpuCount", o.task_count AS "taskCount",
   o.created_at AS "createdAt", o.updated_at AS "updatedAt",
   o.wait_reason AS "waitReason", o.wait_reason_at AS "waitReasonAt", o.queued_at AS "queuedAt", o.launched_at AS "launchedAt",
-  o.settled_at AS "settledAt", o.wait_seconds AS "waitSeconds", o.run_seconds AS "runSeconds", o.expected_start_at AS "expectedStartAt"`;
+  o.settled_at AS "settledAt", o.wait_seconds AS "waitSeconds", o.run_seconds AS "runSeconds", o.expected_start_at AS "expectedStartAt",
+  wn.node_id AS "workflowApplication", wn.state AS "applicationState"`;
+
+/** The view aliased `o`, with the workflow application a job's process runs as (workflow_nodes.process_id is unique). */
+export const JOB_OVERVIEW_FROM = 'job_overview o LEFT JOIN workflow_nodes wn ON wn.process_id = o.process_id';
 
 export interface ListJobsFilter {
   /** JobState name. */
@@ -63,7 +70,7 @@ export interface ListJobsFilter {
 /** Jobs, newest first, optionally of one state. */
 export async function listJobs(db: Db, f: ListJobsFilter = {}): Promise<JobOverview[]> {
   return queryRows<JobOverview>(db, `
-    SELECT ${JOB_OVERVIEW_COLUMNS} FROM job_overview o
+    SELECT ${JOB_OVERVIEW_COLUMNS} FROM ${JOB_OVERVIEW_FROM}
     WHERE ($1::text IS NULL OR o.state = $1)
     ORDER BY o.created_at DESC, o.job_id
     LIMIT $2`, [f.state ?? null, f.limit ?? 100]);

@@ -1,5 +1,5 @@
 import type { Envelope } from '@msched/bus';
-import { OUTPUTS_EVENT_TYPE, OutputsEvent, STATUS_EVENT_TYPE, StatusEvent } from '@msched/model';
+import { OUTPUTS_EVENT_TYPE, OutputsEvent, STATUS_EVENT_TYPE, StatusEvent, WORKFLOW_STATUS_EVENT_TYPE, WorkflowStatusEvent } from '@msched/model';
 
 /**
  * One readable line per event for `msched events tail`. Pure. Columns: time of the change,
@@ -24,6 +24,13 @@ export function formatEventLine(env: Envelope): string {
     const e = p as unknown as OutputsEvent;
     const outs = e.outputs.map((o) => `${o.name}=${oneLine(String(o.value))}`).join(', ');
     return columns(e.time, e.experimentId, 'outputs', e.taskId, `${e.outputs.length} output${e.outputs.length === 1 ? '' : 's'}`, outs);
+  }
+  if (env.type === WORKFLOW_STATUS_EVENT_TYPE && typeof p.entity === 'string') {
+    // A workflow's own states: the workflow by its id, an application or handler by its node id.
+    const e = p as unknown as WorkflowStatusEvent;
+    const state = e.previousState ? `${e.state} ← ${e.previousState}` : e.state;
+    const details = [e.processId ? `process=${e.processId}` : '', e.reason ? `reason: ${oneLine(e.reason)}` : ''].filter(Boolean);
+    return columns(e.time, e.experimentId, e.entity, e.nodeId ?? e.workflowId, state, details.join('  '));
   }
   return columns(env.time, typeof p.experimentId === 'string' ? p.experimentId : '-', env.type, env.id, `v${env.version}`, '');
 }

@@ -4,7 +4,7 @@ import {
   insertWorkflow, insertWorkflowExperiment, insertWorkflowProcess, isRetriableDbError, violatedConstraint, withTransaction,
 } from '@msched/db';
 import { STATUS_EVENT_TYPE, STATUS_EVENT_VERSION, StatusEvent } from '@msched/model';
-import { advanceWorkflow, AppLaunchInfo, StoredSpec } from '@msched/state-recorder';
+import { advanceWorkflow, AppLaunchInfo, setWorkflowEntityState, StoredSpec } from '@msched/state-recorder';
 import { ExperimentModel, HandlerType, Plain, ProcessModel, toPlain } from '@msched/airavata-thrift';
 import { InternalFault, InvalidRequest, QuotaExceeded } from '../errors';
 import { API_SOURCE, payloadHash } from '../launch/plan';
@@ -87,10 +87,14 @@ export async function launchWorkflow(ds: DataSource, e: ExperimentModel, policy:
         await emitStatus(tx, e, 'process', pm.processId as string, 'CREATED', `workflow application ${a.id}`);
         await insertApplicationNode(tx, experimentId, a.id, pm.processId as string);
       }
+      const subject = { gatewayId: e.gatewayId, experimentId, workflowId: wf.id as string };
       for (const h of wf.handlers ?? []) {
-        // A starter's values are known now: it has done its work as soon as the workflow exists.
-        const starter = h.type === HandlerType.FLOW_STARTER;
-        await insertHandlerNode(tx, experimentId, h.id, starter ? 'COMPLETED' : 'CREATED', { outputs: toPlain(h.outputs ?? []), inputs: toPlain(h.inputs ?? []) });
+        await insertHandlerNode(tx, experimentId, h.id, 'CREATED', { outputs: toPlain(h.outputs ?? []), inputs: toPlain(h.inputs ?? []) });
+        // A starter's values are known now: it has done its work as soon as the workflow exists
+        // (recorded as a change, so its history row and status event exist like every node's).
+        if (h.type === HandlerType.FLOW_STARTER) {
+          await setWorkflowEntityState(tx, 'handler', subject, 'COMPLETED', API_SOURCE, { nodeId: h.id, reason: 'its outputs, the workflow\'s inputs, were given at launch' });
+        }
       }
       await advanceWorkflow(tx, experimentId, API_SOURCE);
       return { experimentId, ...(await firstStarted(tx, experimentId)), created: true };

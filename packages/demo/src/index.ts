@@ -1,0 +1,1 @@
+export { demoServiceEnv, type DemoPlaces } from './service-env';
