@@ -136,6 +136,20 @@ describe('dispatcher: one gang event, one transaction (real PostgreSQL)', () => 
     assert.match(j.reason!, /^the gang broke under a task \(exit code 75/);
   });
 
+  // The same run: the launcher finished with every rank's exit 0 recorded, then a member whose
+  // ZooKeeper session was lost during an outage exited 75; the finished job was FAILED.
+  it('a member failing after the launcher recorded every rank completed leaves the job COMPLETE, not retried', async () => {
+    const g = await launched();
+    await run(g.job, update(g.job, 0, 'TASK_RUNNING', { uuid: 'r0' }));
+    await run(g.job, update(g.job, 1, 'TASK_RUNNING', { uuid: 'r1' }));
+    await run(g.job, update(g.job, 0, 'TASK_FINISHED', { uuid: 'f0', message: 'Command exited with status 0' }));
+    const result = { state: 'COMPLETED' as const, exitCode: 0, message: 'all 4 rank(s) completed', retriable: false, ranks: 4, jobId: g.job, attempt: 1, durationMs: 25_000 };
+    const r = await run(g.job, { ...update(g.job, 1, 'TASK_FAILED', { uuid: 'f1', message: 'Command exited with status 75' }), result } as GangInput);
+    assert.equal(r.nextAttempt, undefined);
+    assert.equal((await jobView(ds, g.job)).state, 'COMPLETE');
+    assert.deepEqual((await jobsOfProcess(ds, g.proc)).map((x) => [x.attempt, x.state]), [[1, 'COMPLETE']]);
+  });
+
   it('a gang seen finishing without ever being seen running still brings its process to MONITORING, so the process can end', async () => {
     // Found by the chaos run (seed 1, ZooKeeper outages): TASK_RUNNING went to a leader that lost its
     // session, and the next leader learned TASK_FINISHED first. The job went QUEUED -> COMPLETE, its

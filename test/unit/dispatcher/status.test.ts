@@ -86,6 +86,14 @@ describe('dispatcher: the launcher\'s result refines the gang\'s outcome', () =>
     assert.ok(r2.outcome.state === 'FAILED' && r2.outcome.failure === 'application' && !r2.outcome.retry);
   });
 
+  it('completes a job whose launcher recorded every rank completed, whatever a member did after', () => {
+    const memberFailed: JobOutcome = { ...appFailure, failedRank: 2, failedTaskId: 'JOB_1.1', reason: 'rank 2 failed with TASK_FAILED: Command exited with status 75' };
+    const done = result({ state: 'COMPLETED', exitCode: 0, message: 'all 4 rank(s) completed' });
+    assert.deepEqual(refineOutcome(memberFailed, done, 1, 3, 75), { outcome: { state: 'COMPLETE' }, exitCode: 0 });
+    const late: JobOutcome = { state: 'FAILED', reason: 'the job exceeded its wall time', failure: 'wall-time', retry: false };
+    assert.deepEqual(refineOutcome(late, done, 1, 3), { outcome: late, failureKind: 'wall-time' });
+  });
+
   it('reads a wall-time verdict as a wall-time failure, never retried', () => {
     const r = refineOutcome(appFailure, result({ reason: 'walltime', exitCode: 124, message: 'the job exceeded its wall time of 3 s' }), 1, 3);
     assert.ok(r.outcome.state === 'FAILED' && r.outcome.failure === 'wall-time' && !r.outcome.retry);

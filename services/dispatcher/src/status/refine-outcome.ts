@@ -19,6 +19,10 @@ export interface RecordedOutcome {
 export function refineOutcome(outcome: JobOutcome, result: GangResult | undefined, attempt: number, maxAttempts: number, failedExitCode?: number): RecordedOutcome {
   if (outcome.state === 'COMPLETE') return { outcome, ...(result?.state === 'COMPLETED' ? { exitCode: result.exitCode } : {}) };
   if (outcome.state === 'CANCELED') return { outcome };
+  // The launcher recorded every rank's exit, all 0: the computation is done and its outputs are on
+  // the launcher. A member failing after that (its ZooKeeper link lost while it wound down, in the
+  // chaos run) is no reason to fail, or to run again, a finished job. A wall-time verdict stands.
+  if (result?.state === 'COMPLETED' && outcome.failure !== 'wall-time') return { outcome: { state: 'COMPLETE' }, exitCode: result.exitCode };
   // No word from the launcher, and the task that failed first said the gang broke under it (the
   // launcher vanished without a result, or its ZooKeeper link was lost): the launcher's agent was
   // killed or cut off, whose own LOST/UNREACHABLE comes only after the master's agent timeout. That
