@@ -150,6 +150,16 @@ describe('dispatcher: one gang event, one transaction (real PostgreSQL)', () => 
     assert.deepEqual((await jobsOfProcess(ds, g.proc)).map((x) => [x.attempt, x.state]), [[1, 'COMPLETE']]);
   });
 
+  // The second seed-1 chaos run: tasks launched by a leader killed 5 s later failed while no
+  // dispatcher listened; the next leader saw it only as a reconciliation answer, and the gang was
+  // FAILED for good as the program's failure.
+  it('a failure seen only by reconciliation, the launcher having left no result, is retried whole as infrastructure', async () => {
+    const g = await launched();
+    const r = await run(g.job, update(g.job, 0, 'TASK_FAILED', { source: 'SOURCE_MASTER', reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Latest task state' }));
+    assert.equal(r.outcome?.failureKind, 'infrastructure');
+    assert.deepEqual(r.nextAttempt, { id: `${g.job}-a2`, attempt: 2 });
+  });
+
   it('a gang seen finishing without ever being seen running still brings its process to MONITORING, so the process can end', async () => {
     // Found by the chaos run (seed 1, ZooKeeper outages): TASK_RUNNING went to a leader that lost its
     // session, and the next leader learned TASK_FINISHED first. The job went QUEUED -> COMPLETE, its

@@ -73,23 +73,35 @@ describe('dispatcher: the launcher\'s result refines the gang\'s outcome', () =>
   // without a result and exited 75 before the master declared the launcher's agent unreachable.
   it('takes a member that exited "gang broken" with no word from the launcher as an infrastructure failure, retried whole', () => {
     const memberBroke: JobOutcome = { ...appFailure, failedRank: 2, failedTaskId: 'JOB_1.1', reason: 'rank 2 failed with TASK_FAILED: Command exited with status 75' };
-    const r = refineOutcome(memberBroke, undefined, 1, 3, 75);
+    const r = refineOutcome(memberBroke, undefined, 1, 3, { exitCode: 75 });
     assert.ok(r.outcome.state === 'FAILED' && r.outcome.failure === 'infrastructure' && r.outcome.retry);
     assert.equal(r.failureKind, 'infrastructure');
     assert.match(r.outcome.state === 'FAILED' ? r.outcome.reason : '', /^the gang broke under a task \(exit code 75: its launcher left without a result, or ZooKeeper was lost\); rank 2 failed/);
-    const last = refineOutcome(memberBroke, undefined, 3, 3, 75);
+    const last = refineOutcome(memberBroke, undefined, 3, 3, { exitCode: 75 });
     assert.ok(last.outcome.state === 'FAILED' && last.outcome.failure === 'infrastructure' && !last.outcome.retry);
     // Any other exit code without a result stays the program's failure.
-    assert.deepEqual(refineOutcome(memberBroke, undefined, 1, 3, 3), { outcome: memberBroke, failureKind: 'application' });
+    assert.deepEqual(refineOutcome(memberBroke, undefined, 1, 3, { exitCode: 3 }), { outcome: memberBroke, failureKind: 'application' });
     // The launcher's own word wins over the member's exit code.
-    const r2 = refineOutcome(memberBroke, result({ reason: 'rank_failed', failedRank: 2 }), 1, 3, 75);
+    const r2 = refineOutcome(memberBroke, result({ reason: 'rank_failed', failedRank: 2 }), 1, 3, { exitCode: 75 });
     assert.ok(r2.outcome.state === 'FAILED' && r2.outcome.failure === 'application' && !r2.outcome.retry);
+  });
+
+  // The second seed-1 chaos run: tasks launched by a leader killed 5 s later failed (fetching the
+  // runtime from it); the next leader learned it only from reconciliation, which carries no cause.
+  it('takes a failure seen only by reconciliation, with no result from the launcher, as infrastructure', () => {
+    const seen: JobOutcome = { ...appFailure, reason: 'rank 0 failed with TASK_FAILED (REASON_RECONCILIATION): Reconciliation: Latest task state' };
+    const r = refineOutcome(seen, undefined, 1, 3, { reason: 'REASON_RECONCILIATION' });
+    assert.ok(r.outcome.state === 'FAILED' && r.outcome.failure === 'infrastructure' && r.outcome.retry);
+    assert.match(r.outcome.state === 'FAILED' ? r.outcome.reason : '', /^the task ended while no dispatcher was listening \(seen only by reconciliation/);
+    // The launcher's result says the program failed: the program's failure, not retried.
+    const app = refineOutcome(seen, result({ reason: 'rank_failed', failedRank: 2 }), 1, 3, { reason: 'REASON_RECONCILIATION' });
+    assert.ok(app.outcome.state === 'FAILED' && app.outcome.failure === 'application' && !app.outcome.retry);
   });
 
   it('completes a job whose launcher recorded every rank completed, whatever a member did after', () => {
     const memberFailed: JobOutcome = { ...appFailure, failedRank: 2, failedTaskId: 'JOB_1.1', reason: 'rank 2 failed with TASK_FAILED: Command exited with status 75' };
     const done = result({ state: 'COMPLETED', exitCode: 0, message: 'all 4 rank(s) completed' });
-    assert.deepEqual(refineOutcome(memberFailed, done, 1, 3, 75), { outcome: { state: 'COMPLETE' }, exitCode: 0 });
+    assert.deepEqual(refineOutcome(memberFailed, done, 1, 3, { exitCode: 75 }), { outcome: { state: 'COMPLETE' }, exitCode: 0 });
     const late: JobOutcome = { state: 'FAILED', reason: 'the job exceeded its wall time', failure: 'wall-time', retry: false };
     assert.deepEqual(refineOutcome(late, done, 1, 3), { outcome: late, failureKind: 'wall-time' });
   });

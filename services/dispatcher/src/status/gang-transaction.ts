@@ -91,8 +91,8 @@ export async function runGangTransaction(ds: DataSource, jobId: string, input: G
     const decisions: GangDecision[] = [];
     for (const e of events) decisions.push(...lifecycle.handle(e, now()));
     const result = input.type === 'update' ? input.result : undefined;
-    const failedExit = input.type === 'update' ? { taskId: input.status.task_id.value, exitCode: exitCodeFromMessage(input.status.message) } : undefined;
-    return applyDecisions(tx, job, tasks, decisions, result, s, verdict, failedExit);
+    const said = input.type === 'update' ? { taskId: input.status.task_id.value, exitCode: exitCodeFromMessage(input.status.message), reason: input.status.reason } : undefined;
+    return applyDecisions(tx, job, tasks, decisions, result, s, verdict, said);
   });
 }
 
@@ -134,8 +134,8 @@ async function recordNotLaunched(tx: Db, job: JobRow, tasks: readonly TaskRow[],
 async function applyDecisions(
   tx: Db, job: JobRow, tasks: readonly TaskRow[], decisions: readonly GangDecision[], result: GangResult | undefined,
   s: GangFateSettings, verdict: UpdateVerdict | undefined,
-  /** The exit code the update being applied reports for its task, if it says. */
-  update?: { taskId: string; exitCode: number | undefined },
+  /** What the update being applied says of its task: exit code and Mesos' reason, if it says. */
+  update?: { taskId: string; exitCode: number | undefined; reason: string | undefined },
 ): Promise<GangTxResult> {
   const subject = subjectOf(job);
   const kills: TaskRef[] = [];
@@ -155,8 +155,8 @@ async function applyDecisions(
         break;
       }
       case 'outcome': {
-        const failedExitCode = d.outcome.state === 'FAILED' && d.outcome.failedTaskId === update?.taskId ? update?.exitCode : undefined;
-        outcome = refineOutcome(d.outcome, result, job.attempt, s.maxAttempts, failedExitCode);
+        const word = d.outcome.state === 'FAILED' && update && d.outcome.failedTaskId === update.taskId ? { exitCode: update.exitCode, reason: update.reason } : {};
+        outcome = refineOutcome(d.outcome, result, job.attempt, s.maxAttempts, word);
         // A gang can be seen finishing without ever being seen running (TASK_RUNNING went to a
         // leader that died; reconciliation answers with the latest state only). Its process must
         // still pass MONITORING, or COMPLETED is no transition from where it waits (a repeat is a no-op).
