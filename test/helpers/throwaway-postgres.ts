@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from './free-port';
+import { freePort } from '@msched/devstack';
 
 /**
  * A PostgreSQL server of a test's own (initdb into a temporary folder, on a free port), for tests

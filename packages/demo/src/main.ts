@@ -7,21 +7,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { AuthzToken, connectMetaScheduler } from '@msched/airavata-thrift';
 import { loadConfig } from '@msched/config';
 import { demoExperiment } from './experiment';
-import { portOpen, RunningService, startService, stopServices, waitFor } from './services';
+import { portOpen, RunningService, startService, stopServices, waitFor } from '@msched/devstack';
+import { c, demoEnv, info, REPO, STATE, startPipeline, step } from './terminal';
 import { workflowDemo } from './workflow-demo';
 
-const REPO = resolve(__dirname, '../../..');
-const STATE = resolve(REPO, process.env.MSCHED_STATE_DIR ?? '.state');
 const DEMO = join(STATE, 'demo');
-const tty = process.stdout.isTTY;
-const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-const step = (s: string) => console.log(`\n${c('1;36', '==>')} ${c('1', s)}`);
-const info = (s: string) => console.log(`    ${s}`);
 
 function need(cmd: string, pkg: string): void {
   const r = spawnSync('sh', ['-c', 'command -v "$0"', cmd]);
@@ -53,17 +48,7 @@ async function main(): Promise<number> {
   info(`${binary}\n    catalogue: ${catalogue} (application "mpi-pi" → OpenMPI)`);
 
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    MSCHED_STATE_DIR: STATE,
-    MSCHED_APP_CATALOGUE: catalogue,
-    MSCHED_DATA_ROOT: join(DEMO, 'data'),
-    MSCHED_MESOS_MASTER: process.env.MSCHED_MESOS_MASTER ?? 'zk://127.0.0.1:22181/mesos',
-    // The local cluster's agents share this machine and have names that do not resolve.
-    MSCHED_MPI_NETWORK_INTERFACES: 'lo',
-    MSCHED_MPI_OPENMPI_BTL: 'tcp,self',
-    MSCHED_MPI_LAUNCHER_ADDRESS: '127.0.0.1',
-    MSCHED_LOG_FORMAT: 'json',
-    MSCHED_DISPATCHER_OFFER_HOLD_SECONDS: '5',
+    ...demoEnv(DEMO, catalogue),
     // Production uses Keycloak tokens (oidc); the demo has no Keycloak, so the orchestrator is a
     // trusted peer with a one-off shared secret (passed in the environment, never on a command line).
     MSCHED_API_AUTH_MODE: 'static',
@@ -76,10 +61,7 @@ async function main(): Promise<number> {
   const logs = join(DEMO, 'logs');
   try {
     step('Starting the services');
-    if (await portOpen(cfg.api.port)) throw new Error(`port ${cfg.api.port} is in use: stop what listens there or set MSCHED_API_PORT`);
-    services.push(startService(REPO, 'api', 'services/api/dist/main.js', env, logs));
-    services.push(startService(REPO, 'provisioner', 'services/provisioner/dist/main.js', env, logs));
-    services.push(startService(REPO, 'dispatcher', 'services/dispatcher/dist/main.js', env, logs));
+    await startPipeline(cfg, env, logs, services);
     const consoleUrl = `http://${cfg.console.host}:${cfg.console.port}/`;
     if (await portOpen(cfg.console.port, cfg.console.host)) info(`port ${cfg.console.port} is in use: no console this time (set MSCHED_CONSOLE_PORT)`);
     else services.push(startService(REPO, 'console', 'services/console/dist/main.js', env, logs));
@@ -117,8 +99,8 @@ async function main(): Promise<number> {
     if (existsSync(result)) info(`declared output "result": ${result}\n      ${readFileSync(result, 'utf8').trim()}`);
     info('');
     info('look further:');
-    info(`  node packages/cli/dist/main.js jobs show ${ids.jobId}`);
-    info(`  node packages/cli/dist/main.js events tail --experiment ${experiment.experimentId} --from-beginning`);
+    info(`  npx msched jobs show ${ids.jobId}`);
+    info(`  npx msched events tail --experiment ${experiment.experimentId} --from-beginning`);
     info(`  npm run console   (the operator console on its own, after the demo stopped its services)`);
     info(`  service logs: ${logs}/`);
     if (outcome === 'COMPLETED') {
