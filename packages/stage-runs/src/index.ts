@@ -9,6 +9,7 @@ export * from './complete-stage-run';
 export * from './schedule-retry';
 export * from './end-stage-run';
 export * from './take-due-retries';
+export * from './next-retry-due-in';
 export * from './mark-queued';
 export * from './dead-stage-run';
 export * from './list-dead-stage-runs';
