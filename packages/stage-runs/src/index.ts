@@ -18,5 +18,7 @@ export * from './reset-for-replay';
 export * from './stage-queue-depth';
 export * from './queue-stage';
 export * from './queue-stage-in-turn';
+export * from './stage-to-resume';
+export * from './stage-run-exists';
 export * from './stage-subject';
 export * from './replay-dead-stage';
