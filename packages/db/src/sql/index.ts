@@ -15,6 +15,7 @@ export * from './status-history';
 export * from './jobs-of-experiment';
 export * from './experiment-gateway';
 export * from './experiment-owner';
+export * from './new-experiment';
 export * from './list-jobs';
 export * from './job-detail';
 export * from './claim-outbox-batch';
