@@ -1,7 +1,7 @@
 /*
- * Airavata's common definitions (develop line), written for the meta-scheduler from the wire facts in
- * shared/reference/airavata-interop.md. Field ids, types and requiredness match Airavata's so that
- * either side decodes what the other writes.
+ * Airavata's common definitions (develop line), written for the meta-scheduler from the wire facts of
+ * Airavata's own IDL (apache/airavata, branch develop, thrift-interface-descriptions/). Field ids,
+ * types and requiredness match Airavata's so that either side decodes what the other writes.
  */
 namespace java org.apache.airavata.model.commons
 namespace py airavata.model.commons

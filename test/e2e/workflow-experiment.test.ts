@@ -163,6 +163,18 @@ describe('end to end: workflow experiments (real stack)', function () {
     });
   }
 
+  /** Launches the chain one → two → three and returns its id once step one's job has ended. */
+  async function launchChainUntilStepOneEnded(): Promise<string> {
+    const e = steps([['one', []], ['two', ['x']], ['three', ['x']]], [['one', 'out', 'two', 'x'], ['two', 'out', 'three', 'x']]);
+    const id = e.experimentId as string;
+    await h.client.client.launchExperiment(TOKEN, e);
+    await eventually('step one\'s job to end', async () => {
+      const [j] = await h.ds.query('SELECT state FROM jobs WHERE process_id = $1', [`${id}.one`]);
+      return j?.state === 'COMPLETE' || undefined;
+    }, 120000);
+    return id;
+  }
+
   it('a diamond runs its two middle applications at the same time', async () => {
     const e = steps([['a', []], ['b', ['x']], ['c', ['x']], ['d', ['l', 'r']]],
       [['a', 'out', 'b', 'x'], ['a', 'out', 'c', 'x'], ['b', 'out', 'd', 'l'], ['c', 'out', 'd', 'r'], ['d', 'out', 'end', 'out']]);
@@ -185,15 +197,9 @@ describe('end to end: workflow experiments (real stack)', function () {
   });
 
   it('the provisioner and the dispatcher stopped between two steps: the workflow resumes after their restart, no step runs twice', async () => {
-    const e = steps([['one', []], ['two', ['x']], ['three', ['x']]], [['one', 'out', 'two', 'x'], ['two', 'out', 'three', 'x']]);
-    const id = e.experimentId as string;
-    await h.client.client.launchExperiment(TOKEN, e);
     // Stop both workers the moment step one's job has ended: its outputs are not collected yet and
     // step two is not started; both happen only after the restart.
-    await eventually('step one\'s job to end', async () => {
-      const [j] = await h.ds.query('SELECT state FROM jobs WHERE process_id = $1', [`${id}.one`]);
-      return j?.state === 'COMPLETE' || undefined;
-    }, 120000);
+    const id = await launchChainUntilStepOneEnded();
     await Promise.all([h.prov.stop(), h.disp.stop()]);
     const [mid] = await h.ds.query(`SELECT state FROM workflow_nodes WHERE experiment_id = $1 AND node_id = 'two'`, [id]);
     await new Promise((r) => setTimeout(r, 2000));
@@ -234,13 +240,7 @@ describe('end to end: workflow experiments (real stack)', function () {
     const start = (): ChildProcess => spawn(process.execPath, [join(REPO, 'services/provisioner/dist/main.js')], { env: serviceEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
     let child = start();
     try {
-      const e = steps([['one', []], ['two', ['x']], ['three', ['x']]], [['one', 'out', 'two', 'x'], ['two', 'out', 'three', 'x']]);
-      const id = e.experimentId as string;
-      await h.client.client.launchExperiment(TOKEN, e);
-      await eventually('step one\'s job to end', async () => {
-        const [j] = await h.ds.query('SELECT state FROM jobs WHERE process_id = $1', [`${id}.one`]);
-        return j?.state === 'COMPLETE' || undefined;
-      }, 120000);
+      const id = await launchChainUntilStepOneEnded();
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const [one] = await h.ds.query(`SELECT state FROM workflow_nodes WHERE experiment_id = $1 AND node_id = 'one'`, [id]);

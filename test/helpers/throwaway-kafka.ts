@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { kafkaAnswers } from '@msched/devstack';
+import { freePort, kafkaAnswers } from '@msched/devstack';
 import { eventually, GiveUp } from './eventually';
-import { freePort } from './free-port';
 
 /**
  * A single-node Kafka (KRaft) of a test's own, on free ports, for outage tests: stop it and start it

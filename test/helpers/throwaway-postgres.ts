@@ -3,7 +3,8 @@ import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from './free-port';
+import { freePort } from '@msched/devstack';
+import { eventually, GiveUp } from './eventually';
 
 /**
  * A PostgreSQL server of a test's own (initdb into a temporary folder, on a free port), for tests
@@ -50,24 +51,20 @@ export async function startTlsPostgres(tls: { cert: string; key: string }): Prom
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    if (proc.exitCode !== null) {
-      await stop();
-      throw new Error(`the throwaway PostgreSQL exited with code ${proc.exitCode}`);
-    }
-    const c = new Client({ host: dir, port, user: 'postgres', database: 'postgres' });
-    try {
-      await c.connect();
-      await c.end();
-      return { port, stop };
-    } catch {
-      await c.end().catch(() => undefined);
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error('the throwaway PostgreSQL did not answer within 30 s');
+  try {
+    await eventually('the throwaway PostgreSQL to answer', async () => {
+      if (proc.exitCode !== null) throw new GiveUp(`the throwaway PostgreSQL exited with code ${proc.exitCode}`);
+      const c = new Client({ host: dir, port, user: 'postgres', database: 'postgres' });
+      try {
+        await c.connect();
+        return true;
+      } finally {
+        await c.end().catch(() => undefined);
       }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+  } catch (e) {
+    await stop();
+    throw e;
   }
+  return { port, stop };
 }

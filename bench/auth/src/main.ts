@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +9,7 @@ import { createOidcAuthorizer } from '@msched/api';
 import { loadConfig } from '@msched/config';
 import { openDatabase } from '@msched/db';
 import { OidcIssuer, passwordLogin } from '@msched/local-oidc';
+import { freePort, portOpen } from '@msched/devstack';
 
 /**
  * bench/auth: what Keycloak token checks (MSCHED_API_AUTH_MODE=oidc) add to a launch. In one run,
@@ -39,25 +39,12 @@ const stats = (xs: number[]) => {
   return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99) };
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => ok(port));
-    });
-  });
-}
-
 async function startApi(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   const child = spawn(process.execPath, [resolve(ROOT, 'services/api/dist/main.js')], { env: { ...env, MSCHED_API_PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error('an API process exited during start-up');
-    const up = await new Promise<boolean>((ok) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); ok(true); });
-      s.on('error', () => ok(false));
-    });
-    if (up) return { child, port };
+    if (await portOpen(port)) return { child, port };
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`an API process did not listen on ${port}`);

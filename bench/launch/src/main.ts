@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +9,7 @@ import { allTopicNames, createKafka, ensureTopics, topicName } from '@msched/bus
 import { loadConfig } from '@msched/config';
 import { openDatabase } from '@msched/db';
 import { PhaseResult, renderResults, runPhase } from './stats';
+import { freePort, portOpen } from '@msched/devstack';
 
 /**
  * bench/launch: N concurrent Thrift clients launching experiments against a real API process,
@@ -30,23 +30,10 @@ const CLIENTS = Number(args.clients);
 const LAUNCHES = Number(args.launches);
 const WARMUP = Number(args.warmup);
 
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => ok(port));
-    });
-  });
-}
-
 async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error('the API process exited during start-up');
-    const up = await new Promise<boolean>((ok) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); ok(true); });
-      s.on('error', () => ok(false));
-    });
-    if (up) return;
+    if (await portOpen(port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`the API did not listen on ${port}`);

@@ -17,7 +17,8 @@ import { startLocalCluster } from '@msched/mesos-local';
 import type { DataSource } from 'typeorm';
 import { runBaseline } from './baseline';
 import { hopRows, Launch } from './hops';
-import { cpuSeconds, freePort, portOpen, Service, startService, stopServices, waitFor } from './services';
+import { freePort, portOpen, type RunningService as Service, startService, stopServices, waitFor } from '@msched/devstack';
+import { cpuSeconds } from './services';
 import { renderTable, Row, summary } from './stats';
 
 /**
@@ -129,9 +130,9 @@ async function main(): Promise<void> {
     services.push(startService(REPO, 'api', 'services/api/dist/main.js', env, logs));
     services.push(startService(REPO, 'provisioner', 'services/provisioner/dist/main.js', env, logs));
     services.push(startService(REPO, 'dispatcher', 'services/dispatcher/dist/main.js', env, logs));
-    await waitFor('the API to listen', () => portOpen(port), services, 60_000);
+    await waitFor('the API to listen', () => portOpen(port), services, 60_000, 50);
     const db = ds;
-    await waitFor('the dispatcher to subscribe', async () => (await db.query('SELECT 1 FROM framework')).length > 0, services, 60_000);
+    await waitFor('the dispatcher to subscribe', async () => (await db.query('SELECT 1 FROM framework')).length > 0, services, 60_000, 50);
     const conn = await connectMetaScheduler({ host: '127.0.0.1', port });
     conns.push(conn);
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { freePort, ManagedProcess, until } from './proc';
+import { freePort } from '@msched/devstack';
+import { ManagedProcess, until } from './proc';
 
 export type ServiceName = 'api' | 'provisioner' | 'dispatcher';
 

@@ -4,9 +4,9 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync,
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { allTopicNames } from '@msched/bus';
-import { createTopics, kafkaAnswers } from '@msched/devstack';
+import { createTopics, freePort, kafkaAnswers } from '@msched/devstack';
 import { ruok } from '@msched/zk';
-import { freePort, ManagedProcess, until } from './proc';
+import { ManagedProcess, until } from './proc';
 
 /**
  * The run's own servers, on ports of their own and state under the run folder: ZooKeeper, Kafka

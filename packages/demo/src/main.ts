@@ -6,22 +6,17 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { AuthzToken, connectMetaScheduler } from '@msched/airavata-thrift';
 import { loadConfig } from '@msched/config';
 import { demoExperiment } from './experiment';
-import { portOpen, RunningService, startService, stopServices, waitFor } from './services';
+import { portOpen, RunningService, startService, stopServices, waitFor } from '@msched/devstack';
 import { demoServiceEnv } from './service-env';
+import { c, info, REPO, STATE, startPipeline, step } from './terminal';
 import { workflowDemo } from './workflow-demo';
 
-const REPO = resolve(__dirname, '../../..');
-const STATE = resolve(REPO, process.env.MSCHED_STATE_DIR ?? '.state');
 const DEMO = join(STATE, 'demo');
-const tty = process.stdout.isTTY;
-const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-const step = (s: string) => console.log(`\n${c('1;36', '==>')} ${c('1', s)}`);
-const info = (s: string) => console.log(`    ${s}`);
 
 function need(cmd: string, pkg: string): void {
   const r = spawnSync('sh', ['-c', 'command -v "$0"', cmd]);
@@ -58,10 +53,7 @@ async function main(): Promise<number> {
   const logs = join(DEMO, 'logs');
   try {
     step('Starting the services');
-    if (await portOpen(cfg.api.port)) throw new Error(`port ${cfg.api.port} is in use: stop what listens there or set MSCHED_API_PORT`);
-    services.push(startService(REPO, 'api', 'services/api/dist/main.js', env, logs));
-    services.push(startService(REPO, 'provisioner', 'services/provisioner/dist/main.js', env, logs));
-    services.push(startService(REPO, 'dispatcher', 'services/dispatcher/dist/main.js', env, logs));
+    await startPipeline(cfg, env, logs, services);
     const consoleUrl = `http://${cfg.console.host}:${cfg.console.port}/`;
     if (await portOpen(cfg.console.port, cfg.console.host)) info(`port ${cfg.console.port} is in use: no console this time (set MSCHED_CONSOLE_PORT)`);
     else services.push(startService(REPO, 'console', 'services/console/dist/main.js', env, logs));
@@ -99,8 +91,8 @@ async function main(): Promise<number> {
     if (existsSync(result)) info(`declared output "result": ${result}\n      ${readFileSync(result, 'utf8').trim()}`);
     info('');
     info('look further:');
-    info(`  node packages/cli/dist/main.js jobs show ${ids.jobId}`);
-    info(`  node packages/cli/dist/main.js events tail --experiment ${experiment.experimentId} --from-beginning`);
+    info(`  npx msched jobs show ${ids.jobId}`);
+    info(`  npx msched events tail --experiment ${experiment.experimentId} --from-beginning`);
     info(`  npm run console   (the operator console on its own, after the demo stopped its services)`);
     info(`  service logs: ${logs}/`);
     if (outcome === 'COMPLETED') {

@@ -6,20 +6,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { AuthzToken, connectMetaScheduler, exampleWorkflowExperiment } from '@msched/airavata-thrift';
 import { loadConfig } from '@msched/config';
-import { portOpen, RunningService, startService, stopServices, waitFor } from './services';
+import { portOpen, RunningService, stopServices, waitFor } from '@msched/devstack';
 import { demoServiceEnv } from './service-env';
+import { c, info, REPO, STATE, startPipeline, step } from './terminal';
 
-const REPO = resolve(__dirname, '../../..');
-const STATE = resolve(REPO, process.env.MSCHED_STATE_DIR ?? '.state');
 const DEMO = join(STATE, 'demo-workflow');
-const tty = process.stdout.isTTY;
-const c = (code: string, s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
-const step = (s: string) => console.log(`\n${c('1;36', '==>')} ${c('1', s)}`);
-const info = (s: string) => console.log(`    ${s}`);
 
 function script(name: string, body: string): string {
   const path = join(DEMO, name);
@@ -54,10 +49,7 @@ export async function workflowDemo(): Promise<number> {
   const logs = join(DEMO, 'logs');
   try {
     step('Starting the services');
-    if (await portOpen(cfg.api.port)) throw new Error(`port ${cfg.api.port} is in use: stop what listens there or set MSCHED_API_PORT`);
-    services.push(startService(REPO, 'api', 'services/api/dist/main.js', env, logs));
-    services.push(startService(REPO, 'provisioner', 'services/provisioner/dist/main.js', env, logs));
-    services.push(startService(REPO, 'dispatcher', 'services/dispatcher/dist/main.js', env, logs));
+    await startPipeline(cfg, env, logs, services);
     await waitFor(`the Thrift API on port ${cfg.api.port}`, () => portOpen(cfg.api.port), services, 60000);
 
     step('Launching the WORKFLOW experiment over Thrift (ExperimentModel field 20)');

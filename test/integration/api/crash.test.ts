@@ -8,7 +8,7 @@ import type { Config } from '@msched/config';
 import { ensureRunTopics, requireStack } from '../../helpers/stack';
 import { ownDatabase } from '../../helpers/own-database';
 import { NOTHING, ONE_LAUNCH, rowCounts } from './harness';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from '@msched/devstack';
 
 const MAIN = resolve(__dirname, '../../../../services/api/dist/main.js');
 const token = new AuthzToken({ accessToken: 'dev' });

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { exampleExperiment } from '@msched/airavata-thrift';
@@ -11,33 +9,9 @@ import type { Config } from '@msched/config';
 import { appendStatus, insertLaunch, setState, withTransaction } from '@msched/db';
 import { dbUrlFor, RUN_ID, requireStack } from '../../helpers/stack';
 import { ownDatabase } from '../../helpers/own-database';
+import { msched } from '../../helpers/msched';
 
-const ROOT = resolve(__dirname, '../../../..');
-const BIN = resolve(ROOT, 'packages/cli/dist/main.js');
-
-/** `npx msched …` from the repository root, the way the README says to run it. */
-function npxMsched(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((ok) => {
-    const child = spawn('npx', ['--no-install', 'msched', ...args], { cwd: ROOT, env: { ...process.env, MSCHED_LOG_LEVEL: 'warn', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('close', (code) => ok({ code, out, err }));
-  });
-}
-
-/** Runs the msched binary as an operator would, with the given database. */
-function msched(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MSCHED_LOG_LEVEL: 'warn', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('close', (code) => ok({ code, out, err }));
-  });
-}
+const npxMsched = (args: string[], env: Record<string, string>) => msched(args, env, 'npx');
 
 describe('msched CLI (integration, real binary)', function () {
   let cfg: Config;
@@ -149,6 +123,7 @@ describe('msched CLI (integration, real binary)', function () {
 
   it('jobs list and jobs show give a waiting gang\'s expected start, also in --json; jobs show keeps it after the launch', async () => {
     const queued = await seed();
+    const seeded = Date.now();
     await withTransaction(ds, async (tx) => {
       await setState(tx, 'job', queued.jobId, 'QUEUED');
       await tx.query(`UPDATE jobs SET queued_at = now(), wait_reason = '#2 in the queue of role mpi', wait_reason_at = now(),
@@ -156,11 +131,20 @@ describe('msched CLI (integration, real binary)', function () {
     });
     const [{ at }] = await ds.query('SELECT expected_start_at AS at FROM jobs WHERE id = $1', [queued.jobId]);
     const hms = new Date(at).toISOString().slice(11, 19);
+    // "(in 9m58s)": 605 s less the time the commands took since the seed (several seconds on a busy machine).
+    const inAround = (text: string) => {
+      const m = new RegExp(`${hms}Z \\(in (\\d+)m(\\d\\d)s\\)`).exec(text);
+      assert.ok(m, text);
+      const s = Number(m[1]) * 60 + Number(m[2]);
+      assert.ok(s <= 605 && s >= 604 - (Date.now() - seeded) / 1000, `in ${m[1]}m${m[2]}s: expected 605 s less the time since the seed`);
+    };
     const list = await msched(['jobs', 'list', '--state', 'QUEUED'], env);
     const row = list.out.split('\n').find((l) => l.startsWith(queued.jobId));
-    assert.match(row ?? '', new RegExp(`\\s${hms}Z \\(in 10m0\\ds\\)\\s`), list.out);
+    assert.match(row ?? '', new RegExp(`\\s${hms}Z \\(in \\d+m\\d\\ds\\)\\s`), list.out);
+    inAround(row ?? '');
     const show = await msched(['jobs', 'show', queued.jobId], env);
-    assert.match(show.out, new RegExp(`^expected start:\\s+${hms}Z \\(in 10m0\\ds\\)$`, 'm'));
+    assert.match(show.out, new RegExp(`^expected start:\\s+${hms}Z \\(in \\d+m\\d\\ds\\)$`, 'm'));
+    inAround(show.out);
     const asJson = JSON.parse((await msched(['jobs', 'list', '--state', 'QUEUED', '--json'], env)).out);
     assert.equal(new Date(asJson.find((j: { jobId: string }) => j.jobId === queued.jobId).expectedStartAt).getTime(), new Date(at).getTime());
     const shownJson = JSON.parse((await msched(['jobs', 'show', queued.jobId, '--json'], env)).out);

@@ -4,7 +4,7 @@ import { startDispatcher, type DispatcherHandle } from '@msched/dispatcher';
 import type { LocalCluster } from '@msched/mesos-local';
 import { requireStack, testConfig } from '../../helpers/stack';
 import { testLogger } from '../../helpers/pipeline';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from '@msched/devstack';
 import { lateServer, type LateServer } from '../../helpers/late-server';
 import { eventually, frameworkConnected, prepareSuite, removeZkRoot, startCluster, suiteConfig } from './support';
 

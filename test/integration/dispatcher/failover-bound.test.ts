@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import type { DataSource } from 'typeorm';
-import type { LocalCluster } from '@msched/mesos-local';
 import { Zk } from '@msched/zk';
-import { requireStack } from '../../helpers/stack';
-import { DispatcherReplicas } from './replicas';
-import { eventually, frameworkConnected, prepareSuite, removeZkRoot, startCluster, suiteConfig, suiteEnv } from './support';
+import { replicaSuite } from './replicas';
+import { eventually, frameworkConnected } from './support';
 
 /** ZooKeeper expires sessions in buckets of its tickTime (2 s in deploy/local/stack.sh). */
 const ZK_TICK_MS = 2000;
@@ -20,32 +17,10 @@ describe('dispatcher: failover time is bounded by the ZooKeeper session timeout'
   this.timeout(120_000);
   const suite = 'dbound';
   const sessionTimeoutMs = 6000;
-  const cfg = suiteConfig(suite, { MSCHED_ZK_SESSION_TIMEOUT_MS: String(sessionTimeoutMs) });
-  const env = { ...process.env, MSCHED_ENV: 'test', MSCHED_KAFKA_PARTITIONS: '2', MSCHED_LOG_LEVEL: 'info', MSCHED_LOG_FORMAT: 'json', ...suiteEnv(suite, { MSCHED_ZK_SESSION_TIMEOUT_MS: String(sessionTimeoutMs) }) };
-  let ds: DataSource;
-  let cluster: LocalCluster;
-  let zk: Zk;
-  const replicas = new DispatcherReplicas(env, cfg.zookeeper.root);
-
-
-
-  before(async () => {
-    await requireStack('postgres', 'kafka', 'zookeeper');
-    ds = await prepareSuite(cfg);
-    zk = await Zk.connect(cfg.zookeeper.connect);
-    cluster = await startCluster(cfg, { agents: 1, cpus: 1 });
-  });
-
-  after(async () => {
-    await replicas.stopAll();
-    await cluster?.stop();
-    await ds?.destroy();
-    zk?.close();
-    await removeZkRoot(cfg).catch(() => undefined);
-  });
+  const s = replicaSuite(suite, { agents: 1, cpus: 1 }, { MSCHED_ZK_SESSION_TIMEOUT_MS: String(sessionTimeoutMs) });
 
   it('the client is granted the configured timeout', async () => {
-    const session = await Zk.connect(cfg.zookeeper.connect, { sessionTimeoutMs: cfg.zookeeper.sessionTimeoutMs });
+    const session = await Zk.connect(s.cfg.zookeeper.connect, { sessionTimeoutMs: s.cfg.zookeeper.sessionTimeoutMs });
     try {
       assert.equal(session.negotiatedSessionTimeoutMs, sessionTimeoutMs);
     } finally {
@@ -54,18 +29,18 @@ describe('dispatcher: failover time is bounded by the ZooKeeper session timeout'
   });
 
   it('a standby leads within the session timeout (plus one server tick) of the leader\'s kill -9, and not before', async () => {
-    const first = replicas.start();
-    await eventually('the first replica to lead', async () => ((await replicas.leaderPid(zk)) === first.child.pid ? true : undefined));
-    const standby = replicas.start();
+    const first = s.replicas.start();
+    await eventually('the first replica to lead', async () => ((await s.replicas.leaderPid(s.zk)) === first.child.pid ? true : undefined));
+    const standby = s.replicas.start();
     await eventually('the standby to join the election', async () => (/joined election/.test(standby.log) ? true : undefined));
-    const frameworkId = await eventually('the framework to be registered', async () => (await ds.query('SELECT framework_id FROM framework'))[0]?.framework_id as string | undefined);
+    const frameworkId = await eventually('the framework to be registered', async () => (await s.ds.query('SELECT framework_id FROM framework'))[0]?.framework_id as string | undefined);
 
     const killedAt = Date.now();
     first.child.kill('SIGKILL');
     await first.exited;
-    await eventually('the standby to lead', async () => ((await replicas.leaderPid(zk)) === standby.child.pid ? true : undefined), 60_000);
+    await eventually('the standby to lead', async () => ((await s.replicas.leaderPid(s.zk)) === standby.child.pid ? true : undefined), 60_000);
     const electedAfter = Date.now() - killedAt;
-    await eventually('the standby to subscribe', async () => ((await frameworkConnected(cluster.masterUrl, frameworkId)) ? true : undefined), 30_000);
+    await eventually('the standby to subscribe', async () => ((await frameworkConnected(s.cluster.masterUrl, frameworkId)) ? true : undefined), 30_000);
     const subscribedAfter = Date.now() - killedAt;
     process.stdout.write(`      session timeout ${sessionTimeoutMs} ms: elected ${electedAfter} ms, subscribed ${subscribedAfter} ms after the kill -9\n`);
     // The dead leader's candidate node lives as long as its session: the timeout counted from its

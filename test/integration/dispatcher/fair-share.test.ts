@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { startDispatcher, tenantUsage } from '@msched/dispatcher';
+import { msched } from '../../helpers/msched';
 import { dispatcherSuite, eventually, requestCancel, seedJob, shellApp, type SeededJob } from './support';
 
-const BIN = resolve(__dirname, '../../../../packages/cli/dist/main.js');
-
 /** The msched binary as an operator runs it, on the suite's database. */
-function msched(args: string[], databaseUrl: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MSCHED_LOG_LEVEL: 'warn', MSCHED_DATABASE_URL: databaseUrl } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('close', (code) => ok({ code, out, err }));
-  });
-}
+const mschedOn = (args: string[], databaseUrl: string) => msched(args, { MSCHED_DATABASE_URL: databaseUrl });
 
 const EXPECTED_START = /\s(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\dZ \((?:in \S+|due)\)\s/;
 
@@ -47,13 +35,13 @@ describe('dispatcher: fair share between two gateways on the local cluster', fun
     const db = suite.cfg.database.url;
     let last = '';
     const listed = await eventually('msched jobs list to show an expected start for every waiting gang', async () => {
-      const r = await msched(['jobs', 'list', '--state', 'QUEUED', '--limit', '200'], db);
+      const r = await mschedOn(['jobs', 'list', '--state', 'QUEUED', '--limit', '200'], db);
       assert.equal(r.code, 0, r.err);
       last = r.out;
       // Jobs QUEUED but already launched (starting) have no expected start any more. Whether each
       // was launched is read after the table: one launched then is launched now, so every job
       // still waiting now was waiting when the table was read.
-      const waiting = new Set((JSON.parse((await msched(['jobs', 'list', '--state', 'QUEUED', '--limit', '200', '--json'], db)).out) as Array<{ jobId: string; launchedAt: string | null }>)
+      const waiting = new Set((JSON.parse((await mschedOn(['jobs', 'list', '--state', 'QUEUED', '--limit', '200', '--json'], db)).out) as Array<{ jobId: string; launchedAt: string | null }>)
         .filter((j) => j.launchedAt === null).map((j) => j.jobId));
       const rows = r.out.split('\n').filter((l) => waiting.has(l.slice(0, l.indexOf(' '))));
       return rows.length >= 10 && rows.every((l) => EXPECTED_START.test(l)) ? rows : undefined;
@@ -68,7 +56,7 @@ describe('dispatcher: fair share between two gateways on the local cluster', fun
     const [waiting] = await suite.ds.query(`SELECT id FROM jobs WHERE id = ANY($1::text[]) AND launched_at IS NULL AND expected_start_at IS NOT NULL
       ORDER BY expected_start_at DESC LIMIT 1`, [flood.map((j) => j.jobId)]);
     assert.ok(waiting, 'a flood gang still waits with an estimate');
-    const show = await msched(['jobs', 'show', waiting.id], db);
+    const show = await mschedOn(['jobs', 'show', waiting.id], db);
     assert.match(show.out, /^waiting for:\s+#\d+ in the queue of role mpi/m);
     assert.match(show.out, /^expected start:\s+(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\dZ \((?:in \S+|due)\)$/m);
     const told = await eventually('the expected start to be told as the waiting job\'s status reason', async () => {

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DataSource } from 'typeorm';
-import type { LocalCluster } from '@msched/mesos-local';
-import { startDispatcher, type DispatcherHandle } from '@msched/dispatcher';
-import { requireStack } from '../../helpers/stack';
-import { eventually, jobsOfProcess, prepareSuite, removeZkRoot, seedJob, startCluster, suiteConfig } from './support';
+import { dispatcherSuite, eventually, jobsOfProcess, seedJob } from './support';
 
 /**
  * Done when: a runtime URI that answers 404 fails the gang as an infrastructure failure naming the
@@ -16,38 +12,21 @@ describe('dispatcher: the task runtime cannot be fetched', function () {
   let server: Server;
   let uri: string;
   let requests = 0;
-  let ds: DataSource;
-  let cluster: LocalCluster;
-  let dispatcher: DispatcherHandle;
-  let cfg: ReturnType<typeof suiteConfig>;
-
-  before(async () => {
-    await requireStack('postgres', 'kafka', 'zookeeper');
+  const suite = dispatcherSuite('drt', { agents: 2, cpus: 2 }, async () => {
     server = createServer((req, res) => {
       requests++;
       res.writeHead(404).end('gone\n');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/runtime/msched-task-${'0'.repeat(64)}`;
-    cfg = suiteConfig('drt', { MSCHED_RUNTIME_URI: uri, MSCHED_DISPATCHER_MAX_GANG_ATTEMPTS: '2' });
-    ds = await prepareSuite(cfg);
-    cluster = await startCluster(cfg, { agents: 2, cpus: 2 });
-    dispatcher = await startDispatcher(cfg);
-    await eventually('the dispatcher to lead and subscribe', () => (dispatcher.leader()?.isSubscribed ? true : undefined));
+    return { MSCHED_RUNTIME_URI: uri, MSCHED_DISPATCHER_MAX_GANG_ATTEMPTS: '2' };
   });
-
-  after(async () => {
-    await dispatcher?.stop();
-    await cluster?.stop();
-    await ds?.destroy();
-    await removeZkRoot(cfg).catch(() => undefined);
-    server?.close();
-  });
+  after(() => { server?.close(); });
 
   it('fails each attempt as an infrastructure failure naming the URI, retries the gang whole, then FAILED', async () => {
-    const job = await seedJob(ds, { ranks: 2, mpi: 'openmpi', argv: ['/bin/true'] });
+    const job = await seedJob(suite.ds, { ranks: 2, mpi: 'openmpi', argv: ['/bin/true'] });
     const attempts = await eventually('both attempts to end', async () => {
-      const jobs = await jobsOfProcess(ds, job.processId);
+      const jobs = await jobsOfProcess(suite.ds, job.processId);
       return jobs.length === 2 && jobs.every((j) => j.state === 'FAILED' && j.settled_at) ? jobs : undefined;
     }, 90_000);
     assert.deepEqual(attempts.map((j) => [j.attempt, j.state, j.failure_kind]), [[1, 'FAILED', 'infrastructure'], [2, 'FAILED', 'infrastructure']]);
@@ -57,7 +36,7 @@ describe('dispatcher: the task runtime cannot be fetched', function () {
       assert.match(j.reason!, /check that the agents reach that URI .*MSCHED_RUNTIME_URI/, 'the reason says what to do');
     }
     assert.ok(requests >= 2, `the agents asked for the runtime (${requests} requests)`);
-    const counters = cluster.agents.map((a) => a.fetcher);
+    const counters = suite.cluster.agents.map((a) => a.fetcher);
     assert.equal(counters.reduce((n, c) => n + c.hits + c.misses, 0), 0, 'a failed download is never cached');
     assert.ok(counters.reduce((n, c) => n + c.failures, 0) >= 2, JSON.stringify(counters));
   });

@@ -4,7 +4,7 @@ import { startDispatcher, type DispatcherHandle } from '@msched/dispatcher';
 import { requireStack } from '../../helpers/stack';
 import { testLogger } from '../../helpers/pipeline';
 import { eventually, prepareSuite, removeZkRoot, suiteConfig, ZK } from './support';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from '@msched/devstack';
 import { lateServer, type LateServer } from '../../helpers/late-server';
 
 

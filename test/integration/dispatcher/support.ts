@@ -100,15 +100,18 @@ export interface DispatcherSuite {
 
 /**
  * The set-up and tear-down every dispatcher suite shares, registered as the calling describe's
- * hooks: the servers answer, a fresh database and topics, `prepare` (e.g. compiling a fixture), a
- * local cluster, one dispatcher leading and subscribed; then all stopped and the ZooKeeper root removed.
+ * hooks: the servers answer, a fresh database and topics, `prepare` (e.g. compiling a fixture; what
+ * it returns is added to the suite's settings), a local cluster, one dispatcher leading and
+ * subscribed; then all stopped and the ZooKeeper root removed.
  */
-export function dispatcherSuite(name: string, cluster: LocalClusterOptions, prepare?: () => Promise<void>): DispatcherSuite {
+export function dispatcherSuite(name: string, cluster: LocalClusterOptions, prepare?: () => Promise<Record<string, string> | void>): DispatcherSuite {
   const s = { cfg: suiteConfig(name) } as { cfg: Config; ds: DataSource; cluster: LocalCluster; dispatcher: DispatcherHandle };
   before(async () => {
     await requireStack('postgres', 'kafka', 'zookeeper');
     s.ds = await prepareSuite(s.cfg);
-    await prepare?.();
+    // Settings known only once prepared (a server's port); the database, topics and root stay the name's.
+    const settings = await prepare?.();
+    if (settings) s.cfg = suiteConfig(name, settings);
     s.cluster = await startCluster(s.cfg, cluster);
     s.dispatcher = await startDispatcher(s.cfg);
     // Leading comes first; the intake's Kafka start-up may finish after (start-dispatcher.ts).

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Zk } from '@msched/zk';
 import { buildApplicationArgv, readGangResult, RESULT_FILE, uriFileName, type ApplicationInput, type GangResult } from '@msched/mpi';
+import { eventually } from '../../helpers/eventually';
 import { requireStack } from '../../helpers/stack';
 import {
   compileFixture, destroyGang, fixtureDir, leftoversAfter, linesMatching, localClusterConfig, processesOf, processesOfTask, resultOf, startGang, uniqueJobId, waitForLines, type GangRun,
@@ -256,15 +257,9 @@ describe('MPI gang tasks (integration: real ZooKeeper, OpenMPI, MPICH)', functio
     const zk = await Zk.connect(cfg.zookeeper.connect);
     try {
       const member = `${run.rendezvous}/members/1`;
-      await new Promise<void>((resolve, reject) => {
-        const poll = () => zk.exists(member).then((yes) => (yes ? resolve() : setTimeout(poll, 50)), reject);
-        poll();
-      });
+      await eventually(`rank 1 to join the rendezvous (${member})`, () => zk.exists(member), { timeoutMs: 30_000 });
       const request = await zk.create(`${run.rendezvous}/daemons/1/d-`, JSON.stringify({ argv: ['/usr/bin/touch', canary], host: 'agent2' }), 'persistent_sequential');
-      const exit = await new Promise<Buffer>((resolve, reject) => {
-        const poll = () => zk.getData(`${request}/exit`).then((d) => (d ? resolve(d) : setTimeout(poll, 50)), reject);
-        poll();
-      });
+      const exit = await eventually('the daemon request\'s exit record', async () => (await zk.getData(`${request}/exit`)) ?? undefined, { timeoutMs: 30_000 });
       assert.match(JSON.parse(exit.toString()).error, /refused: \/usr\/bin\/touch is not an MPI daemon/);
       assert.equal(existsSync(canary), false);
     } finally {

@@ -7,7 +7,7 @@ import { serialExperiment, startApiHarness, TOKEN, type ApiHarness } from '../..
 import { eventually } from '../../helpers/eventually';
 import { requireStack } from '../../helpers/stack';
 import { startThrowawayKafka, type ThrowawayKafka } from '../../helpers/throwaway-kafka';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from '@msched/devstack';
 
 const REPO = join(__dirname, '../../../..');
 

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { resolve } from 'node:path';
 import { AuthorizationException, AuthzToken, connectMetaScheduler, exampleExperiment } from '@msched/airavata-thrift';
 import { OidcIssuer } from '@msched/local-oidc';
-import { freePort } from '../../helpers/free-port';
+import { freePort } from '@msched/devstack';
 import { ownDatabase } from '../../helpers/own-database';
 import { requireStack } from '../../helpers/stack';
 

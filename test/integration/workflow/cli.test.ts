@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { AuthzToken, exampleWorkflowExperiment } from '@msched/airavata-thrift';
 import { startTestApi, TestApi } from '../api/harness';
 import { requireStack } from '../../helpers/stack';
+import { msched } from '../../helpers/msched';
 import { endProcess } from './support';
-
-const BIN = resolve(__dirname, '../../../../packages/cli/dist/main.js');
-
-function msched(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((ok) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MSCHED_LOG_LEVEL: 'warn', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('close', (code) => ok({ code, out, err }));
-  });
-}
 
 describe('msched workflow (integration, real binary)', function () {
   this.timeout(30000);

@@ -1,7 +1,8 @@
 /**
  * Airavata's wire contract (develop line) transcribed a second time, independently of thrift-idl/,
- * from shared/reference/airavata-interop.md. The conformance test checks the generated code against
- * this table: a typo in either shows up as a difference.
+ * from Airavata's own IDL (apache/airavata, branch develop, thrift-interface-descriptions/). The
+ * conformance test checks the generated code against this table: a typo in either shows up as a
+ * difference.
  */
 export type WireType = 'string' | 'binary' | 'bool' | 'i32' | 'i64' | 'enum' | 'list' | 'map' | `struct:${string}`;
 export type FieldSpec = readonly [id: number, name: string, type: WireType, required?: 'req'];

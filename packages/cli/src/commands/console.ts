@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { CommandGroup, parseOptions } from '../registry';
+import { runScript } from './services';
 
 /** `msched console serve`: the operator web console in the foreground (docs/operator-guide.md). */
 export const consoleCommands: CommandGroup = {
@@ -15,17 +15,7 @@ export const consoleCommands: CommandGroup = {
       parseOptions(ctx.argv, {});
       // Resolved at run time: the CLI does not build against the console, it starts it.
       const main = join(dirname(require.resolve('@msched/console/package.json')), 'dist/main.js');
-      return new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, [main], { env: ctx.env, stdio: 'inherit' });
-        const forward = (s: NodeJS.Signals) => child.kill(s);
-        process.on('SIGINT', forward);
-        process.on('SIGTERM', forward);
-        child.on('exit', (code, signal) => {
-          process.off('SIGINT', forward);
-          process.off('SIGTERM', forward);
-          resolve(code ?? (signal ? 1 : 0));
-        });
-      });
+      return runScript(main, [], ctx.env);
     },
   }],
 };

@@ -48,7 +48,7 @@ export const localClusterCommands: CommandGroup = {
 };
 
 /** Runs another program of ours in the foreground, passing signals through, and returns its exit code. */
-function runScript(script: string, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+export function runScript(script: string, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script, ...argv], { env, stdio: 'inherit' });
     const forward = (s: NodeJS.Signals) => child.kill(s);

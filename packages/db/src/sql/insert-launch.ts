@@ -1,19 +1,11 @@
 import type { Envelope, TopicKey } from '@msched/bus';
 import type { NewStatus } from './append-status';
 import { Db, queryOne } from './db';
+import type { NewExperiment } from './new-experiment';
 
 /** Everything one accepted launch writes. */
 export interface NewLaunch {
-  experiment: {
-    id: string;
-    gatewayId: string;
-    userName: string;
-    projectId: string;
-    name: string;
-    payloadHash: string;
-    model: unknown;
-    state: string;
-  };
+  experiment: NewExperiment & { state: string };
   process: {
     id: string;
     state: string;

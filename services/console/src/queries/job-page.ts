@@ -29,15 +29,3 @@ export async function jobPage(db: Db, jobId: string): Promise<JobPage | undefine
     FROM jobs WHERE id = $1`, [jobId]);
   return { ...detail, extras: extras as JobExtras };
 }
-
-/** The experiment and gateway a job belongs to, for cancel. */
-export async function jobOwner(db: Db, jobId: string): Promise<{ experimentId: string; gatewayId: string } | undefined> {
-  return queryOne(db, `SELECT j.experiment_id AS "experimentId", e.gateway_id AS "gatewayId"
-    FROM jobs j JOIN experiments e ON e.id = j.experiment_id WHERE j.id = $1`, [jobId]);
-}
-
-/** Where a job's outputs are collected (its working directory), for serving one of them. */
-export async function jobWorkingDir(db: Db, jobId: string): Promise<string | undefined> {
-  const r = await queryOne<{ dir: string | null }>(db, 'SELECT working_dir AS dir FROM jobs WHERE id = $1', [jobId]);
-  return r?.dir ?? undefined;
-}

@@ -4,7 +4,9 @@ import { recordReason } from '@msched/state-recorder';
 import { Announced, needsSave, SavedEstimate, shouldAnnounce, startReason } from '../policy/start-estimates';
 import { SOURCE, subjectOf } from '../status/subject';
 import { findJob } from '../store/find-job';
-import { announcedStarts, markStartAnnounced, saveWaitEstimates, type WaitEstimate } from '../store/save-wait-estimates';
+import { announcedStarts } from '../store/announced-starts';
+import { markStartAnnounced } from '../store/mark-start-announced';
+import { saveWaitEstimates, type WaitEstimate } from '../store/save-wait-estimates';
 import type { LeaderContext } from './leader-context';
 
 /** The job stopped waiting between the estimate and its announcement: nothing is written. */

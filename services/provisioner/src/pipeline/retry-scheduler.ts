@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { queryOne, withTransaction } from '@msched/db';
+import { withTransaction } from '@msched/db';
 import type { Logger } from '@msched/logging';
-import { markQueued, queueStage, takeDueRetries } from '@msched/stage-runs';
+import { markQueued, nextRetryDueInMs, queueStage, takeDueRetries } from '@msched/stage-runs';
 
 /**
  * Delayed redelivery: re-queues (through the outbox) the stage runs whose retry time has come.
@@ -61,9 +61,7 @@ export class RetryScheduler {
           await queueStage(tx, r.work);
           await markQueued(tx, r.id);
         }
-        const soonest = await queryOne<{ ms: number | null }>(tx, `SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::float8 AS ms
-          FROM stage_runs WHERE state = 'retry_wait'`);
-        return { n: due.length, dueInMs: soonest?.ms ?? undefined };
+        return { n: due.length, dueInMs: await nextRetryDueInMs(tx) };
       });
       if (n) {
         this.logger.info(`re-queued ${n} stage run(s) whose retry time came`);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Db, queryOne } from '@msched/db';
+import { Db, nodeOfProcess } from '@msched/db';
 
 /**
  * Where a process's outputs are collected: the experiment data directory itself, or for an
@@ -7,6 +7,6 @@ import { Db, queryOne } from '@msched/db';
  * parallel branches never overwrite each other's stdout or files (docs/workflows.md).
  */
 export async function applicationDataDir(db: Db, processId: string, experimentDir: string): Promise<string> {
-  const row = await queryOne<{ nodeId: string }>(db, 'SELECT node_id AS "nodeId" FROM workflow_nodes WHERE process_id = $1', [processId]);
+  const row = await nodeOfProcess(db, processId);
   return row ? join(experimentDir, 'applications', row.nodeId.replace(/[^A-Za-z0-9._-]/g, '_')) : experimentDir;
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   Json, RawRecordReader, RawScheduler, commandTask, frameworkInfo, getJson, httpRequest, openStream,
 } from '../../../helpers/mesos-raw';
+import { eventually } from '../../../helpers/eventually';
 
 /**
  * What the suite needs to know about the master under test. Nothing here is specific to the local
@@ -194,14 +195,11 @@ export function describeMasterConformance(name: string, target: () => Conformanc
         const s = await framework({ failoverTimeout: 60 });
         s.close();
         await s.stream.closed;
-        const deadline = Date.now() + 5000;
         let status = 0;
-        while (Date.now() < deadline) {
+        await eventually('the master to answer the disconnected framework\'s calls with 403', async () => {
           status = (await s.call('RECONCILE', { tasks: [] })).status;
-          if (status === 403) break;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        assert.equal(status, 403);
+          return status === 403;
+        }, { timeoutMs: 5000, state: () => `last status ${status}` });
         // Re-subscribing brings it back.
         const back = await RawScheduler.subscribe(t.masterUrl, { role: t.role, failoverTimeout: 60, frameworkId: s.frameworkId });
         open.push(back);

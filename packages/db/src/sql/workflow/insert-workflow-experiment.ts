@@ -1,15 +1,8 @@
 import { Db, queryOne } from '../db';
+import type { NewExperiment } from '../new-experiment';
 
-export interface NewWorkflowExperiment {
-  id: string;
-  gatewayId: string;
-  userName: string;
-  projectId: string;
-  name: string;
-  payloadHash: string;
-  /** The ExperimentModel as plain JSON. */
-  model: unknown;
-}
+/** A WORKFLOW experiment's row (inserted LAUNCHED). */
+export type NewWorkflowExperiment = NewExperiment;
 
 /** Inserts a WORKFLOW experiment, LAUNCHED; false when the id exists already (nothing changes). */
 export async function insertWorkflowExperiment(tx: Db, e: NewWorkflowExperiment): Promise<boolean> {

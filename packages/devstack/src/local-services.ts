@@ -1,15 +1,15 @@
-import { spawn, ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 
+/** One of our services' mains run as a child process (the demo, the pipeline bench), its output in `log`. */
 export interface RunningService {
-  name: string;
-  child: ChildProcess;
-  log: string;
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly log: string;
 }
 
-/** Starts one service's main as a child process, its log in `<logDir>/<name>.log`. */
+/** Starts `<repo>/<main>` with this node, its stdout and stderr appended to `<logDir>/<name>.log`. */
 export function startService(repo: string, name: string, main: string, env: NodeJS.ProcessEnv, logDir: string): RunningService {
   mkdirSync(logDir, { recursive: true });
   const log = join(logDir, `${name}.log`);
@@ -20,31 +20,24 @@ export function startService(repo: string, name: string, main: string, env: Node
   return { name, child, log };
 }
 
-export async function stopServices(services: RunningService[]): Promise<void> {
+/** SIGTERM to each service still running, SIGKILL to one that has not exited 10 s later. */
+export async function stopServices(services: readonly RunningService[]): Promise<void> {
   await Promise.all(services.map((s) => new Promise<void>((resolve) => {
     if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => s.child.kill('SIGKILL'), 10000);
+    const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
     s.child.once('exit', () => { clearTimeout(timer); resolve(); });
     s.child.kill('SIGTERM');
   })));
 }
 
-export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
-}
-
 /** Waits until `check` passes, failing early when one of the services died (with its log path). */
-export async function waitFor(what: string, check: () => Promise<boolean>, services: RunningService[], timeoutMs: number): Promise<void> {
+export async function waitFor(what: string, check: () => Promise<boolean>, services: readonly RunningService[], timeoutMs: number, intervalMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const dead = services.find((s) => s.child.exitCode !== null);
     if (dead) throw new Error(`the ${dead.name} service exited (code ${dead.child.exitCode}) while waiting for ${what}: see ${dead.log}`);
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
