@@ -9,3 +9,5 @@ export * from './queries/job-page';
 export * from './queries/cluster-jobs';
 export * from './actions/cancel';
 export * from './actions/files';
+export * from './auth/access';
+export * from './auth/owners';
