@@ -4,6 +4,7 @@ import type { RunningConsole } from '@msched/console';
 import { KeycloakOp } from '../../helpers/keycloak-op';
 import type { ApiHarness } from '../../helpers/pipeline';
 import { startApiHarness } from '../../helpers/pipeline';
+import { eventually } from '../../helpers/eventually';
 import { requireStack } from '../../helpers/stack';
 import { consoleFetch, startConsoleFor } from './harness';
 
@@ -206,5 +207,33 @@ describe('console with Keycloak tokens (oidc, integration against oidc-provider 
     assert.equal(r.body.jobId, l.jobId);
     const [p] = await h.ds.query('SELECT state FROM processes WHERE id = $1', [l.processId]);
     assert.equal(p.state, 'REQUEUED');
+  });
+  it('streams live events of only the experiments a user may read', async () => {
+    const listen = async (token: string) => {
+      const stream = await get('/api/events', token);
+      assert.equal(stream.status, 200);
+      const reader = stream.body!.getReader();
+      const box = { got: '' };
+      const pump = (async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          box.got += Buffer.from(value).toString('utf8');
+        }
+      })().catch(() => undefined);
+      await eventually('the stream to say ready', () => box.got.includes('event: ready') || undefined, 10000);
+      return { box, async stop() { await reader.cancel(); await pump; } };
+    };
+    const alices = await listen(tokens.alice);
+    const daves = await listen(tokens.dave);
+    const canceled = (box: { got: string }, r: LaunchResult) => box.got.includes(`"experimentId":"${r.experimentId}"`) && box.got.includes('"state":"CANCELING"');
+    assert.equal((await post(`/api/jobs/${jobs.bob2.jobId}/cancel`, tokens.dave)).status, 200);
+    assert.equal((await post(`/api/jobs/${jobs.alice2.jobId}/cancel`, tokens.alice)).status, 200);
+    await eventually('dave hears of both', () => (canceled(daves.box, jobs.bob2) && canceled(daves.box, jobs.alice2)) || undefined, 30000);
+    await eventually('alice hears of hers', () => canceled(alices.box, jobs.alice2) || undefined, 30000);
+    await sleep(300);
+    assert.ok(!alices.box.got.includes(jobs.bob2.experimentId), 'alice hears nothing of bob\'s experiment');
+    await alices.stop();
+    await daves.stop();
   });
 });

@@ -19,3 +19,21 @@ export async function ownersOfJobs(db: Db, jobIds: readonly string[]): Promise<M
 export async function ownerOfJob(db: Db, jobId: string): Promise<JobOwnership | undefined> {
   return (await ownersOfJobs(db, [jobId])).get(jobId);
 }
+
+/**
+ * Whether each experiment is in a scope, asked once per experiment and remembered (bounded, oldest
+ * first out). The answer is kept as a promise, so events of one experiment stay in order.
+ */
+export function experimentVisibility(db: Db, inScope: (o: { gatewayId: string; userName: string }) => boolean, maxEntries = 10_000): (experimentId: string) => Promise<boolean> {
+  const known = new Map<string, Promise<boolean>>();
+  return (experimentId) => {
+    let p = known.get(experimentId);
+    if (!p) {
+      p = queryRows<{ gatewayId: string; userName: string }>(db, 'SELECT gateway_id AS "gatewayId", user_name AS "userName" FROM experiments WHERE id = $1', [experimentId])
+        .then(([o]) => o !== undefined && inScope(o), () => false);
+      if (known.size >= maxEntries) known.delete(known.keys().next().value as string);
+      known.set(experimentId, p);
+    }
+    return p;
+  };
+}

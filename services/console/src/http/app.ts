@@ -10,9 +10,9 @@ import { listOutputs, outputPath, tailFile } from '../actions/files';
 import { IdentityError } from '@msched/identity';
 import { consoleAccess, inScope, listScope } from '../auth/access';
 import { Authenticator, ConsolePrincipal, OPEN_PRINCIPAL } from '../auth/authenticator';
-import { ownerOfJob, ownersOfJobs } from '../auth/owners';
+import { experimentVisibility, ownerOfJob, ownersOfJobs } from '../auth/owners';
 import { readCookie, SESSION_COOKIE, SessionSigner, SessionTooLarge } from '../auth/session';
-import type { EventHub } from '../live/event-hub';
+import type { EventHub, LiveEvent } from '../live/event-hub';
 import { gangShares, waitingGangs } from '../queries/cluster-jobs';
 import { jobPage, jobWorkingDir } from '../queries/job-page';
 import { CursorError, decodeCursor, jobsPage } from '../queries/jobs-page';
@@ -109,8 +109,11 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
     try {
       return await d.authenticate(token, { gateway });
     } catch (e) {
-      if (e instanceof IdentityError) throw identityRefusal(e);
-      throw e;
+      if (!(e instanceof IdentityError)) throw e;
+      // The reason names claims and settings, never the token.
+      if (e.kind === 'unavailable') d.logger.warn(`console: cannot check a token: ${e.message}`);
+      else d.logger.info(`console: token refused (${e.failure}): ${e.message}`);
+      throw identityRefusal(e);
     }
   };
   const principalOf = async (req: FastifyRequest): Promise<ConsolePrincipal | undefined> => {
@@ -269,7 +272,10 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
       const owner = letter ? await ownerOfJob(d.ds, letter.jobId) : undefined;
       if (!owner || (p.identity.gatewayId !== undefined && p.identity.gatewayId !== owner.gatewayId)) throw new HttpError(404, `no dead letter ${req.params.id}`);
       const decision = consoleAccess(p, 'operate', { gatewayId: owner.gatewayId, ownerUserName: owner.userName });
-      if (!decision.allowed) throw new HttpError(403, `replay refused: ${decision.reason}`);
+      if (!decision.allowed) {
+        d.logger.info(`console: replay of dead letter ${req.params.id} refused to ${p.name}: ${decision.reason}`);
+        throw new HttpError(403, `replay refused: ${decision.reason}`);
+      }
     }
     try {
       const r = await replayDeadLetter(d.ds, req.params.id, req.principal!.name);
@@ -294,7 +300,14 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
     const ready = (events: boolean) => res.write(`event: ready\ndata: ${JSON.stringify({ events })}\n\n`);
     res.write('retry: 2000\n\n');
     ready(d.hub.available);
-    const unsubscribe = d.hub.subscribe((e) => { res.write(`event: status\ndata: ${JSON.stringify(e)}\n\n`); });
+    const send = (e: LiveEvent) => { if (!res.destroyed) res.write(`event: status\ndata: ${JSON.stringify(e)}\n\n`); };
+    // A Keycloak user hears only of the experiments they may read.
+    const scope = listScope(req.principal!);
+    const visible = scope.gatewayId === undefined && scope.userName === undefined ? undefined : experimentVisibility(d.ds, (o) => inScope(scope, o));
+    const unsubscribe = d.hub.subscribe((e) => {
+      if (!visible) return send(e);
+      void visible(e.experimentId).then((ok) => { if (ok) send(e); });
+    });
     const offAvailability = d.hub.onAvailability(ready);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), d.keepAliveMs ?? 15_000);
     req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); offAvailability(); });
