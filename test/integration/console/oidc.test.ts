@@ -12,7 +12,7 @@ import { consoleFetch, startConsoleFor } from './harness';
  * The console with Keycloak tokens (MSCHED_API_AUTH_MODE=oidc) against the certified oidc-provider
  * set up as two Keycloak realms (test/helpers/keycloak-op.ts), the real API over Thrift and
  * PostgreSQL: test-gateway → realm-a (alice and bob are users, carol a read-only admin, dave an
- * admin by the pga client's roles), gateway-b → realm-b (erin). The console verifies tokens with
+ * admin by the pga client's roles), gateway-b and gateway-b2 → realm-b (erin). The console verifies tokens with
  * the API's own settings; what a user sees and changes is decided by their roles.
  */
 
@@ -34,7 +34,7 @@ describe('console with Keycloak tokens (oidc, integration against oidc-provider 
   const get = (path: string, token: string | null, headers: Record<string, string> = {}) => consoleFetch(c, path, { token, headers });
   const post = (path: string, token: string | null, headers: Record<string, string> = {}) => consoleFetch(c, path, { method: 'POST', token, headers });
   const stateOf = async (experimentId: string) => (await h.ds.query('SELECT state FROM experiments WHERE id = $1', [experimentId]))[0].state as string;
-  const jobIdsSeenBy = async (token: string) => new Set<string>((await json(await get('/api/jobs?limit=500', token))).body.jobs.map((j: any) => j.jobId));
+  const jobIdsSeenBy = async (token: string, headers: Record<string, string> = {}) => new Set<string>((await json(await get('/api/jobs?limit=500', token, headers))).body.jobs.map((j: any) => j.jobId));
 
   before(async () => {
     await requireStack('postgres', 'kafka');
@@ -50,7 +50,7 @@ describe('console with Keycloak tokens (oidc, integration against oidc-provider 
     await op.addRealm('realm-b', { erin: { password: 'erin-pw' } });
     h = await startApiHarness('console_oidc', {
       MSCHED_API_AUTH_MODE: 'oidc', MSCHED_API_OIDC_URL: op.baseUrl, MSCHED_API_OIDC_DEFAULT_REALM: '',
-      MSCHED_API_OIDC_GATEWAY_REALMS: 'test-gateway=realm-a,gateway-b=realm-b', MSCHED_API_OIDC_AUTHORIZED_PARTIES: 'pga',
+      MSCHED_API_OIDC_GATEWAY_REALMS: 'test-gateway=realm-a,gateway-b=realm-b,gateway-b2=realm-b', MSCHED_API_OIDC_AUTHORIZED_PARTIES: 'pga',
       MSCHED_API_OIDC_ROLES_CLIENT: 'pga', MSCHED_API_OIDC_CLOCK_SKEW_SECONDS: '0', MSCHED_API_OIDC_JWKS_COOLDOWN_SECONDS: '1',
       MSCHED_CONSOLE_SESSION_SECRET: SESSION_SECRET,
     });
@@ -114,7 +114,17 @@ describe('console with Keycloak tokens (oidc, integration against oidc-provider 
     assert.equal((await get(`/api/jobs/${jobs.alice1.jobId}`, tokens.alice)).status, 200);
     assert.equal((await get(`/api/jobs/${jobs.bob1.jobId}`, tokens.alice)).status, 404);
     assert.equal((await get(`/api/jobs/${jobs.erin1.jobId}`, tokens.alice)).status, 404);
-    assert.deepEqual(await jobIdsSeenBy(tokens.erin), new Set([jobs.erin1.jobId]), 'erin of gateway-b sees hers');
+    // realm-b serves two gateways: erin's token names neither, so she says which (login body or a proxy's header).
+    const ambiguous = await json(await get('/api/jobs', tokens.erin));
+    assert.equal(ambiguous.status, 403);
+    assert.match(ambiguous.body.error, /realm "realm-b" serves gateways gateway-b, gateway-b2: name the gateway at login/);
+    assert.deepEqual(await jobIdsSeenBy(tokens.erin, { 'X-Msched-Gateway': 'gateway-b' }), new Set([jobs.erin1.jobId]), 'erin of gateway-b sees hers');
+    assert.deepEqual(await jobIdsSeenBy(tokens.erin, { 'X-Msched-Gateway': 'gateway-b2' }), new Set(), 'and none as a user of gateway-b2');
+    const wrongRealm = await json(await get('/api/jobs', tokens.erin, { 'X-Msched-Gateway': 'test-gateway' }));
+    assert.equal(wrongRealm.status, 401);
+    assert.match(wrongRealm.body.error, /issued by "http:\/\/127\.0\.0\.1:\d+\/realms\/realm-b", but this gateway's realm "realm-a"/);
+    const login = await json(await consoleFetch(c, '/api/session', { method: 'POST', token: null, body: { token: tokens.erin, gateway: 'gateway-b' } }));
+    assert.deepEqual([login.status, login.body.gatewayId], [200, 'gateway-b']);
     const me = await json(await get('/api/me', tokens.alice));
     assert.equal(me.status, 200);
     assert.deepEqual([me.body.name, me.body.userName, me.body.gatewayId, me.body.rights, me.body.canOperate], ['alice', 'alice', 'test-gateway', { admin: false, readAll: false, use: true }, false]);
@@ -192,13 +202,13 @@ describe('console with Keycloak tokens (oidc, integration against oidc-provider 
     const deadIds = async (token: string) => (await json(await get('/api/dead-letters', token))).body.deadLetters.map((d: any) => d.id);
     assert.deepEqual(await deadIds(tokens.bob), [id], 'bob sees the dead letter of his job');
     assert.deepEqual(await deadIds(tokens.alice), [], 'alice does not see bob\'s');
-    assert.deepEqual(await deadIds(tokens.erin), [], 'nor does another gateway');
+    assert.deepEqual(await deadIds(tokens.dave), [id], 'the gateway\'s admin does');
     for (const [who, why] of [['bob', /user "bob" is not an admin of gateway "test-gateway"/], ['carol', /user "carol" is not an admin/]] as const) {
       const r = await json(await post(`/api/dead-letters/${id}/replay`, tokens[who]));
       assert.equal(r.status, 403, who);
       assert.match(r.body.error, why, who);
     }
-    assert.equal((await post(`/api/dead-letters/${id}/replay`, tokens.erin)).status, 404, 'another gateway\'s admin or user does not see it');
+    assert.equal((await post(`/api/dead-letters/${id}/replay`, tokens.erin, { 'X-Msched-Gateway': 'gateway-b' })).status, 404, 'another gateway\'s user does not see it');
     const [still] = await h.ds.query('SELECT s.state AS run, p.state AS process FROM stage_runs s JOIN processes p ON p.id = s.process_id WHERE s.id = $1', [id]);
     assert.deepEqual(still, { run: 'dead', process: 'FAILED' }, 'nothing changed');
 
