@@ -28,7 +28,7 @@ export interface ConsoleOptions {
   ds?: DataSource;
   /** Overrides MSCHED_CONSOLE_PORT (0: any free port). */
   port?: number;
-  /** Another identity provider (e.g. OIDC); default: the API's token mode. */
+  /** Another identity provider; default: the API's token mode (static, none, or Keycloak tokens with oidc). */
   authenticate?: Authenticator;
   /** Folder of the bundled pages (default: this package's dist/web). */
   webDir?: string;
