@@ -202,7 +202,9 @@ export const schema = {
     port: int('MSCHED_CONSOLE_PORT', 'Port of the operator web console and its JSON API (0: any free port).', 9935, 0, 65535),
     viewerToken: optStr('MSCHED_CONSOLE_VIEWER_TOKEN', 'A read-only token for the console (sees everything, cancels and replays nothing). The API\'s own token (MSCHED_API_AUTH_SECRET) is the operator token that may also cancel and replay.', '', { secret: true }),
     apiHost: str('MSCHED_CONSOLE_API_HOST', 'Where the console reaches the Thrift API for terminateExperiment (port MSCHED_API_PORT, transport MSCHED_API_TRANSPORT).', '127.0.0.1'),
-    sessionHours: int('MSCHED_CONSOLE_SESSION_HOURS', 'How long a console login lasts.', 12, 1, 720),
+    sessionHours: int('MSCHED_CONSOLE_SESSION_HOURS', 'How long a console login lasts (with Keycloak tokens, never past the token\'s own expiry).', 12, 1, 720),
+    sessionSecretFile: optStr('MSCHED_CONSOLE_SESSION_SECRET_FILE', 'File holding the key that encrypts console sessions (AES-256-GCM; any long random string, surrounding whitespace ignored; the same on every console replica). With MSCHED_API_AUTH_MODE=oidc a session carries the user\'s access token, so it is required in production. Empty: MSCHED_CONSOLE_SESSION_SECRET.', ''),
+    sessionSecret: optStr('MSCHED_CONSOLE_SESSION_SECRET', 'The session key itself, for platforms that inject secrets as environment variables; MSCHED_CONSOLE_SESSION_SECRET_FILE wins when both are set. Empty (and no file): in static mode a key derived from the tokens, in oidc mode a random key per process (sessions end at restart; development only).', '', { secret: true }),
   },
   runtime: {
     uri: optStr('MSCHED_RUNTIME_URI', 'Where agents fetch the task runtime (msched-task-<sha256> from npm run build:runtime) when an operator hosts it: an http(s):// URI whose server sends Content-Length (the Mesos fetcher cache needs it). Empty: the dispatcher serves its own build. Pin a version by naming its file; a new build has a new name.', ''),

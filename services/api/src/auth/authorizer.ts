@@ -3,7 +3,7 @@ import type { AuthzToken } from '@msched/airavata-thrift';
 import { Unauthorized } from '../errors';
 import { TokenError, verifyToken } from '@msched/access-token';
 
-import type { Principal } from './access';
+import type { Principal } from '@msched/identity';
 
 export type { Principal } from './access';
 

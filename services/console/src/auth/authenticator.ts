@@ -1,19 +1,34 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { IdentityConfigError, KeycloakIdentities, OidcSettings, Principal } from '@msched/identity';
 
 /** Who is looking at the console, and whether they may change anything. */
 export interface ConsolePrincipal {
-  /** A name for logs and history ("operator", "viewer", or a user from an identity provider). */
+  /** A name for logs and history ("operator", "viewer", or a Keycloak user). */
   name: string;
-  /** May cancel jobs and replay dead letters; a viewer may only read. */
+  /**
+   * Static tokens: may cancel jobs and replay dead letters (a viewer may only read). A Keycloak
+   * user: is a gateway admin (what they may do is decided per action, see consoleAccess).
+   */
   canOperate: boolean;
+  /** A Keycloak user (MSCHED_API_AUTH_MODE=oidc): gateway, user name and rights from the token's roles. */
+  identity?: Principal;
+  /** The user's own access token, for the calls made on their behalf (cancel); never sent to a browser. */
+  accessToken?: string;
+  /** When the user's token expires (ms since the epoch); the session ends no later. */
+  expiresAtMs?: number;
+}
+
+/** Which gateway a login is for, when the token alone does not tell (a realm serving several). */
+export interface LoginHints {
+  gateway?: string;
 }
 
 /**
- * Turns a bearer token into a principal, or undefined when it is not valid. This is the seam for
- * other identity providers (Keycloak OIDC, signed HS256 tokens): anything that implements it can be
- * handed to the console's app (ConsoleDeps.authenticate) without touching the routes.
+ * Turns a bearer token into a principal, or undefined when it is not valid. An identity provider
+ * may answer asynchronously and refuse with its reason (an IdentityError of @msched/identity);
+ * anything that implements it can be handed to the console's app (ConsoleDeps.authenticate).
  */
-export type Authenticator = (token: string) => ConsolePrincipal | undefined;
+export type Authenticator = (token: string, hints?: LoginHints) => ConsolePrincipal | undefined | Promise<ConsolePrincipal | undefined>;
 
 export class ConsoleConfigError extends Error {
   readonly retriable = false;
@@ -47,6 +62,29 @@ export function staticAuthenticator(t: StaticTokens): Authenticator {
   };
 }
 
+/**
+ * MSCHED_API_AUTH_MODE=oidc: the same Keycloak access tokens as the API, verified by the same
+ * package with the same MSCHED_API_OIDC_* settings. The principal is the token's user in their
+ * gateway with the rights of their roles; refusals throw @msched/identity's IdentityError with the
+ * reason (the app answers 401, 403 or 503).
+ */
+export function oidcAuthenticator(s: OidcSettings, now?: () => number): Authenticator {
+  let identities: KeycloakIdentities;
+  try {
+    identities = new KeycloakIdentities(s, now);
+  } catch (e) {
+    if (e instanceof IdentityConfigError) throw new ConsoleConfigError(e.message);
+    throw e;
+  }
+  return async (token, hints = {}) => {
+    const v = await identities.forUser(token, { gateway: hints.gateway });
+    const p = v.principal;
+    return {
+      name: p.userName ?? '?', canOperate: p.rights?.admin === true, identity: p, accessToken: token, expiresAtMs: v.expiresAtMs,
+    };
+  };
+}
+
 /** MSCHED_API_AUTH_MODE=none (development): no token needed, everyone operates. */
 export const OPEN_PRINCIPAL: ConsolePrincipal = { name: 'developer', canOperate: true };
 
@@ -55,6 +93,8 @@ export interface AuthSettings {
   secret: string;
   viewerToken: string;
   environment: string;
+  /** MSCHED_API_OIDC_*, for mode oidc. */
+  oidc?: OidcSettings;
 }
 
 /**
@@ -68,10 +108,11 @@ export function authenticatorFor(s: AuthSettings): Authenticator | undefined {
       return undefined;
     case 'static':
       return staticAuthenticator({ operatorToken: s.secret, viewerToken: s.viewerToken });
-    case 'hmac':
     case 'oidc':
-      // Per-user tokens (our HS256, Keycloak's) need the gateway rights the API decides; until the
-      // API's verifier is a package of its own they plug in at ConsoleOptions.authenticate.
-      throw new ConsoleConfigError(`the console supports MSCHED_API_AUTH_MODE=static and none so far, not ${s.mode}: run it with MSCHED_API_AUTH_MODE=static and its own MSCHED_API_AUTH_SECRET, behind your single sign-on proxy`);
+      if (!s.oidc) throw new ConsoleConfigError('MSCHED_API_AUTH_MODE=oidc needs the MSCHED_API_OIDC_* settings');
+      return oidcAuthenticator(s.oidc);
+    case 'hmac':
+      // Our HS256 tokens are a development mode of the API; operators use static or Keycloak tokens.
+      throw new ConsoleConfigError('the console supports MSCHED_API_AUTH_MODE=oidc, static and none, not hmac: run it with MSCHED_API_AUTH_MODE=static and its own MSCHED_API_AUTH_SECRET');
   }
 }

@@ -2,16 +2,18 @@ import { createReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DataSource } from 'typeorm';
+import { IdentityError } from '@msched/identity';
 import type { Logger } from '@msched/logging';
 import type { ClusterState } from '@msched/mesos';
 import { CancelExperiment, CancelRefused } from '../actions/cancel';
 import { listDeadLetters, replayDeadLetter, ReplayRefused } from '../actions/dead-letters';
 import { listOutputs, outputPath, tailFile } from '../actions/files';
+import { consoleAccess, inScope, listScope } from '../auth/access';
 import { Authenticator, ConsolePrincipal, OPEN_PRINCIPAL } from '../auth/authenticator';
-import { readCookie, SESSION_COOKIE, SessionSigner } from '../auth/session';
-import type { EventHub } from '../live/event-hub';
+import { experimentVisibility, ownerOfJob, ownersOfJobs } from '../auth/owners';
+import { readCookie, SESSION_COOKIE, SessionSigner, SessionTooLarge } from '../auth/session';
+import type { EventHub, LiveEvent } from '../live/event-hub';
 import { gangShares } from '../queries/cluster-jobs';
-import { jobOwner } from '../queries/job-owner';
 import { jobPage } from '../queries/job-page';
 import { jobWorkingDir } from '../queries/job-working-dir';
 import { waitingGangs } from '../queries/waiting-gangs';
@@ -49,11 +51,30 @@ class HttpError extends Error {
 
 /** Browsers send this header only from our own scripts: a cross-site form cannot, so POSTs need it. */
 const CSRF_HEADER = 'x-msched-console';
+/** Which gateway a bearer token is for, when its realm serves several (a reverse proxy may set it). */
+const GATEWAY_HEADER = 'x-msched-gateway';
+
+/** An identity provider's refusal as an HTTP answer, with its reason. */
+function identityRefusal(e: IdentityError): HttpError {
+  if (e.kind === 'unavailable') return new HttpError(503, `cannot check the token now: ${e.message}`);
+  return new HttpError(e.kind === 'forbidden' ? 403 : 401, e.message);
+}
+
+/** What the page may know of the principal: never the token. */
+function whoIs(p: ConsolePrincipal) {
+  const id = p.identity;
+  return {
+    name: p.name, canOperate: p.canOperate,
+    ...(id ? { gatewayId: id.gatewayId ?? null, userName: id.userName ?? null, rights: { admin: !!id.rights?.admin, readAll: !!id.rights?.readAll, use: !!id.rights?.use }, expiresAt: p.expiresAtMs ? new Date(p.expiresAtMs).toISOString() : null } : {}),
+  };
+}
 
 /**
  * The console's HTTP server: the JSON API under /api (every parameter checked by a schema), live
  * events as Server-Sent Events, and the bundled pages. Reading needs any valid token; cancel and
- * replay need the operator's.
+ * replay need the operator's (static tokens) or, with Keycloak tokens, what decideAccess allows the
+ * user: their gateway only, their own experiments unless an admin or read-only admin; replay needs
+ * a gateway admin, and cancel goes to the API with the user's own token.
  */
 export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
   const app = Fastify({
@@ -85,22 +106,45 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
     return reply.code(404).type('text/plain; charset=utf-8').send('not found');
   });
 
-  const principalOf = (req: FastifyRequest): ConsolePrincipal | undefined => {
+  const authenticate = async (token: string, gateway: string | undefined): Promise<ConsolePrincipal | undefined> => {
+    if (!d.authenticate) return OPEN_PRINCIPAL;
+    try {
+      return await d.authenticate(token, { gateway });
+    } catch (e) {
+      if (!(e instanceof IdentityError)) throw e;
+      // The reason names claims and settings, never the token.
+      if (e.kind === 'unavailable') d.logger.warn(`console: cannot check a token: ${e.message}`);
+      else d.logger.info(`console: token refused (${e.failure}): ${e.message}`);
+      throw identityRefusal(e);
+    }
+  };
+  const principalOf = async (req: FastifyRequest): Promise<ConsolePrincipal | undefined> => {
     if (!d.authenticate) return OPEN_PRINCIPAL;
     // A reverse proxy (or a script) sends the token itself; a browser sends its session cookie.
     const auth = req.headers.authorization;
-    if (auth !== undefined) return /^Bearer\s+/i.test(auth) ? d.authenticate(auth.replace(/^Bearer\s+/i, '').trim()) : undefined;
+    if (auth !== undefined) {
+      if (!/^Bearer\s+/i.test(auth)) return undefined;
+      const gateway = req.headers[GATEWAY_HEADER];
+      return authenticate(auth.replace(/^Bearer\s+/i, '').trim(), typeof gateway === 'string' && gateway !== '' ? gateway : undefined);
+    }
     return d.sessions.verify(readCookie(req.headers.cookie, SESSION_COOKIE));
   };
   const readers = async (req: FastifyRequest) => {
-    const p = principalOf(req);
-    if (!p) throw new HttpError(401, 'a token is needed: log in with the API token, or send it as "Authorization: Bearer <token>"');
+    const p = await principalOf(req);
+    if (!p) throw new HttpError(401, 'a token is needed: log in with your access token, or send it as "Authorization: Bearer <token>"');
     req.principal = p;
   };
-  const operators = async (req: FastifyRequest) => {
+  /** A change (cancel, replay): authenticated, and from the console's page when it comes from a browser; what it may change is decided per job. */
+  const changers = async (req: FastifyRequest) => {
     await readers(req);
-    if (!req.principal?.canOperate) throw new HttpError(403, 'this token may only read: cancel and replay need the operator token');
+    if (!req.principal?.identity && !req.principal?.canOperate) throw new HttpError(403, 'this token may only read: cancel and replay need the operator token');
     if (req.headers.authorization === undefined && req.headers[CSRF_HEADER] !== '1') throw new HttpError(403, `a browser request that changes something must come from the console's page (header ${CSRF_HEADER})`);
+  };
+  /** The job if this principal may read it; a job out of their sight is "no job", as if absent. */
+  const readableJob = async (p: ConsolePrincipal, jobId: string) => {
+    const owner = await ownerOfJob(d.ds, jobId);
+    if (!owner || !consoleAccess(p, 'read', { gatewayId: owner.gatewayId, ownerUserName: owner.userName }).allowed) throw new HttpError(404, `no job "${jobId}"`);
+    return owner;
   };
 
   // --- session -------------------------------------------------------------------------------
@@ -109,32 +153,43 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
     const secure = d.secureCookies || req.headers['x-forwarded-proto'] === 'https';
     return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
   };
-  app.post<{ Body: { token: string } }>('/api/session', { schema: { body: S.loginBody, querystring: S.noQuery } }, async (req, reply) => {
-    const p = d.authenticate ? d.authenticate(req.body.token) : OPEN_PRINCIPAL;
+  app.post<{ Body: { token: string; gateway?: string } }>('/api/session', { schema: { body: S.loginBody, querystring: S.noQuery } }, async (req, reply) => {
+    const p = await authenticate(req.body.token, req.body.gateway);
     if (!p) throw new HttpError(401, 'that token is not valid for this console');
-    const s = d.sessions.issue(p);
+    let s;
+    try {
+      s = d.sessions.issue(p);
+    } catch (e) {
+      if (e instanceof SessionTooLarge) throw new HttpError(413, e.message);
+      throw e;
+    }
     reply.header('Set-Cookie', cookie(req, s.value, s.maxAgeSeconds));
-    return { name: p.name, canOperate: p.canOperate };
+    return whoIs(p);
   });
   app.delete('/api/session', { schema: { querystring: S.noQuery } }, async (req, reply) => {
     reply.header('Set-Cookie', cookie(req, '', 0));
     return { loggedOut: true };
   });
   app.get('/api/me', { schema: { querystring: S.noQuery }, preHandler: readers }, async (req) => ({
-    name: req.principal!.name, canOperate: req.principal!.canOperate, authenticated: d.authenticate !== undefined,
+    ...whoIs(req.principal!), authenticated: d.authenticate !== undefined,
   }));
 
   // --- jobs ----------------------------------------------------------------------------------
   app.get<{ Querystring: { state?: string; gateway?: string; user?: string; queue?: string; q?: string; limit: number; cursor?: string } }>(
     '/api/jobs', { schema: { querystring: S.jobsQuery }, preHandler: readers }, async (req) => {
       const q = req.query;
+      // A Keycloak user lists their gateway's jobs (admins) or their own (users): a filter outside that is empty.
+      const scope = listScope(req.principal!);
+      if ((scope.gatewayId !== undefined && q.gateway !== undefined && q.gateway !== scope.gatewayId)
+        || (scope.userName !== undefined && q.user !== undefined && q.user !== scope.userName)) return { jobs: [] };
       return jobsPage(d.ds, {
-        state: q.state, gateway: q.gateway, user: q.user, queue: q.queue, search: q.q, limit: q.limit,
+        state: q.state, gateway: scope.gatewayId ?? q.gateway, user: scope.userName ?? q.user, queue: q.queue, search: q.q, limit: q.limit,
         after: q.cursor ? decodeCursor(q.cursor) : undefined,
       });
     });
 
   app.get<{ Params: { jobId: string } }>('/api/jobs/:jobId', { schema: { params: S.jobParams, querystring: S.noQuery }, preHandler: readers }, async (req) => {
+    await readableJob(req.principal!, req.params.jobId);
     const page = await jobPage(d.ds, req.params.jobId);
     if (!page) throw new HttpError(404, `no job "${req.params.jobId}"`);
     const bytes = d.tailBytes ?? 16 * 1024;
@@ -153,6 +208,7 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
   });
 
   app.get<{ Params: { jobId: string; name: string } }>('/api/jobs/:jobId/outputs/:name', { schema: { params: S.outputParams, querystring: S.noQuery }, preHandler: readers }, async (req, reply) => {
+    await readableJob(req.principal!, req.params.jobId);
     const dir = await jobWorkingDir(d.ds, req.params.jobId);
     const path = dir ? outputPath(dir, req.params.name) : undefined;
     // Only a plain file the job page lists: no folder, no link target outside the listing.
@@ -163,11 +219,13 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
     return reply.send(createReadStream(path));
   });
 
-  app.post<{ Params: { jobId: string } }>('/api/jobs/:jobId/cancel', { schema: { params: S.jobParams, querystring: S.noQuery }, preHandler: operators }, async (req) => {
-    const owner = await jobOwner(d.ds, req.params.jobId);
-    if (!owner) throw new HttpError(404, `no job "${req.params.jobId}"`);
+  app.post<{ Params: { jobId: string } }>('/api/jobs/:jobId/cancel', { schema: { params: S.jobParams, querystring: S.noQuery }, preHandler: changers }, async (req) => {
+    const p = req.principal!;
+    const owner = await ownerOfJob(d.ds, req.params.jobId);
+    // Another gateway's job is out of sight; within the gateway the API decides (own experiment or admin).
+    if (!owner || (p.identity?.gatewayId !== undefined && p.identity.gatewayId !== owner.gatewayId)) throw new HttpError(404, `no job "${req.params.jobId}"`);
     try {
-      await d.cancel(owner.experimentId, owner.gatewayId, req.principal!.name);
+      await d.cancel(owner.experimentId, owner.gatewayId, p.name, p.identity && p.accessToken ? { accessToken: p.accessToken, userName: p.identity.userName ?? p.name } : undefined);
     } catch (e) {
       if (e instanceof CancelRefused) throw new HttpError(e.status, e.message);
       throw e;
@@ -177,12 +235,17 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
   });
 
   // --- cluster -------------------------------------------------------------------------------
-  app.get('/api/cluster', { schema: { querystring: S.noQuery }, preHandler: readers }, async () => {
-    const [state, shares, waiting] = await Promise.all([
+  app.get('/api/cluster', { schema: { querystring: S.noQuery }, preHandler: readers }, async (req) => {
+    const [state, allShares, allWaiting] = await Promise.all([
       d.clusterState().then((s) => ({ ok: true as const, s }), (e: Error) => ({ ok: false as const, error: e.message })),
       gangShares(d.ds),
       waitingGangs(d.ds),
     ]);
+    // Resources are the operator's to see; whose gangs fill them, only what the user may read.
+    const scope = listScope(req.principal!);
+    const owners = scope.gatewayId === undefined && scope.userName === undefined ? undefined : await ownersOfJobs(d.ds, allShares.map((g) => g.jobId));
+    const shares = owners ? allShares.filter((g) => { const o = owners.get(g.jobId); return o !== undefined && inScope(scope, o); }) : allShares;
+    const waiting = allWaiting.filter((g) => inScope(scope, g));
     const agents = state.ok
       ? state.s.agents.map((a) => ({
         id: a.id, hostname: a.hostname, active: a.active,
@@ -196,8 +259,26 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
   });
 
   // --- dead letters --------------------------------------------------------------------------
-  app.get('/api/dead-letters', { schema: { querystring: S.noQuery }, preHandler: readers }, async () => ({ deadLetters: await listDeadLetters(d.ds) }));
-  app.post<{ Params: { id: string } }>('/api/dead-letters/:id/replay', { schema: { params: S.deadLetterParams, querystring: S.noQuery }, preHandler: operators }, async (req) => {
+  app.get('/api/dead-letters', { schema: { querystring: S.noQuery }, preHandler: readers }, async (req) => {
+    const all = await listDeadLetters(d.ds);
+    const scope = listScope(req.principal!);
+    if (scope.gatewayId === undefined && scope.userName === undefined) return { deadLetters: all };
+    const owners = await ownersOfJobs(d.ds, all.map((l) => l.jobId));
+    return { deadLetters: all.filter((l) => { const o = owners.get(l.jobId); return o !== undefined && inScope(scope, o); }) };
+  });
+  app.post<{ Params: { id: string } }>('/api/dead-letters/:id/replay', { schema: { params: S.deadLetterParams, querystring: S.noQuery }, preHandler: changers }, async (req) => {
+    const p = req.principal!;
+    if (p.identity) {
+      // Replaying is operating the gateway: its admins only (decideAccess), nothing changed otherwise.
+      const letter = (await listDeadLetters(d.ds)).find((l) => l.id === req.params.id);
+      const owner = letter ? await ownerOfJob(d.ds, letter.jobId) : undefined;
+      if (!owner || (p.identity.gatewayId !== undefined && p.identity.gatewayId !== owner.gatewayId)) throw new HttpError(404, `no dead letter ${req.params.id}`);
+      const decision = consoleAccess(p, 'operate', { gatewayId: owner.gatewayId, ownerUserName: owner.userName });
+      if (!decision.allowed) {
+        d.logger.info(`console: replay of dead letter ${req.params.id} refused to ${p.name}: ${decision.reason}`);
+        throw new HttpError(403, `replay refused: ${decision.reason}`);
+      }
+    }
     try {
       const r = await replayDeadLetter(d.ds, req.params.id, req.principal!.name);
       d.logger.info(`console: ${req.principal!.name} replayed dead letter ${req.params.id} (${r.stage} of job ${r.jobId})`);
@@ -221,7 +302,14 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
     const ready = (events: boolean) => res.write(`event: ready\ndata: ${JSON.stringify({ events })}\n\n`);
     res.write('retry: 2000\n\n');
     ready(d.hub.available);
-    const unsubscribe = d.hub.subscribe((e) => { res.write(`event: status\ndata: ${JSON.stringify(e)}\n\n`); });
+    const send = (e: LiveEvent) => { if (!res.destroyed) res.write(`event: status\ndata: ${JSON.stringify(e)}\n\n`); };
+    // A Keycloak user hears only of the experiments they may read.
+    const scope = listScope(req.principal!);
+    const visible = scope.gatewayId === undefined && scope.userName === undefined ? undefined : experimentVisibility(d.ds, (o) => inScope(scope, o));
+    const unsubscribe = d.hub.subscribe((e) => {
+      if (!visible) return send(e);
+      void visible(e.experimentId).then((ok) => { if (ok) send(e); });
+    });
     const offAvailability = d.hub.onAvailability(ready);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), d.keepAliveMs ?? 15_000);
     req.raw.on('close', () => { clearInterval(keepAlive); unsubscribe(); offAvailability(); });

@@ -45,5 +45,6 @@ export const loginBody = {
   type: 'object',
   additionalProperties: false,
   required: ['token'],
-  properties: { token: { type: 'string', minLength: 1, maxLength: 8192 } },
+  // gateway: which gateway a Keycloak token is for, when its realm serves several.
+  properties: { token: { type: 'string', minLength: 1, maxLength: 8192 }, gateway: text(256) },
 } as const;

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { get, HistoryEntry, JobDetail, Me, post, Task } from '../api';
+import { get, HistoryEntry, JobDetail, mayCancel, Me, post, Task } from '../api';
 import { ErrorBox, Link, Loading, State } from '../components';
 import { between, bytes, duration, expectedStart, gangColour, isEnded, ms, stateClass, when } from '../format';
 import { useLiveData, useTick } from '../hooks';
@@ -154,7 +154,7 @@ export function JobPage(p: { jobId: string; me: Me }) {
       </div>
       {extras.waitReason && !extras.launchedAt && <div class="notice" data-testid="wait-reason">Waiting: {extras.waitReason}{extras.expectedStartAt && !extras.settledAt && <> · expected to start {expectedStart(extras.expectedStartAt)}</>}</div>}
       {job.reason && <div class="muted">reason: {job.reason}</div>}
-      {p.me.canOperate && !experimentEnded && (
+      {mayCancel(p.me, job) && !experimentEnded && (
         <button class="danger" data-testid="cancel" disabled={canceling} onClick={() => void cancel()}>{canceling ? 'Canceling…' : 'Cancel experiment'}</button>
       )}
       <h2>Timeline</h2>

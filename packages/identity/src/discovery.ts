@@ -1,6 +1,6 @@
 import type https from 'node:https';
 import { createRemoteJWKSet, JWTVerifyGetKey } from 'jose';
-import { InternalFault } from '../../errors';
+import { IdentityError } from './errors';
 import { getJson } from './http-json';
 import { issuerOf } from './realms';
 
@@ -39,7 +39,7 @@ export function parseDiscovery(doc: unknown, expectedIssuer: string): { jwksUri:
  */
 export class RealmDirectory {
   private readonly known = new Map<string, Promise<RealmEndpoints>>();
-  private readonly failed = new Map<string, { at: number; error: InternalFault }>();
+  private readonly failed = new Map<string, { at: number; error: IdentityError }>();
 
   constructor(private readonly s: DiscoverySettings, private readonly now: () => number = Date.now) {}
 
@@ -50,7 +50,7 @@ export class RealmDirectory {
     if (!p) {
       p = this.discover(realm);
       this.known.set(realm, p);
-      p.then(() => this.failed.delete(realm), (error: InternalFault) => {
+      p.then(() => this.failed.delete(realm), (error: IdentityError) => {
         this.known.delete(realm);
         this.failed.set(realm, { at: this.now(), error });
       });
@@ -69,7 +69,7 @@ export class RealmDirectory {
       parsed = parseDiscovery(r.body, issuer);
     } catch (e) {
       const retriable = (e as { retriable?: boolean }).retriable ?? /cannot reach|did not answer/.test((e as Error).message);
-      throw new InternalFault(`cannot use Keycloak realm "${realm}" (${where}): ${(e as Error).message}`, retriable, e);
+      throw IdentityError.unavailable(`cannot use Keycloak realm "${realm}" (${where}): ${(e as Error).message}`, retriable, e);
     }
     const keys = createRemoteJWKSet(new URL(parsed.jwksUri), {
       timeoutDuration: this.s.httpTimeoutMs,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Principal } from '../access';
+import type { Principal } from './access';
 
 /**
  * Accepted identities by token, so a client repeating calls with one token is verified once per
@@ -7,8 +7,8 @@ import type { Principal } from '../access';
  * kept); an entry lives until the earlier of the token's expiry and the cache period. Bounded: the
  * oldest entry goes first. Refusals are not cached, so a fixed token is accepted at once.
  */
-export class IdentityCache {
-  private readonly entries = new Map<string, { principal: Principal; until: number }>();
+export class IdentityCache<V = Principal> {
+  private readonly entries = new Map<string, { principal: V; until: number }>();
 
   constructor(private readonly ttlMs: number, private readonly maxEntries: number, private readonly now: () => number = Date.now) {}
 
@@ -16,7 +16,7 @@ export class IdentityCache {
     return createHash('sha256').update(token).update('\0').update(gatewayId).update('\0').update(userName).digest('base64');
   }
 
-  get(key: string): Principal | undefined {
+  get(key: string): V | undefined {
     if (this.ttlMs === 0) return undefined;
     const e = this.entries.get(key);
     if (!e) return undefined;
@@ -28,7 +28,7 @@ export class IdentityCache {
   }
 
   /** `expiresAtMs`: the token's own expiry when known. */
-  set(key: string, principal: Principal, expiresAtMs?: number): void {
+  set(key: string, principal: V, expiresAtMs?: number): void {
     if (this.ttlMs === 0) return;
     const until = Math.min(this.now() + this.ttlMs, expiresAtMs ?? Number.POSITIVE_INFINITY);
     if (until <= this.now()) return;

@@ -1,5 +1,5 @@
-import { Unauthorized } from '../../errors';
-import type { Principal, Rights } from '../access';
+import type { Principal, Rights } from './access';
+import { IdentityError } from './errors';
 
 /** How claims become an identity with rights (the MSCHED_API_OIDC_* role settings). */
 export interface ClaimRules {
@@ -49,27 +49,55 @@ export function rightsOf(roles: readonly string[], r: Pick<ClaimRules, 'adminRol
 }
 
 /**
- * Checks verified claims against the identity the call claims (claimsMap) and the configured
- * rules, and returns the principal with its rights. Every refusal names the claim and the fix.
+ * The checks every verified access token passes whoever it is for: an access token (typ "Bearer")
+ * naming its user (and, for a call that claims a user, that user). Returns preferred_username.
  */
-export function principalFromClaims(claims: Claims, claimed: ClaimedIdentity, rules: ClaimRules): Principal {
-  const refuse = (why: string) => { throw new Unauthorized('invalid', why); };
+function checkAccessToken(claims: Claims, claimedUser?: string): string {
+  const refuse = (why: string): never => { throw IdentityError.unauthenticated('invalid', why); };
   if (claims.typ !== undefined && claims.typ !== 'Bearer') {
     refuse(`the token is a Keycloak "${String(claims.typ)}" token, not an access token (typ "Bearer"): send the access_token`);
   }
   const user = claims.preferred_username;
-  if (typeof user !== 'string' || user === '') refuse('the token has no preferred_username: the realm\'s "profile" scope (username mapper) must be in the access token');
-  if (user !== claimed.userName) {
-    refuse(`the token's preferred_username "${String(user)}" is not claimsMap.userName "${claimed.userName}"`);
+  if (typeof user !== 'string' || user === '') return refuse('the token has no preferred_username: the realm\'s "profile" scope (username mapper) must be in the access token');
+  if (claimedUser !== undefined && user !== claimedUser) {
+    refuse(`the token's preferred_username "${user}" is not claimsMap.userName "${claimedUser}"`);
   }
+  return user;
+}
+
+function checkAuthorizedParty(claims: Claims, rules: ClaimRules): void {
+  if (rules.authorizedParties.length > 0 && !rules.authorizedParties.includes(claims.azp as string)) {
+    throw IdentityError.unauthenticated('invalid', `the token was issued to client ${JSON.stringify(claims.azp ?? null)}, not one of ${rules.authorizedParties.join(', ')} (MSCHED_API_OIDC_AUTHORIZED_PARTIES)`);
+  }
+}
+
+/**
+ * Checks verified claims against the identity the call claims (Airavata's claimsMap) and the
+ * configured rules, and returns the principal with its rights. Every refusal names the claim and the fix.
+ */
+export function principalFromClaims(claims: Claims, claimed: ClaimedIdentity, rules: ClaimRules): Principal {
+  checkAccessToken(claims, claimed.userName);
   if (rules.gatewayClaim) {
     const g = claims[rules.gatewayClaim];
     if (g !== claimed.gatewayId) {
-      refuse(`the token's "${rules.gatewayClaim}" claim is ${JSON.stringify(g ?? null)}, not claimsMap.gatewayID "${claimed.gatewayId}"`);
+      throw IdentityError.unauthenticated('invalid', `the token's "${rules.gatewayClaim}" claim is ${JSON.stringify(g ?? null)}, not claimsMap.gatewayID "${claimed.gatewayId}"`);
     }
   }
-  if (rules.authorizedParties.length > 0 && !rules.authorizedParties.includes(claims.azp as string)) {
-    refuse(`the token was issued to client ${JSON.stringify(claims.azp ?? null)}, not one of ${rules.authorizedParties.join(', ')} (MSCHED_API_OIDC_AUTHORIZED_PARTIES)`);
-  }
+  checkAuthorizedParty(claims, rules);
   return { gatewayId: claimed.gatewayId, userName: claimed.userName, rights: rightsOf(rolesOf(claims, rules.rolesClient), rules) };
+}
+
+/**
+ * For a caller that has only the token (the console's login): the user is the token's
+ * preferred_username. Returns it and, when MSCHED_API_OIDC_GATEWAY_CLAIM is set, the token's gateway.
+ */
+export function userOfClaims(claims: Claims, rules: ClaimRules): { userName: string; claimedGateway?: string } {
+  const userName = checkAccessToken(claims);
+  checkAuthorizedParty(claims, rules);
+  if (!rules.gatewayClaim) return { userName };
+  const g = claims[rules.gatewayClaim];
+  if (typeof g !== 'string' || g === '') {
+    throw IdentityError.unauthenticated('invalid', `the token has no "${rules.gatewayClaim}" claim (MSCHED_API_OIDC_GATEWAY_CLAIM): it names no gateway`);
+  }
+  return { userName, claimedGateway: g };
 }

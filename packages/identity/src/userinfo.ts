@@ -1,5 +1,5 @@
 import type https from 'node:https';
-import { InternalFault, Unauthorized } from '../../errors';
+import { IdentityError } from './errors';
 import type { RealmEndpoints } from './discovery';
 import { getJson } from './http-json';
 
@@ -10,19 +10,19 @@ import { getJson } from './http-json';
  */
 export async function userinfoClaims(token: string, realm: RealmEndpoints, o: { timeoutMs: number; agent?: https.Agent }): Promise<Record<string, unknown>> {
   if (!realm.userinfoEndpoint) {
-    throw new InternalFault(`realm "${realm.realm}" announces no userinfo_endpoint: use MSCHED_API_OIDC_VERIFY=jwks`, false);
+    throw IdentityError.unavailable(`realm "${realm.realm}" announces no userinfo_endpoint: use MSCHED_API_OIDC_VERIFY=jwks`, false);
   }
   let r;
   try {
     r = await getJson(realm.userinfoEndpoint, { timeoutMs: o.timeoutMs, agent: o.agent, bearer: token });
   } catch (e) {
-    throw new InternalFault(`cannot ask realm "${realm.realm}"'s userinfo endpoint: ${(e as Error).message}`, true, e);
+    throw IdentityError.unavailable(`cannot ask realm "${realm.realm}"'s userinfo endpoint: ${(e as Error).message}`, true, e);
   }
   if (r.status === 401 || r.status === 403) {
-    throw new Unauthorized('invalid', `realm "${realm.realm}" does not accept the token (userinfo HTTP ${r.status}): expired, revoked or issued by another realm`);
+    throw IdentityError.unauthenticated('invalid', `realm "${realm.realm}" does not accept the token (userinfo HTTP ${r.status}): expired, revoked or issued by another realm`);
   }
   if (r.status !== 200 || typeof r.body !== 'object' || r.body === null) {
-    throw new InternalFault(`realm "${realm.realm}"'s userinfo endpoint answered HTTP ${r.status}`, r.status >= 500);
+    throw IdentityError.unavailable(`realm "${realm.realm}"'s userinfo endpoint answered HTTP ${r.status}`, r.status >= 500);
   }
   return r.body as Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import { InternalFault, Unauthorized } from '../../errors';
+import { IdentityError } from './errors';
 import type { RealmEndpoints } from './discovery';
 
 /** Keycloak signs with RS256 by default, ES256 when the realm says so; nothing else is accepted. */
@@ -24,36 +24,36 @@ function explain(e: unknown, token: string, realm: RealmEndpoints, rules: JwtRul
   const payload = peek(() => decodeJwt(token));
   if (e instanceof errors.JWTExpired) {
     const exp = typeof payload?.exp === 'number' ? ` at ${new Date(payload.exp * 1000).toISOString()}` : '';
-    return new Unauthorized('expired', `the access token expired${exp} (${rules.clockSkewSeconds} s clock skew allowed): get a new one from Keycloak`);
+    return IdentityError.unauthenticated('expired', `the access token expired${exp} (${rules.clockSkewSeconds} s clock skew allowed): get a new one from Keycloak`);
   }
   if (e instanceof errors.JOSEAlgNotAllowed) {
-    return new Unauthorized('invalid', `the token's algorithm ${JSON.stringify(header?.alg ?? null)} is not accepted (only ${ACCEPTED_ALGORITHMS.join(', ')})`);
+    return IdentityError.unauthenticated('invalid', `the token's algorithm ${JSON.stringify(header?.alg ?? null)} is not accepted (only ${ACCEPTED_ALGORITHMS.join(', ')})`);
   }
   if (e instanceof errors.JWTClaimValidationFailed) {
     if (e.claim === 'iss') {
-      return new Unauthorized('invalid', `the token was issued by ${JSON.stringify(payload?.iss ?? null)}, but this gateway's realm "${realm.realm}" is ${realm.issuer}: a token of another realm or gateway`);
+      return IdentityError.unauthenticated('invalid', `the token was issued by ${JSON.stringify(payload?.iss ?? null)}, but this gateway's realm "${realm.realm}" is ${realm.issuer}: a token of another realm or gateway`);
     }
     if (e.claim === 'aud') {
-      return new Unauthorized('invalid', `the token's audience ${JSON.stringify(payload?.aud ?? null)} is not one of ${rules.audience.join(', ')} (MSCHED_API_OIDC_AUDIENCE; add an audience mapper in Keycloak)`);
+      return IdentityError.unauthenticated('invalid', `the token's audience ${JSON.stringify(payload?.aud ?? null)} is not one of ${rules.audience.join(', ')} (MSCHED_API_OIDC_AUDIENCE; add an audience mapper in Keycloak)`);
     }
-    return new Unauthorized('invalid', `the token's "${e.claim}" claim is not acceptable: ${e.reason}`);
+    return IdentityError.unauthenticated('invalid', `the token's "${e.claim}" claim is not acceptable: ${e.reason}`);
   }
   if (e instanceof errors.JWKSNoMatchingKey) {
-    return new Unauthorized('invalid', `realm "${realm.realm}" publishes no key ${JSON.stringify(header?.kid ?? null)} for ${JSON.stringify(header?.alg ?? null)} (keys are refetched at most once per cooldown; a token signed elsewhere?)`);
+    return IdentityError.unauthenticated('invalid', `realm "${realm.realm}" publishes no key ${JSON.stringify(header?.kid ?? null)} for ${JSON.stringify(header?.alg ?? null)} (keys are refetched at most once per cooldown; a token signed elsewhere?)`);
   }
   if (e instanceof errors.JWKSMultipleMatchingKeys) {
-    return new Unauthorized('invalid', `realm "${realm.realm}" publishes several keys matching the token and the token names none (kid)`);
+    return IdentityError.unauthenticated('invalid', `realm "${realm.realm}" publishes several keys matching the token and the token names none (kid)`);
   }
   if (e instanceof errors.JWSSignatureVerificationFailed) {
-    return new Unauthorized('invalid', `the token's signature does not verify with realm "${realm.realm}"'s key ${JSON.stringify(header?.kid ?? null)}: forged or altered`);
+    return IdentityError.unauthenticated('invalid', `the token's signature does not verify with realm "${realm.realm}"'s key ${JSON.stringify(header?.kid ?? null)}: forged or altered`);
   }
   // jose's generic error (code ERR_JOSE_GENERIC) comes from fetching the key set (HTTP status, bad JSON).
   const keyFetch = e instanceof errors.JOSEError && e.code === 'ERR_JOSE_GENERIC';
   if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || keyFetch || !(e instanceof errors.JOSEError)) {
-    return new InternalFault(`cannot fetch realm "${realm.realm}"'s keys from ${realm.jwksUri}: ${(e as Error)?.message ?? String(e)}`, !(e instanceof errors.JWKSInvalid), e);
+    return IdentityError.unavailable(`cannot fetch realm "${realm.realm}"'s keys from ${realm.jwksUri}: ${(e as Error)?.message ?? String(e)}`, !(e instanceof errors.JWKSInvalid), e);
   }
   // JWSInvalid, JWTInvalid and the rest: not a well-formed signed token.
-  return new Unauthorized('invalid', `the access token is not a well-formed signed JWT (${(e as Error).message}): send Keycloak's access_token`);
+  return IdentityError.unauthenticated('invalid', `the access token is not a well-formed signed JWT (${(e as Error).message}): send Keycloak's access_token`);
 }
 
 /**
@@ -66,7 +66,7 @@ export async function verifyAccessJwt(token: string, realm: RealmEndpoints, rule
   // refetch this realm's keys, and the reason is clearer. (The unverified claim only ever refuses.)
   const claimedIssuer = peek(() => decodeJwt(token))?.iss;
   if (claimedIssuer !== undefined && claimedIssuer !== realm.issuer) {
-    throw new Unauthorized('invalid', `the token was issued by ${JSON.stringify(claimedIssuer)}, but this gateway's realm "${realm.realm}" is ${realm.issuer}: a token of another realm or gateway`);
+    throw IdentityError.unauthenticated('invalid', `the token was issued by ${JSON.stringify(claimedIssuer)}, but this gateway's realm "${realm.realm}" is ${realm.issuer}: a token of another realm or gateway`);
   }
   try {
     const { payload } = await jwtVerify(token, realm.keys, {

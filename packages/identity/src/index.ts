@@ -1,0 +1,13 @@
+export * from './errors';
+export * from './access';
+export { principalFromClaims, rightsOf, rolesOf, userOfClaims } from './claims';
+export type { ClaimRules, ClaimedIdentity } from './claims';
+export { parseDiscovery, RealmDirectory } from './discovery';
+export type { RealmEndpoints, DiscoverySettings } from './discovery';
+export { IdentityCache } from './identity-cache';
+export { gatewaysOfRealm, isConfiguredRealm, issuerOf, realmOf, realmOfIssuer } from './realms';
+export type { RealmSettings } from './realms';
+export { ACCEPTED_ALGORITHMS, verifyAccessJwt } from './verify-jwt';
+export type { JwtRules } from './verify-jwt';
+export { KeycloakIdentities } from './keycloak';
+export type { OidcSettings, VerifiedIdentity } from './keycloak';
