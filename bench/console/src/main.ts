@@ -25,7 +25,7 @@ const TOKEN = 'bench-console-token';
 
 /** The SQL the console runs for the first page, as the baseline (same joins, order and limit). */
 const PLAIN_PAGE = `SELECT j.id, j.experiment_id, e.name, j.state, e.state, e.gateway_id, e.user_name, p.resource_schedule ->> 'queueName',
-  (p.resource_schedule ->> 'totalCPUCount')::integer, j.attempt, j.created_at, j.queued_at, j.launched_at, j.settled_at, j.wait_reason
+  (p.resource_schedule ->> 'totalCPUCount')::integer, j.attempt, j.created_at, j.queued_at, j.launched_at, j.settled_at, j.wait_reason, j.expected_start_at, j.created_at::text
   FROM jobs j JOIN experiments e ON e.id = j.experiment_id JOIN processes p ON p.id = j.process_id
   ORDER BY j.created_at DESC, j.id DESC LIMIT 101`;
 
@@ -110,6 +110,8 @@ async function main(): Promise<void> {
       ['GET /api/jobs?limit=100&cursor=… (row 50,000)', () => get(`/api/jobs?limit=100&cursor=${deepCursor}`)],
       ['GET /api/jobs?limit=100&state=FAILED', () => get('/api/jobs?limit=100&state=FAILED')],
       ['GET /api/jobs?limit=100&user=user7', () => get('/api/jobs?limit=100&user=user7')],
+      ['GET /api/jobs?limit=100&gateway=gw1', () => get('/api/jobs?limit=100&gateway=gw1')],
+      ['GET /api/jobs?limit=100&queue=normal', () => get('/api/jobs?limit=100&queue=normal')],
     ];
     const results: Array<{ name: string; median: number; p99: number; mean: number; cpuMs: number }> = [];
     const load0 = loadavg()[0];
