@@ -6,6 +6,7 @@ import { ConsoleJobsIndex1765080000000 } from './1765080000000-console-jobs-inde
 import { JobOverviewWait1765080000150 } from './1765080000150-job-overview-wait';
 import { Workflows1765100000022 } from './1765100000022-workflows';
 import { FairShare1765130000023 } from './1765130000023-fair-share';
+import { ConsoleQueueIndex1765140000021 } from './1765140000021-console-queue-index';
 
 /**
  * Ordered list of schema migrations. Each migration is a class in this folder named
@@ -14,4 +15,4 @@ import { FairShare1765130000023 } from './1765130000023-fair-share';
 // eslint-disable-next-line @typescript-eslint/ban-types
 export const migrations: Function[] = [JobDatabase1763780400000, OperatorViews1763780400001, StageRetries1763780400100, DispatcherBookkeeping1763780400200,
   ConsoleJobsIndex1765080000000, JobOverviewWait1765080000150, Workflows1765100000022,
-  FairShare1765130000023];
+  FairShare1765130000023, ConsoleQueueIndex1765140000021];

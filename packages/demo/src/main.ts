@@ -3,6 +3,10 @@
  * `npm run demo`: brings the local stack up (PostgreSQL, ZooKeeper, Kafka, the local Mesos-compatible
  * cluster), starts the API, provisioner and dispatcher, launches an MPI experiment over Thrift as
  * Airavata's orchestrator would, follows it live and prints the result.
+ *
+ * The operator console runs beside them: its URL is printed, and its login token is in a file
+ * (never printed). On a terminal, or with --hold, the services stay up after the job until Enter,
+ * so the job can be looked at in the console.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +14,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { AuthzToken, connectMetaScheduler } from '@msched/airavata-thrift';
 import { loadConfig } from '@msched/config';
+import { waitForEnter, writeConsoleToken } from './console-access';
 import { demoExperiment } from './experiment';
 import { portOpen, RunningService, startService, stopServices, waitFor } from '@msched/devstack';
 import { demoServiceEnv } from './service-env';
@@ -61,7 +66,9 @@ async function main(): Promise<number> {
     for (const s of services) info(`${s.name.padEnd(12)} pid ${s.child.pid}, log ${s.log}`);
     if (services.some((s) => s.name === 'console')) {
       await waitFor(`the console on port ${cfg.console.port}`, () => portOpen(cfg.console.port, cfg.console.host), services, 60000);
+      const tokenFile = writeConsoleToken(DEMO, env.MSCHED_API_AUTH_SECRET!);
       info(`operator console: ${c('1', consoleUrl)} (open it now to watch the job live)`);
+      info(`  log in with the token in ${tokenFile} (made for this run, readable by you only)`);
     }
 
     step('Launching the experiment over Thrift (TBinaryProtocol, buffered), as Airavata\'s orchestrator does');
@@ -95,12 +102,13 @@ async function main(): Promise<number> {
     info(`  npx msched events tail --experiment ${experiment.experimentId} --from-beginning`);
     info(`  npm run console   (the operator console on its own, after the demo stopped its services)`);
     info(`  service logs: ${logs}/`);
-    if (outcome === 'COMPLETED') {
-      console.log(`\n${c('1;32', 'SUCCESS')}: the MPI experiment COMPLETED on the local Mesos cluster.`);
-      return 0;
+    if (outcome === 'COMPLETED') console.log(`\n${c('1;32', 'SUCCESS')}: the MPI experiment COMPLETED on the local Mesos cluster.`);
+    else console.log(`\n${c('1;31', 'FAILURE')}: the experiment ended ${outcome}.`);
+    if (services.some((s) => s.name === 'console') && (process.stdin.isTTY || process.argv.includes('--hold'))) {
+      info(`the console stays up at ${consoleUrl}jobs/${encodeURIComponent(ids.jobId)}: press Enter to stop the services`);
+      await waitForEnter();
     }
-    console.log(`\n${c('1;31', 'FAILURE')}: the experiment ended ${outcome}.`);
-    return 1;
+    return outcome === 'COMPLETED' ? 0 : 1;
   } finally {
     step('Stopping the services (the stack stays up: npm run stack:down stops it)');
     await stopServices(services);

@@ -80,6 +80,17 @@ describe('console JSON API (integration)', function () {
     assert.equal((await consoleFetch(c, '/api/dead-letters/abc/replay', { method: 'POST' })).status, 400);
   });
 
+  it('validates the pages\' and assets\' parameters too: only the jobs page takes its filters', async () => {
+    for (const path of ['/jobs?state=FAILED&q=pi&user=ada', '/jobs', `/jobs/${launched[0].jobId}`, '/cluster', '/dead-letters', '/', '/assets/app.js']) {
+      assert.equal((await consoleFetch(c, path, { token: null })).status, 200, path);
+    }
+    for (const path of ['/jobs?state=<script>', '/jobs?colour=red', `/jobs?q=${'x'.repeat(201)}`, '/cluster?x=1', '/dead-letters?x=1', '/?token=t', `/jobs/${launched[0].jobId}?x=1`, '/assets/app.js?v=1', '/assets/app..js']) {
+      const r = await consoleFetch(c, path, { token: null });
+      assert.equal(r.status, 400, path);
+      assert.doesNotMatch(await r.text(), /<script|app\.js/, path);
+    }
+  });
+
   it('shows one job with its history; an unknown one is 404', async () => {
     const r = await json(await consoleFetch(c, `/api/jobs/${launched[0].jobId}`));
     assert.equal(r.status, 200);

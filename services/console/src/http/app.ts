@@ -320,14 +320,16 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
   // --- pages ---------------------------------------------------------------------------------
   if (d.web) {
     const web = d.web;
-    app.get<{ Params: { file: string } }>('/assets/:file', async (req, reply) => {
+    app.get<{ Params: { file: string } }>('/assets/:file', { schema: { params: S.assetParams, querystring: S.noQuery } }, async (req, reply) => {
       const f = web.files.get(req.params.file);
       if (!f) throw new HttpError(404, 'no such asset');
       reply.header('Cache-Control', 'no-cache');
       return reply.type(f.type).send(f.body);
     });
     const page = async (_req: FastifyRequest, reply: FastifyReply) => reply.type('text/html; charset=utf-8').send(web.indexHtml);
-    for (const path of ['/', '/login', '/jobs', '/jobs/:jobId', '/cluster', '/dead-letters']) app.get(path, page);
+    for (const path of ['/', '/login', '/cluster', '/dead-letters']) app.get(path, { schema: { querystring: S.noQuery } }, page);
+    app.get('/jobs', { schema: { querystring: S.jobsPageQuery } }, page);
+    app.get('/jobs/:jobId', { schema: { params: S.pageParams, querystring: S.noQuery } }, page);
   }
   return app;
 }

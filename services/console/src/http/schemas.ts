@@ -48,3 +48,23 @@ export const loginBody = {
   // gateway: which gateway a Keycloak token is for, when its realm serves several.
   properties: { token: { type: 'string', minLength: 1, maxLength: 8192 }, gateway: text(256) },
 } as const;
+
+/** The bundle's files: a plain name, never a path. */
+export const assetParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['file'],
+  properties: { file: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}\\.[a-z]{1,8}$' } },
+} as const;
+
+/**
+ * The jobs page's own address carries its filters (bookmarkable views); the page reads them and asks
+ * /api/jobs, which checks them again. Other pages take no parameters.
+ */
+export const jobsPageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { state: jobsQuery.properties.state, gateway: text(256), user: text(256), queue: text(256), q: text(200) },
+} as const;
+
+export const pageParams = jobParams;

@@ -8,7 +8,7 @@ export function LoginPage(p: { onLogin: (me: Me) => void }) {
     e.preventDefault();
     const input = (e.target as HTMLFormElement).elements.namedItem('token') as HTMLInputElement;
     try {
-      const me = await post<{ name: string; canOperate: boolean }>('/api/session', { token: input.value });
+      const me = await post<{ name: string; canOperate: boolean }>('/api/session', { token: input.value.trim() });
       input.value = '';
       p.onLogin({ ...me, authenticated: true });
     } catch (err) {
