@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { CHROMIUM, startBrowser } from '../helpers/browser';
 import { eventually, GiveUp } from '../helpers/eventually';
-import { freePort } from '../helpers/free-port';
+import { freePort } from '@msched/devstack';
 import { dbUrlFor, requireStack, RUN_ID } from '../helpers/stack';
 
 const REPO = join(__dirname, '../../..');
