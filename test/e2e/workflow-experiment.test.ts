@@ -266,13 +266,7 @@ describe('end to end: workflow experiments (real stack)', function () {
     const start = (): ChildProcess => spawn(process.execPath, [join(REPO, 'services/dispatcher/dist/main.js')], { env: serviceEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
     let child = start();
     try {
-      const e = steps([['one', []], ['two', ['x']], ['three', ['x']]], [['one', 'out', 'two', 'x'], ['two', 'out', 'three', 'x']]);
-      const id = e.experimentId as string;
-      await h.client.client.launchExperiment(TOKEN, e);
-      await eventually('step one\'s job to end', async () => {
-        const [j] = await h.ds.query('SELECT state FROM jobs WHERE process_id = $1', [`${id}.one`]);
-        return j?.state === 'COMPLETE' || undefined;
-      }, 120000);
+      const id = await launchChainUntilStepOneEnded();
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const [two] = await h.ds.query(`SELECT state FROM workflow_nodes WHERE experiment_id = $1 AND node_id = 'two'`, [id]);
