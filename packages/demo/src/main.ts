@@ -11,7 +11,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { AuthzToken, connectMetaScheduler } from '@msched/airavata-thrift';
 import { loadConfig } from '@msched/config';
 import { waitForEnter, writeConsoleToken } from './console-access';
@@ -19,6 +18,7 @@ import { demoExperiment } from './experiment';
 import { portOpen, RunningService, startService, stopServices, waitFor } from '@msched/devstack';
 import { demoServiceEnv } from './service-env';
 import { c, info, REPO, STATE, startPipeline, step } from './terminal';
+import { followHistory } from './follow-history';
 import { workflowDemo } from './workflow-demo';
 
 const DEMO = join(STATE, 'demo');
@@ -129,42 +129,24 @@ async function showInConsole(url: string, jobId: string, token: string): Promise
 }
 
 /** Prints each status change of the experiment as it lands in the job DB; resolves with the final process state. */
-async function follow(dbUrl: string, experimentId: string, services: RunningService[]): Promise<string> {
-  const db = new Client({ connectionString: dbUrl });
-  await db.connect();
-  const started = Date.now();
-  let lastId = '0';
+function follow(dbUrl: string, experimentId: string, services: RunningService[]): Promise<string> {
   let placementShown = false;
-  try {
-    for (;;) {
-      const { rows } = await db.query<{ id: string; entity_type: string; entity_id: string; state: string; reason: string | null; at: Date }>(
-        'SELECT id::text AS id, entity_type, entity_id, state, reason, at FROM status_history WHERE experiment_id = $1 AND status_history.id > $2::bigint ORDER BY status_history.id', [experimentId, lastId]);
-      let outcome: string | undefined;
-      for (const r of rows) {
-        lastId = r.id;
-        const t = ((r.at.getTime() - started) / 1000).toFixed(1).padStart(6);
-        info(`${c('2', `+${t}s`)}  ${r.entity_type.padEnd(10)} ${r.state.padEnd(22)}${r.reason ? c('2', ` ${r.reason}`) : ''}`);
-        if (r.entity_type === 'process' && ['COMPLETED', 'FAILED', 'CANCELED'].includes(r.state)) outcome = r.state;
+  return followHistory(dbUrl, experimentId, services, {
+    what: 'the experiment',
+    timeoutMs: 300_000,
+    print: (r, sinceS) => info(`${c('2', `+${sinceS.toFixed(1).padStart(6)}s`)}  ${r.entity_type.padEnd(10)} ${r.state.padEnd(22)}${r.reason ? c('2', ` ${r.reason}`) : ''}`),
+    endOf: (r) => (r.entity_type === 'process' && ['COMPLETED', 'FAILED', 'CANCELED'].includes(r.state) ? r.state : undefined),
+    afterBatch: async (db) => {
+      if (placementShown) return;
+      const { rows: tasks } = await db.query<{ id: string; hostname: string; ranks: number[]; state: string }>(
+        `SELECT t.id, t.hostname, t.ranks, t.state FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.experiment_id = $1 ORDER BY t.id`, [experimentId]);
+      if (tasks.length && tasks.every((x) => x.state === 'TASK_RUNNING')) {
+        placementShown = true;
+        info(c('1', 'gang running, ranks per agent:'));
+        for (const x of tasks) info(`    ${x.hostname.padEnd(8)} ranks ${x.ranks.join(',')}  (task ${x.id})`);
       }
-      // The experiment's own final state comes in the same transaction: print the batch, then stop.
-      if (outcome) return outcome;
-      if (!placementShown) {
-        const { rows: tasks } = await db.query<{ id: string; hostname: string; ranks: number[]; state: string }>(
-          `SELECT t.id, t.hostname, t.ranks, t.state FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.experiment_id = $1 ORDER BY t.id`, [experimentId]);
-        if (tasks.length && tasks.every((x) => x.state === 'TASK_RUNNING')) {
-          placementShown = true;
-          info(c('1', 'gang running, ranks per agent:'));
-          for (const x of tasks) info(`    ${x.hostname.padEnd(8)} ranks ${x.ranks.join(',')}  (task ${x.id})`);
-        }
-      }
-      const dead = services.find((s) => s.child.exitCode !== null);
-      if (dead) throw new Error(`the ${dead.name} service exited (code ${dead.child.exitCode}): see ${dead.log}`);
-      if (Date.now() - started > 300000) throw new Error('the experiment did not finish within 5 minutes');
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  } finally {
-    await db.end();
-  }
+    },
+  });
 }
 
 (process.argv.includes('--workflow') ? workflowDemo() : main()).then((code) => process.exit(code), (e) => {

@@ -7,10 +7,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { AuthzToken, connectMetaScheduler, exampleWorkflowExperiment } from '@msched/airavata-thrift';
 import { loadConfig } from '@msched/config';
 import { portOpen, RunningService, stopServices, waitFor } from '@msched/devstack';
+import { followHistory } from './follow-history';
 import { demoServiceEnv } from './service-env';
 import { c, info, REPO, STATE, startPipeline, step } from './terminal';
 
@@ -92,37 +92,21 @@ function showDag(experimentId: string, env: NodeJS.ProcessEnv): void {
   for (const line of (r.stdout || r.stderr).trimEnd().split('\n')) info(line);
 }
 
-/** Prints the workflow's history as it lands in the job DB (LISTEN-free: the demo only reads); resolves with the experiment's end. */
-async function follow(dbUrl: string, experimentId: string, services: RunningService[], env: NodeJS.ProcessEnv): Promise<string> {
-  const db = new Client({ connectionString: dbUrl });
-  await db.connect();
-  const started = Date.now();
-  let lastId = '0';
+/** Prints the workflow's history as it lands in the job DB; resolves with the experiment's end. */
+function follow(dbUrl: string, experimentId: string, services: RunningService[], env: NodeJS.ProcessEnv): Promise<string> {
   let drawn = false;
-  try {
-    for (;;) {
-      const { rows } = await db.query<{ id: string; entity_type: string; entity_id: string; state: string; reason: string | null; at: Date }>(
-        `SELECT id::text AS id, entity_type, entity_id, state, reason, at FROM status_history
-         WHERE experiment_id = $1 AND id > $2::bigint AND entity_type IN ('experiment', 'workflow', 'application', 'handler', 'job') ORDER BY id`, [experimentId, lastId]);
-      let outcome: string | undefined;
-      for (const r of rows) {
-        lastId = r.id;
-        const t = ((r.at.getTime() - started) / 1000).toFixed(1).padStart(6);
-        const who = r.entity_type === 'application' || r.entity_type === 'handler' ? `${r.entity_type} ${r.entity_id.split('/').pop()}` : r.entity_type;
-        info(`${c('2', `+${t}s`)}  ${who.padEnd(20)} ${r.state.padEnd(10)}${r.reason ? c('2', ` ${r.reason}`) : ''}`);
-        if (!drawn && r.entity_type === 'job' && r.state === 'ACTIVE' && rows.some((x) => x.entity_id.endsWith('/solve'))) {
-          drawn = true;
-          showDag(experimentId, env);
-        }
-        if (r.entity_type === 'experiment' && ['COMPLETED', 'FAILED', 'CANCELED'].includes(r.state)) outcome = r.state;
+  return followHistory(dbUrl, experimentId, services, {
+    what: 'the workflow',
+    timeoutMs: 600_000,
+    entityTypes: ['experiment', 'workflow', 'application', 'handler', 'job'],
+    print: (r, sinceS, batch) => {
+      const who = r.entity_type === 'application' || r.entity_type === 'handler' ? `${r.entity_type} ${r.entity_id.split('/').pop()}` : r.entity_type;
+      info(`${c('2', `+${sinceS.toFixed(1).padStart(6)}s`)}  ${who.padEnd(20)} ${r.state.padEnd(10)}${r.reason ? c('2', ` ${r.reason}`) : ''}`);
+      if (!drawn && r.entity_type === 'job' && r.state === 'ACTIVE' && batch.some((x) => x.entity_id.endsWith('/solve'))) {
+        drawn = true;
+        showDag(experimentId, env);
       }
-      if (outcome) return outcome;
-      const dead = services.find((s) => s.child.exitCode !== null);
-      if (dead) throw new Error(`the ${dead.name} service exited (code ${dead.child.exitCode}): see ${dead.log}`);
-      if (Date.now() - started > 600000) throw new Error('the workflow did not finish within 10 minutes');
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  } finally {
-    await db.end();
-  }
+    },
+    endOf: (r) => (r.entity_type === 'experiment' && ['COMPLETED', 'FAILED', 'CANCELED'].includes(r.state) ? r.state : undefined),
+  });
 }
