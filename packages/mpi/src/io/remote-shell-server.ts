@@ -1,13 +1,15 @@
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '@msched/logging';
-import type { Zk } from '@msched/zk';
+import type { GangZk } from './gang-zk';
 import { CONNECTION_FAILED, placeRemoteCall, type RemoteCall } from '../remote-shell';
 import { encodeExit, encodeMessage, RequestDecoder } from '../remote-shell-protocol';
 import type { GangPaths } from '../rendezvous-layout';
 
 export interface RemoteShellServerOptions {
-  readonly zk: Zk;
+  readonly zk: GangZk;
+  /** See presenceGraceMs in roles/context.ts. */
+  readonly presenceGraceMs: number;
   readonly paths: GangPaths;
   readonly logger: Logger;
   /** In a folder only the task's user can enter: whoever connects can ask for MPI daemons. */
@@ -84,7 +86,7 @@ export class RemoteShellServer {
       }
       if (!args) return;
       requested = true;
-      placeRemoteCall(this.o.zk, this.o.paths, args, say).then((placed) => {
+      placeRemoteCall(this.o.zk, this.o.paths, args, say, { presenceGraceMs: this.o.presenceGraceMs }).then((placed) => {
         call = placed;
         this.calls.add(placed);
         if (closed) placed.giveUp('the remote shell went away');
