@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { readGangResult, type GangResult } from '@msched/mpi';
+import { Zk } from '@msched/zk';
+import { ThrowawayZooKeeper } from '../../helpers/throwaway-zookeeper';
+import { TcpProxy } from '../../helpers/tcp-proxy';
+import {
+  compileFixture, destroyGang, fixtureDir, localClusterConfig, processesOf, resultOf, startGang, uniqueJobId, waitForLines, type GangRun,
+} from './gang-harness';
+
+/**
+ * ZooKeeper is the gang's rendezvous and a fast liveness signal, not its fate (Mesos is): an outage
+ * longer than the session timeout must neither fail a gang whose MPI processes are healthy nor turn a
+ * finished run into FAILED. Found by the seeded chaos run (a 6 s kill -9 of ZooKeeper, session timeout
+ * 8 s): launchers failed collecting the ranks' exits ("internal", not retriable) and members ended
+ * their MPI processes on a lost session. A ZooKeeper of the test's own, crashed and restarted, or a
+ * relay per task that cuts one task's connection; real OpenMPI.
+ */
+describe('MPI gang tasks through ZooKeeper outages (integration: throwaway ZooKeeper, OpenMPI)', function () {
+  this.timeout(180_000);
+  const SESSION_MS = 4000;
+  const TWO_AGENTS = [{ hostname: 'agent1', slots: 2 }, { hostname: 'agent2', slots: 2 }];
+  let zookeeper: ThrowawayZooKeeper;
+  let cfg: ReturnType<typeof localClusterConfig>;
+  let proxies: TcpProxy[] = [];
+  let dir = '';
+  let nap = '';
+  let current: GangRun | undefined;
+
+  before(async function () {
+    this.timeout(120_000);
+    zookeeper = await ThrowawayZooKeeper.start();
+    cfg = localClusterConfig({ MSCHED_ZK_CONNECT: zookeeper.connect.join(','), MSCHED_ZK_SESSION_TIMEOUT_MS: String(SESSION_MS) });
+    dir = fixtureDir();
+    nap = await compileFixture(dir, 'nap.c', 'mpicc.openmpi');
+  });
+
+  afterEach(async () => {
+    await destroyGang(current, cfg, [dir]);
+    current = undefined;
+    await Promise.all(proxies.map((p) => p.close()));
+    proxies = [];
+  });
+
+  after(async () => {
+    await zookeeper?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Each task reaches ZooKeeper through a relay of its own, so a test can cut one task off. */
+  async function gangWithRelays(argv: string[]): Promise<GangRun> {
+    proxies = await Promise.all(TWO_AGENTS.map(() => TcpProxy.start(zookeeper.connect[0])));
+    current = startGang({ cfg, jobId: uniqueJobId('zk-outage'), flavour: 'openmpi', argv, placement: TWO_AGENTS, zkConnectOf: (i) => [`127.0.0.1:${proxies[i].port}`] });
+    return current;
+  }
+
+  async function zkResult(run: GangRun): Promise<GangResult | undefined> {
+    const zk = await Zk.connect(cfg.zookeeper.connect);
+    try {
+      return await readGangResult(zk, run.rendezvous);
+    } finally {
+      zk.close();
+    }
+  }
+
+  function debug(run: GangRun): string {
+    return run.tasks.map((t) => `--- task ${t.index} (${t.hostname}) stdout:\n${t.stdout}\n--- stderr:\n${t.stderr}`).join('\n');
+  }
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('a ZooKeeper crash spanning the end of the run (longer than the session timeout): the launcher collects the exits and the gang ends COMPLETED', async () => {
+    const run = await gangWithRelays([nap, '6']);
+    await waitForLines(run.launcher, /^napping rank=/, 4);
+    await sleep(3000);
+    await zookeeper.crash();
+    // mpirun ends while ZooKeeper is away: the launcher collects the ranks' exits during the outage.
+    await waitForLines(run.launcher, /^rank \d of 4: 6 s done$/, 4);
+    await sleep(3 * SESSION_MS);
+    await zookeeper.resume();
+    const codes = await run.all();
+    assert.deepEqual(codes.map((c) => c.code), [0, 0], debug(run));
+    const result = resultOf(run.launcher);
+    assert.deepEqual([result.state, result.exitCode], ['COMPLETED', 0], debug(run));
+    assert.deepEqual((await zkResult(run))?.state, 'COMPLETED');
+    assert.match(run.launcher.stderr, /opened a new ZooKeeper session/, 'the outage did expire the session (else this test proves nothing)');
+  });
+
+  it('a rank failing during a ZooKeeper crash still fails the job with its own code and rank', async () => {
+    const run = await gangWithRelays([nap, '5', '2', '3']);
+    await waitForLines(run.launcher, /^napping rank=/, 4);
+    await sleep(2000);
+    await zookeeper.crash();
+    await sleep(3 * SESSION_MS);
+    await zookeeper.resume();
+    const codes = await run.all();
+    assert.equal(codes[0].code, 3, debug(run));
+    const result = resultOf(run.launcher);
+    assert.deepEqual([result.state, result.reason, result.exitCode, result.failedRank, result.failedHost], ['FAILED', 'rank_failed', 3, 2, 'agent2'], debug(run));
+  });
+
+  it('a member cut off from ZooKeeper past its session timeout keeps its MPI processes: it registers again and the gang completes', async () => {
+    const run = await gangWithRelays([nap, '16']);
+    await waitForLines(run.launcher, /^napping rank=/, 4);
+    const worker = run.tasks[1];
+    proxies[1].cut(2.25 * SESSION_MS);
+    await sleep(2.25 * SESSION_MS + 1000);
+    // Its ranks are still there (before the fix the member ended them on the lost session).
+    const ranks = processesOf(run, [dir]).filter((p) => p.cmdline.startsWith(nap));
+    assert.equal(ranks.length, 4, `expected 4 ranks still running:\n${ranks.map((p) => p.cmdline).join('\n')}\n${debug(run)}`);
+    const codes = await run.all();
+    assert.deepEqual(codes.map((c) => c.code), [0, 0], debug(run));
+    assert.deepEqual([resultOf(run.launcher).state, resultOf(run.launcher).exitCode], ['COMPLETED', 0]);
+    assert.equal(run.launcher.stdout.split('\n').filter((l) => /^rank \d of 4: 16 s done$/.test(l)).length, 4, debug(run));
+    assert.match(worker.stderr, /registered task 1 again with the new ZooKeeper session/, 'the cut did expire the member\'s session (else this test proves nothing)');
+  });
+
+  it('the launcher cut off from ZooKeeper past its session timeout keeps MPI running and the gang completes', async () => {
+    const run = await gangWithRelays([nap, '16']);
+    await waitForLines(run.launcher, /^napping rank=/, 4);
+    proxies[0].cut(2.25 * SESSION_MS);
+    const codes = await run.all();
+    assert.deepEqual(codes.map((c) => c.code), [0, 0], debug(run));
+    assert.deepEqual([resultOf(run.launcher).state, resultOf(run.launcher).exitCode], ['COMPLETED', 0]);
+    assert.match(run.launcher.stderr, /registered task 0 again with the new ZooKeeper session/, 'the cut did expire the launcher\'s session');
+  });
+});
