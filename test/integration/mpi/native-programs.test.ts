@@ -149,7 +149,9 @@ describe('mpi: the native rank wrapper and remote shell (real processes)', funct
       const ran = shell(['-x', 'agent2', '"/usr/bin/hydra_pmi_proxy"', '--control-port', "'127.0.0.1:31000'"]);
       const request = await eventually('the daemon request', async () => (await zk.getChildren(paths.daemons(1)))[0]);
       const path = `${paths.daemons(1)}/${request}`;
-      assert.deepEqual(JSON.parse((await zk.getData(path))!.toString()), { argv: ['/usr/bin/hydra_pmi_proxy', '--control-port', '127.0.0.1:31000'], host: 'agent2' });
+      const { nonce, ...asked } = JSON.parse((await zk.getData(path))!.toString()) as { nonce: unknown };
+      assert.deepEqual(asked, { argv: ['/usr/bin/hydra_pmi_proxy', '--control-port', '127.0.0.1:31000'], host: 'agent2' });
+      assert.equal(typeof nonce, 'string', 'the request carries the nonce a retried create finds it by');
       await zk.create(`${path}/exit`, JSON.stringify({ code: 7, signal: null }));
       assert.equal((await ran).code, 7);
       await zk.removeRecursive(path);
