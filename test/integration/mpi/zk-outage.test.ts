@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { readGangResult, type GangResult } from '@msched/mpi';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createLogger } from '@msched/logging';
+import { GangZk, gangPaths, readGangResult, REMOTE_SHELL_SOCKET_VARIABLE, RemoteShellServer, type GangResult } from '@msched/mpi';
 import { Zk } from '@msched/zk';
+import { eventually } from '../../helpers/eventually';
 import { ThrowawayZooKeeper } from '../../helpers/throwaway-zookeeper';
 import { TcpProxy } from '../../helpers/tcp-proxy';
 import {
@@ -123,5 +128,41 @@ describe('MPI gang tasks through ZooKeeper outages (integration: throwaway ZooKe
     assert.deepEqual(codes.map((c) => c.code), [0, 0], debug(run));
     assert.deepEqual([resultOf(run.launcher).state, resultOf(run.launcher).exitCode], ['COMPLETED', 0]);
     assert.match(run.launcher.stderr, /registered task 0 again with the new ZooKeeper session/, 'the cut did expire the launcher\'s session');
+  });
+
+  it('a remote shell call made while the launcher is cut off from ZooKeeper past its session timeout is placed once ZooKeeper is back', async () => {
+    const proxy = await TcpProxy.start(zookeeper.connect[0]);
+    proxies.push(proxy);
+    const paths = gangPaths(`${cfg.zookeeper.root}/rendezvous/${uniqueJobId('rs-outage')}/1`);
+    const member = (index: number, hostname: string) => JSON.stringify({ index, hostname, agentId: `a${index}`, taskId: `t${index}`, slots: 2, pid: process.pid });
+    const zk = await Zk.connect(cfg.zookeeper.connect); // the test's own view, never cut
+    const folder = mkdtempSync(join(tmpdir(), 'msched-rs-outage-'));
+    const socket = join(folder, 'remote-shell.sock');
+    await zk.mkdirp(paths.members);
+    await zk.mkdirp(paths.daemons(1));
+    await zk.create(paths.member(0), member(0, 'agent1'), 'ephemeral');
+    await zk.create(paths.member(1), member(1, 'agent2'), 'ephemeral');
+    // The launcher task's side of the native remote shell, with the launcher's (cuttable) session.
+    const gz = await GangZk.open({ connect: [`127.0.0.1:${proxy.port}`], sessionTimeoutMs: SESSION_MS, retryMs: 60_000 }, 10_000);
+    const server = new RemoteShellServer({ zk: gz, paths, logger: createLogger({ service: 'test', silent: true }), socketPath: socket, presenceGraceMs: 2 * SESSION_MS });
+    await server.listen();
+    try {
+      proxy.cut(2.5 * SESSION_MS);
+      const native = resolve(__dirname, '../../../../packages/mpi/dist/msched-rank-exec');
+      const shell = spawn(native, ['-x', 'agent2', 'hydra_pmi_proxy'], { argv0: 'msched-remote-shell', env: { PATH: process.env.PATH ?? '', [REMOTE_SHELL_SOCKET_VARIABLE]: socket }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      shell.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const ended = new Promise<number | null>((r) => shell.once('close', (code) => r(code)));
+      const request = await eventually('the daemon request', async () => (await zk.getChildren(paths.daemons(1)))[0], 60_000);
+      await zk.create(`${paths.daemons(1)}/${request}/exit`, JSON.stringify({ code: 7, signal: null }));
+      assert.equal(await ended, 7, `the remote shell ended other than with the daemon's code; its stderr:\n${stderr}`);
+      assert.equal((await zk.getChildren(paths.daemons(1))).length, 1, 'one call, one daemon request');
+    } finally {
+      server.close();
+      gz.close();
+      await zk.removeRecursive(paths.root.replace(/\/1$/, '')).catch(() => undefined);
+      zk.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
