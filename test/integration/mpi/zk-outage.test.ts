@@ -53,9 +53,9 @@ describe('MPI gang tasks through ZooKeeper outages (integration: throwaway ZooKe
   });
 
   /** Each task reaches ZooKeeper through a relay of its own, so a test can cut one task off. */
-  async function gangWithRelays(argv: string[]): Promise<GangRun> {
+  async function gangWithRelays(argv: string[], taskEnv: Record<string, string> = {}): Promise<GangRun> {
     proxies = await Promise.all(TWO_AGENTS.map(() => TcpProxy.start(zookeeper.connect[0])));
-    current = startGang({ cfg, jobId: uniqueJobId('zk-outage'), flavour: 'openmpi', argv, placement: TWO_AGENTS, zkConnectOf: (i) => [`127.0.0.1:${proxies[i].port}`] });
+    current = startGang({ cfg, jobId: uniqueJobId('zk-outage'), flavour: 'openmpi', argv, placement: TWO_AGENTS, zkConnectOf: (i) => [`127.0.0.1:${proxies[i].port}`], taskEnv });
     return current;
   }
 
@@ -89,6 +89,23 @@ describe('MPI gang tasks through ZooKeeper outages (integration: throwaway ZooKe
     assert.deepEqual([result.state, result.exitCode], ['COMPLETED', 0], debug(run));
     assert.deepEqual((await zkResult(run))?.state, 'COMPLETED');
     assert.match(run.launcher.stderr, /opened a new ZooKeeper session/, 'the outage did expire the session (else this test proves nothing)');
+  });
+
+  it('ZooKeeper away past the retry bound when the launcher collects the exits: FAILED as zookeeper_unavailable, retriable, not internal', async () => {
+    const run = await gangWithRelays([nap, '3'], { MSCHED_GANG_ZK_RETRY_MS: '6000' });
+    await waitForLines(run.launcher, /^napping rank=/, 4);
+    await zookeeper.crash();
+    try {
+      const launcher = await run.launcher.exited;
+      assert.equal(launcher.code, 75, debug(run));
+      const result = resultOf(run.launcher);
+      assert.deepEqual([result.state, result.reason, result.exitCode, result.retriable], ['FAILED', 'zookeeper_unavailable', 75, true], debug(run));
+      assert.match(result.message, /ZooKeeper unreachable for 6000 ms/);
+    } finally {
+      await zookeeper.resume();
+    }
+    // The member learns nothing from ZooKeeper either: it ends as a broken gang, not with a verdict of its own.
+    assert.equal((await run.tasks[1].exited).code, 75, debug(run));
   });
 
   it('a rank failing during a ZooKeeper crash still fails the job with its own code and rank', async () => {
