@@ -33,11 +33,9 @@ export interface RemoteCall {
   readonly exit: Promise<number>;
   /** The caller went away (signal, closed socket): asks the remote task to stop the daemon, then ends. */
   giveUp(why: string): void;
-  /** Ends the call at once (the ZooKeeper session is gone). */
-  fail(): void;
 }
 
-const ended = (code: number): RemoteCall => ({ exit: Promise.resolve(code), giveUp: () => undefined, fail: () => undefined });
+const ended = (code: number): RemoteCall => ({ exit: Promise.resolve(code), giveUp: () => undefined });
 
 /**
  * Asks the gang task on the call's host to run the daemon. Throws (RemoteShellUsageError,
@@ -120,7 +118,6 @@ export async function placeRemoteCall(gz: GangZk, paths: GangPaths, args: readon
       say(`${why}: asking the remote task to stop the daemon`);
       gz.call('ask to stop the daemon', (zk) => createOnce(zk, `${request}/kill`, why), 2 * o.presenceGraceMs).catch(() => undefined).finally(() => finish(CONNECTION_FAILED));
     },
-    fail: () => finish(CONNECTION_FAILED),
   };
 }
 

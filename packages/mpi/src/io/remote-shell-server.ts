@@ -25,7 +25,6 @@ export interface RemoteShellServerOptions {
 export class RemoteShellServer {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
-  private readonly calls = new Set<RemoteCall>();
 
   constructor(private readonly o: RemoteShellServerOptions) {}
 
@@ -41,11 +40,6 @@ export class RemoteShellServer {
     });
     server.on('error', (e) => this.o.logger.error(`remote shell socket: ${e.message}`));
     this.server = server;
-  }
-
-  /** Ends every call in progress as a lost connection (the ZooKeeper session is gone). */
-  failAll(): void {
-    for (const c of this.calls) c.fail();
   }
 
   close(): void {
@@ -88,12 +82,8 @@ export class RemoteShellServer {
       requested = true;
       placeRemoteCall(this.o.zk, this.o.paths, args, say, { presenceGraceMs: this.o.presenceGraceMs }).then((placed) => {
         call = placed;
-        this.calls.add(placed);
         if (closed) placed.giveUp('the remote shell went away');
-        return placed.exit.then((code) => {
-          this.calls.delete(placed);
-          answer(code);
-        });
+        return placed.exit.then(answer);
       }, (e: Error) => {
         this.o.logger.error(`refused a remote shell call: ${e.message}`);
         say(e.message);
