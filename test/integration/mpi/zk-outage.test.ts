@@ -30,6 +30,7 @@ describe('MPI gang tasks through ZooKeeper outages (integration: throwaway ZooKe
   let proxies: TcpProxy[] = [];
   let dir = '';
   let nap = '';
+  let napMpich = '';
   let current: GangRun | undefined;
 
   before(async function () {
@@ -37,7 +38,7 @@ describe('MPI gang tasks through ZooKeeper outages (integration: throwaway ZooKe
     zookeeper = await ThrowawayZooKeeper.start();
     cfg = localClusterConfig({ MSCHED_ZK_CONNECT: zookeeper.connect.join(','), MSCHED_ZK_SESSION_TIMEOUT_MS: String(SESSION_MS) });
     dir = fixtureDir();
-    nap = await compileFixture(dir, 'nap.c', 'mpicc.openmpi');
+    [nap, napMpich] = await Promise.all([compileFixture(dir, 'nap.c', 'mpicc.openmpi'), compileFixture(dir, 'nap.c', 'mpicc.mpich')]);
   });
 
   afterEach(async () => {
@@ -53,9 +54,9 @@ describe('MPI gang tasks through ZooKeeper outages (integration: throwaway ZooKe
   });
 
   /** Each task reaches ZooKeeper through a relay of its own, so a test can cut one task off. */
-  async function gangWithRelays(argv: string[], taskEnv: Record<string, string> = {}): Promise<GangRun> {
+  async function gangWithRelays(argv: string[], taskEnv: Record<string, string> = {}, flavour: 'openmpi' | 'mpich' = 'openmpi'): Promise<GangRun> {
     proxies = await Promise.all(TWO_AGENTS.map(() => TcpProxy.start(zookeeper.connect[0])));
-    current = startGang({ cfg, jobId: uniqueJobId('zk-outage'), flavour: 'openmpi', argv, placement: TWO_AGENTS, zkConnectOf: (i) => [`127.0.0.1:${proxies[i].port}`], taskEnv });
+    current = startGang({ cfg, jobId: uniqueJobId('zk-outage'), flavour, argv, placement: TWO_AGENTS, zkConnectOf: (i) => [`127.0.0.1:${proxies[i].port}`], taskEnv });
     return current;
   }
 
@@ -121,21 +122,24 @@ describe('MPI gang tasks through ZooKeeper outages (integration: throwaway ZooKe
     assert.deepEqual([result.state, result.reason, result.exitCode, result.failedRank, result.failedHost], ['FAILED', 'rank_failed', 3, 2, 'agent2'], debug(run));
   });
 
-  it('a member cut off from ZooKeeper past its session timeout keeps its MPI processes: it registers again and the gang completes', async () => {
-    const run = await gangWithRelays([nap, '16']);
-    await waitForLines(run.launcher, /^napping rank=/, 4);
-    const worker = run.tasks[1];
-    proxies[1].cut(2.25 * SESSION_MS);
-    await sleep(2.25 * SESSION_MS + 1000);
-    // Its ranks are still there (before the fix the member ended them on the lost session).
-    const ranks = processesOf(run, [dir]).filter((p) => p.cmdline.startsWith(nap));
-    assert.equal(ranks.length, 4, `expected 4 ranks still running:\n${ranks.map((p) => p.cmdline).join('\n')}\n${debug(run)}`);
-    const codes = await run.all();
-    assert.deepEqual(codes.map((c) => c.code), [0, 0], debug(run));
-    assert.deepEqual([resultOf(run.launcher).state, resultOf(run.launcher).exitCode], ['COMPLETED', 0]);
-    assert.equal(run.launcher.stdout.split('\n').filter((l) => /^rank \d of 4: 16 s done$/.test(l)).length, 4, debug(run));
-    assert.match(worker.stderr, /registered task 1 again with the new ZooKeeper session/, 'the cut did expire the member\'s session (else this test proves nothing)');
-  });
+  for (const flavour of ['openmpi', 'mpich'] as const) {
+    it(`${flavour}: a member cut off from ZooKeeper past its session timeout keeps its MPI processes: it registers again and the gang completes`, async () => {
+      const binary = flavour === 'openmpi' ? nap : napMpich;
+      const run = await gangWithRelays([binary, '16'], {}, flavour);
+      await waitForLines(run.launcher, /^napping rank=/, 4);
+      const worker = run.tasks[1];
+      proxies[1].cut(2.25 * SESSION_MS);
+      await sleep(2.25 * SESSION_MS + 1000);
+      // Its ranks are still there (before the fix the member ended them on the lost session).
+      const ranks = processesOf(run, [dir]).filter((p) => p.cmdline.startsWith(binary));
+      assert.equal(ranks.length, 4, `expected 4 ranks still running:\n${ranks.map((p) => p.cmdline).join('\n')}\n${debug(run)}`);
+      const codes = await run.all();
+      assert.deepEqual(codes.map((c) => c.code), [0, 0], debug(run));
+      assert.deepEqual([resultOf(run.launcher).state, resultOf(run.launcher).exitCode], ['COMPLETED', 0]);
+      assert.equal(run.launcher.stdout.split('\n').filter((l) => /^rank \d of 4: 16 s done$/.test(l)).length, 4, debug(run));
+      assert.match(worker.stderr, /registered task 1 again with the new ZooKeeper session/, 'the cut did expire the member\'s session (else this test proves nothing)');
+    });
+  }
 
   it('the launcher cut off from ZooKeeper past its session timeout keeps MPI running and the gang completes', async () => {
     const run = await gangWithRelays([nap, '16']);
