@@ -9,6 +9,7 @@ import type { MpiFlavour } from '@msched/model';
 export const GANG_ENV = {
   zkConnect: 'MSCHED_GANG_ZK_CONNECT',
   zkSessionTimeoutMs: 'MSCHED_GANG_ZK_SESSION_TIMEOUT_MS',
+  zkRetryMs: 'MSCHED_GANG_ZK_RETRY_MS',
   rendezvousPath: 'MSCHED_GANG_RENDEZVOUS_PATH',
   rendezvousTimeoutMs: 'MSCHED_GANG_RENDEZVOUS_TIMEOUT_MS',
   taskIndex: 'MSCHED_GANG_TASK_INDEX',
@@ -86,7 +87,15 @@ export interface MpiOptions {
 }
 
 export interface GangTaskEnv {
-  readonly zk: { readonly connect: readonly string[]; readonly sessionTimeoutMs: number };
+  readonly zk: {
+    readonly connect: readonly string[];
+    readonly sessionTimeoutMs: number;
+    /**
+     * How long a read or write the task needs keeps retrying through a ZooKeeper outage before the
+     * task gives up (default 3 minutes): ZooKeeper is a rendezvous, an outage is no reason to fail a job.
+     */
+    readonly retryMs: number;
+  };
   readonly rendezvousPath: string;
   readonly rendezvousTimeoutMs: number;
   readonly member: GangMember;
@@ -242,7 +251,7 @@ export function parseGangTaskEnv(env: Env): GangTaskEnv {
     r.problems.push(`${GANG_ENV.stdin}=${JSON.stringify(stdin)} is invalid: expected a path inside the sandbox`);
   }
   const parsed: GangTaskEnv = {
-    zk: { connect, sessionTimeoutMs: r.int(GANG_ENV.zkSessionTimeoutMs, 1000, 120000, 10000) },
+    zk: { connect, sessionTimeoutMs: r.int(GANG_ENV.zkSessionTimeoutMs, 1000, 120000, 10000), retryMs: r.int(GANG_ENV.zkRetryMs, 0, 3600000, 180000) },
     rendezvousPath,
     rendezvousTimeoutMs: r.int(GANG_ENV.rendezvousTimeoutMs, 100, 3600000, 120000),
     member: { index, count, slots, port, hostname: r.str(GANG_ENV.hostname), agentId: r.str(GANG_ENV.agentId, MESOS_ENV.agentId), taskId: r.str(GANG_ENV.taskId, MESOS_ENV.taskId) },

@@ -4,9 +4,9 @@
  * task 0 alone running the program. Its stdout is the job's stdout; its logs go to stderr.
  */
 import { createLogger, forJob } from '@msched/logging';
-import { Zk } from '@msched/zk';
 import { EXIT } from './exit-codes';
 import { GANG_ENV, GangEnvError, parseGangTaskEnv, type GangTaskEnv } from './env-contract';
+import { GangZk, ZkUnavailable } from './io/gang-zk';
 import { endTagged } from './io/proc-tag';
 import { publishResult } from './io/result-sink';
 import { formatResultLine, gangFailure } from './result';
@@ -51,9 +51,9 @@ export async function gangTaskMain(env: NodeJS.ProcessEnv = process.env): Promis
       return EXIT.internal;
     }
   }
-  let zk: Zk;
+  let zk: GangZk;
   try {
-    zk = await Zk.connect(gang.zk.connect, { sessionTimeoutMs: gang.zk.sessionTimeoutMs, connectTimeoutMs: Math.min(gang.rendezvousTimeoutMs, 15000), logger });
+    zk = await GangZk.open({ connect: gang.zk.connect, sessionTimeoutMs: gang.zk.sessionTimeoutMs, retryMs: gang.zk.retryMs, logger }, Math.min(gang.rendezvousTimeoutMs, 15000));
   } catch (e) {
     const message = `cannot reach ZooKeeper for the rendezvous: ${(e as Error).message}`;
     logger.error(message);
@@ -67,11 +67,15 @@ export async function gangTaskMain(env: NodeJS.ProcessEnv = process.env): Promis
   try {
     return await roleOf(gang)(ctx);
   } catch (e) {
-    logger.error(`gang task failed: ${(e as Error).stack ?? String(e)}`);
+    // ZooKeeper away for longer than the retry bound is the infrastructure's failure, not a bug of
+    // this program: the job may succeed on a new attempt.
+    const unavailable = e instanceof ZkUnavailable;
+    logger.error(`gang task failed: ${unavailable ? (e as Error).message : (e as Error).stack ?? String(e)}`);
     await endTagged(ctx.tag, gang.killGraceMs);
     removeScratch(ctx);
-    if (gang.isLauncher) await publishResult(gangFailure(resultContext(ctx), 'internal', (e as Error).message), { zk, resultPath: ctx.paths.result, sandbox: gang.sandbox, logger });
-    return EXIT.internal;
+    const reason = unavailable ? 'zookeeper_unavailable' : 'internal';
+    if (gang.isLauncher) await publishResult(gangFailure(resultContext(ctx), reason, (e as Error).message), { zk: unavailable ? undefined : zk, resultPath: ctx.paths.result, sandbox: gang.sandbox, logger });
+    return unavailable ? EXIT.gangBroken : EXIT.internal;
   } finally {
     zk.close();
   }

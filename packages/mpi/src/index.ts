@@ -34,6 +34,8 @@ export { createScratch, scratchPath, sweepOrphanedScratch } from './io/scratch';
 export { readGangResult, removeJobRendezvous } from './io/rendezvous';
 export { writeRankSpec } from './io/rank-spec-file';
 export { RemoteShellServer } from './io/remote-shell-server';
+export { GangZk, ZkUnavailable } from './io/gang-zk';
+export type { GangZkOptions } from './io/gang-zk';
 export { encodeRequest, encodeExit, encodeMessage, RequestDecoder, RemoteShellProtocolError, REMOTE_SHELL_SOCKET_VARIABLE } from './remote-shell-protocol';
 export { isRankWrapperProcess, rankCommandOf } from './runtime/task-programs';
 export type { TaskPrograms } from './runtime/task-programs';

@@ -33,10 +33,11 @@ export function stdioFor(env: NodeJS.ProcessEnv): StdioOptions {
 export async function recordExit(gang: GangTaskEnv, exit: RankExit): Promise<void> {
   // Loaded only when a rank fails: the ZooKeeper client is a fifth of the resident memory of every
   // wrapper of a run that never needs it (measured: 49 MB with it loaded, 39 MB without).
-  const [{ Zk }, { putNode }] = await Promise.all([import('@msched/zk'), import('./io/zk-watch')]);
-  const zk = await Zk.connect(gang.zk.connect, { sessionTimeoutMs: gang.zk.sessionTimeoutMs, connectTimeoutMs: 5000 });
+  const [{ GangZk }, { putNode }] = await Promise.all([import('./io/gang-zk'), import('./io/zk-watch')]);
+  // Patiently: the record decides the job's exit code, so a ZooKeeper outage must not lose it.
+  const zk = await GangZk.openPatiently({ connect: gang.zk.connect, sessionTimeoutMs: gang.zk.sessionTimeoutMs, retryMs: gang.zk.retryMs });
   try {
-    await putNode(zk, gangPaths(gang.rendezvousPath).exit(exit.rank), JSON.stringify(exit));
+    await zk.call(`record the exit of rank ${exit.rank}`, (z) => putNode(z, gangPaths(gang.rendezvousPath).exit(exit.rank), JSON.stringify(exit)));
   } finally {
     zk.close();
   }

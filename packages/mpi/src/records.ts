@@ -22,6 +22,8 @@ export interface DaemonRequest {
   readonly argv: readonly string[];
   /** The host name mpirun asked for, kept for logs. */
   readonly host: string;
+  /** Unique per call: a create retried through a ZooKeeper outage finds its request by it (remote-shell.ts). */
+  readonly nonce?: string;
 }
 
 export interface DaemonExit {

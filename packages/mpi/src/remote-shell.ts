@@ -9,14 +9,16 @@
  * start and no ZooKeeper session per call), and this file's node program (runRemoteShell), used
  * where the native programs were not built.
  */
-import { Zk } from '@msched/zk';
+import { randomUUID } from 'node:crypto';
+import type { Zk } from '@msched/zk';
 import { isMpiDaemon } from './daemon-allowlist';
 import { parseGangTaskEnv } from './env-contract';
 import { exitCodeOf } from './exit-codes';
 import { tokenizeCommand } from './command-tokenizer';
 import { parseRemoteShellArgs } from './remote-shell-args';
 import { readMembers } from './io/rendezvous';
-import { createOnce, watchExists } from './io/zk-watch';
+import { GangZk } from './io/gang-zk';
+import { createOnce, watchExists, watchPresence } from './io/zk-watch';
 import { DAEMON_PREFIX, gangPaths, type GangPaths } from './rendezvous-layout';
 import { parseDaemonExit } from './records';
 import { onTermination } from './io/signals';
@@ -31,26 +33,43 @@ export interface RemoteCall {
   readonly exit: Promise<number>;
   /** The caller went away (signal, closed socket): asks the remote task to stop the daemon, then ends. */
   giveUp(why: string): void;
-  /** Ends the call at once (the ZooKeeper session is gone). */
-  fail(): void;
 }
 
-const ended = (code: number): RemoteCall => ({ exit: Promise.resolve(code), giveUp: () => undefined, fail: () => undefined });
+const ended = (code: number): RemoteCall => ({ exit: Promise.resolve(code), giveUp: () => undefined });
 
 /**
  * Asks the gang task on the call's host to run the daemon. Throws (RemoteShellUsageError,
  * CommandSyntaxError, RemoteShellRefusal) for a call that must not be placed at all.
  */
-export async function placeRemoteCall(zk: Zk, paths: GangPaths, args: readonly string[], say: (message: string) => void): Promise<RemoteCall> {
+/**
+ * Creates the daemon request once even when retried: a sequential create whose answer was lost in an
+ * outage may have happened, and a second request would start a second daemon. The request carries a
+ * nonce; a retry first looks for it.
+ */
+async function createRequestOnce(zk: Zk, folder: string, data: string, nonce: string): Promise<string> {
+  for (const child of (await zk.getChildren(folder)).filter((c) => c.startsWith(DAEMON_PREFIX))) {
+    const existing = await zk.getData(`${folder}/${child}`);
+    if (existing?.toString().includes(nonce)) return `${folder}/${child}`;
+  }
+  return zk.create(`${folder}/${DAEMON_PREFIX}`, data, 'persistent_sequential');
+}
+
+export interface PlaceOptions {
+  /** How long a member's node may be missing before the call takes that task as gone (see context.ts). */
+  readonly presenceGraceMs: number;
+}
+
+export async function placeRemoteCall(gz: GangZk, paths: GangPaths, args: readonly string[], say: (message: string) => void, o: PlaceOptions): Promise<RemoteCall> {
   const call = parseRemoteShellArgs(args);
   const argv = tokenizeCommand(call.command);
   if (!isMpiDaemon(argv)) throw new RemoteShellRefusal(`refusing to run ${JSON.stringify(argv[0])}: only MPI daemons are started through the remote shell`);
-  const target = (await readMembers(zk, paths)).find((m) => m.hostname === call.host);
+  const target = (await gz.call('read the members', (zk) => readMembers(zk, paths))).find((m) => m.hostname === call.host);
   if (!target) {
     say(`no task of this gang runs on host ${call.host}`);
     return ended(CONNECTION_FAILED);
   }
-  const request = await zk.create(`${paths.daemons(target.index)}/${DAEMON_PREFIX}`, JSON.stringify({ argv, host: call.host }), 'persistent_sequential');
+  const nonce = randomUUID();
+  const request = await gz.call('place the daemon request', (zk) => createRequestOnce(zk, paths.daemons(target.index), JSON.stringify({ argv, host: call.host, nonce }), nonce));
   let finish: (code: number) => void = () => undefined;
   const exit = new Promise<number>((resolve) => {
     let done = false;
@@ -63,36 +82,42 @@ export async function placeRemoteCall(zk: Zk, paths: GangPaths, args: readonly s
       resolve(code);
     };
     const lost = (e: Error) => { say(e.message); finish(CONNECTION_FAILED); };
-    const exitWatch = watchExists(zk, `${request}/exit`, (exists) => {
+    const exitWatch = watchExists(gz, `${request}/exit`, (exists) => {
       if (!exists) return;
-      zk.getData(`${request}/exit`).then((data) => {
+      gz.call('read the daemon exit', (zk) => zk.getData(`${request}/exit`)).then((data) => {
         if (!data) return;
         const report = parseDaemonExit(data);
         if (report.error) say(`${call.host}: ${report.error}`);
         finish(report.error ? CONNECTION_FAILED : exitCodeOf(report.code, report.signal));
       }).catch(lost);
     }, lost);
-    const memberWatch = watchExists(zk, paths.member(target.index), (exists) => {
-      if (!exists) {
+    // Absences only count after the grace: a ZooKeeper outage must not end a healthy daemon's call
+    // (mpirun would take the daemon as dead and fail the job).
+    const memberWatch = watchPresence(gz, paths.member(target.index), {
+      graceMs: o.presenceGraceMs,
+      leftPath: paths.left(target.index),
+      gone: () => {
         say(`the task on ${call.host} left the gang`);
         finish(CONNECTION_FAILED);
-      }
-    }, lost);
+      },
+      onError: lost,
+    });
     // A call outliving its launcher task (killed without warning) has nobody left to serve.
-    const launcherWatch = watchExists(zk, paths.member(0), (exists) => {
-      if (!exists) {
+    const launcherWatch = watchPresence(gz, paths.member(0), {
+      graceMs: o.presenceGraceMs,
+      gone: () => {
         say('the launcher task left the gang');
         finish(CONNECTION_FAILED);
-      }
-    }, lost);
+      },
+      onError: lost,
+    });
   });
   return {
     exit,
     giveUp(why: string) {
       say(`${why}: asking the remote task to stop the daemon`);
-      createOnce(zk, `${request}/kill`, why).catch(() => undefined).finally(() => finish(CONNECTION_FAILED));
+      gz.call('ask to stop the daemon', (zk) => createOnce(zk, `${request}/kill`, why), 2 * o.presenceGraceMs).catch(() => undefined).finally(() => finish(CONNECTION_FAILED));
     },
-    fail: () => finish(CONNECTION_FAILED),
   };
 }
 
@@ -102,7 +127,7 @@ function say(message: string): void {
 
 /** The node remote shell: a ZooKeeper session of its own, in the launcher's environment. */
 export async function runRemoteShell(args: readonly string[]): Promise<number> {
-  let zk: Zk | undefined;
+  let zk: GangZk | undefined;
   let placed: RemoteCall | undefined;
   // Installed first: a remote shell killed while still connecting must not be left half-way.
   const unhook = onTermination((signal) => {
@@ -111,9 +136,9 @@ export async function runRemoteShell(args: readonly string[]): Promise<number> {
   });
   try {
     const gang = parseGangTaskEnv(process.env);
-    zk = await Zk.connect(gang.zk.connect, { sessionTimeoutMs: gang.zk.sessionTimeoutMs, connectTimeoutMs: 10000 });
-    zk.onSessionExpired(() => placed?.fail());
-    placed = await placeRemoteCall(zk, gangPaths(gang.rendezvousPath), args, say);
+    // A lost session is replaced (GangZk), not the end of the call: the daemon may well be healthy.
+    zk = await GangZk.open({ connect: gang.zk.connect, sessionTimeoutMs: gang.zk.sessionTimeoutMs, retryMs: gang.zk.retryMs }, 10000);
+    placed = await placeRemoteCall(zk, gangPaths(gang.rendezvousPath), args, say, { presenceGraceMs: 2 * gang.zk.sessionTimeoutMs });
     return await placed.exit;
   } finally {
     unhook();

@@ -7,6 +7,9 @@
  *     daemons/<index>/d-<seq>/exit   DaemonExit, written by the member when that daemon ended
  *     daemons/<index>/d-<seq>/kill   written by the remote shell when mpirun gave up on that daemon
  *     exits/<rank>               RankExit of every rank that ended other than with code 0
+ *     left/<index>               written by a member killed on purpose before it removes members/<index>:
+ *                                its absence is then final at once, where an absence alone may be a
+ *                                ZooKeeper outage that expired a healthy task's session (grace period)
  *     result                     GangResult, written once by the launcher: the job's verdict
  *
  * The dispatcher removes `<zkRoot>/rendezvous/<jobId>` once it has read the result.
@@ -25,6 +28,8 @@ export interface GangPaths {
   daemons(index: number): string;
   readonly exits: string;
   exit(rank: number): string;
+  readonly lefts: string;
+  left(index: number): string;
   readonly result: string;
 }
 
@@ -36,6 +41,8 @@ export function gangPaths(rendezvous: string): GangPaths {
     daemons: (index) => `${rendezvous}/daemons/${index}`,
     exits: `${rendezvous}/exits`,
     exit: (rank) => `${rendezvous}/exits/${rank}`,
+    lefts: `${rendezvous}/left`,
+    left: (index) => `${rendezvous}/left/${index}`,
     result: `${rendezvous}/result`,
   };
 }

@@ -13,6 +13,7 @@ export type GangFailureReason =
   | 'cannot_start' // the launcher or the serial executable could not be started
   | 'member_lost' // a task of the gang ended (or lost ZooKeeper) while the job ran
   | 'rendezvous_timeout' // not every task registered in time
+  | 'zookeeper_unavailable' // ZooKeeper stayed unreachable longer than the task's retry bound (infrastructure)
   | 'walltime' // the job ran past its wall time and was ended
   | 'killed' // the launcher task got SIGTERM (Mesos kill) and ended the job
   | 'config' // the task's environment contract was violated (a dispatcher bug)
@@ -37,7 +38,7 @@ export interface GangResult {
 export const RESULT_MARKER = 'MSCHED_GANG_RESULT ';
 export const RESULT_FILE = 'msched-result.json';
 
-const RETRIABLE: ReadonlySet<GangFailureReason> = new Set(['member_lost', 'rendezvous_timeout']);
+const RETRIABLE: ReadonlySet<GangFailureReason> = new Set(['member_lost', 'rendezvous_timeout', 'zookeeper_unavailable']);
 
 export function formatResultLine(result: GangResult): string {
   return `${RESULT_MARKER}${JSON.stringify(result)}`;

@@ -27,6 +27,14 @@ export class ZkError extends Error {
   get isNoNode(): boolean { return this.code === zookeeper.Exception.NO_NODE; }
   get isNodeExists(): boolean { return this.code === zookeeper.Exception.NODE_EXISTS; }
   get isNotEmpty(): boolean { return this.code === zookeeper.Exception.NOT_EMPTY; }
+  /**
+   * The request failed because ZooKeeper could not be reached (lost connection, no answer in time,
+   * session gone), not because of what it asked: the same request may succeed later.
+   */
+  get isConnectionProblem(): boolean {
+    return this.code === zookeeper.Exception.CONNECTION_LOSS || this.code === zookeeper.Exception.OPERATION_TIMEOUT
+      || this.code === zookeeper.Exception.SESSION_EXPIRED;
+  }
 }
 
 export interface ZkOptions {

@@ -59,6 +59,10 @@ export interface GangOptions {
   readonly files?: Readonly<Record<string, string>>;
   /** Start only these task indices (to simulate a task that never comes up). */
   readonly only?: readonly number[];
+  /** The ZooKeeper a task reaches (a cuttable relay of its own), instead of cfg's. */
+  readonly zkConnectOf?: (index: number) => readonly string[];
+  /** Variables of the task's contract the dispatcher leaves at their defaults (e.g. MSCHED_GANG_ZK_RETRY_MS). */
+  readonly taskEnv?: Readonly<Record<string, string>>;
 }
 
 let seq = 0;
@@ -82,6 +86,8 @@ export function startGang(o: GangOptions): GangRun {
     // What a Mesos agent provides: a sandbox and its own variables; nothing else of ours.
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', MESOS_SANDBOX: sandbox, MESOS_DIRECTORY: sandbox };
     for (const v of command.environment.variables) env[v.name] = v.value;
+    if (o.zkConnectOf) env.MSCHED_GANG_ZK_CONNECT = o.zkConnectOf(index).join(',');
+    Object.assign(env, o.taskEnv);
     const child = spawn(command.value, command.arguments.slice(1), { env, cwd: sandbox, stdio: ['ignore', 'pipe', 'pipe'] });
     const task: AgentTask = {
       index, hostname: p.hostname, sandbox, child, stdout: '', stderr: '',

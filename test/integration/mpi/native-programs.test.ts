@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Zk } from '@msched/zk';
 import {
-  applicationEnv, buildGangTaskCommand, gangPaths, parseGangTaskEnv, RANK_SPEC_VARIABLE, REMOTE_SHELL_SOCKET_VARIABLE, RemoteShellServer, TAG_VARIABLE, writeRankSpec,
+  applicationEnv, buildGangTaskCommand, GangZk, gangPaths, parseGangTaskEnv, RANK_SPEC_VARIABLE, REMOTE_SHELL_SOCKET_VARIABLE, RemoteShellServer, TAG_VARIABLE, writeRankSpec,
 } from '@msched/mpi';
 import { createLogger } from '@msched/logging';
 import { requireStack } from '../../helpers/stack';
@@ -95,6 +95,7 @@ describe('mpi: the native rank wrapper and remote shell (real processes)', funct
   describe('the remote shell (started as msched-remote-shell) through the launcher task\'s socket', () => {
     let zk: Zk;
     let server: RemoteShellServer;
+    let gz: GangZk | undefined;
     const folder = mkdtempSync(join(tmpdir(), 'msched-rs-'));
     const socket = join(folder, 'remote-shell.sock');
     const paths = gangPaths(`${cfg.zookeeper.root}/rendezvous/${uniqueJobId('rs')}/1`);
@@ -109,11 +110,13 @@ describe('mpi: the native rank wrapper and remote shell (real processes)', funct
       await zk.mkdirp(paths.daemons(1));
       await zk.create(paths.member(0), member(0, 'agent1'), 'ephemeral');
       await zk.create(paths.member(1), member(1, 'agent2'), 'ephemeral');
-      server = new RemoteShellServer({ zk, paths, logger: createLogger({ service: 'test', silent: true }), socketPath: socket });
+      gz = await GangZk.open({ connect: cfg.zookeeper.connect, sessionTimeoutMs: 10000, retryMs: 10000 }, 10000);
+      server = new RemoteShellServer({ zk: gz, presenceGraceMs: 20000, paths, logger: createLogger({ service: 'test', silent: true }), socketPath: socket });
       await server.listen();
     });
     after(async () => {
       server?.close();
+      gz?.close();
       if (zk) {
         await zk.removeRecursive(paths.root.replace(/\/1$/, '')).catch(() => undefined);
         zk.close();
@@ -146,7 +149,9 @@ describe('mpi: the native rank wrapper and remote shell (real processes)', funct
       const ran = shell(['-x', 'agent2', '"/usr/bin/hydra_pmi_proxy"', '--control-port', "'127.0.0.1:31000'"]);
       const request = await eventually('the daemon request', async () => (await zk.getChildren(paths.daemons(1)))[0]);
       const path = `${paths.daemons(1)}/${request}`;
-      assert.deepEqual(JSON.parse((await zk.getData(path))!.toString()), { argv: ['/usr/bin/hydra_pmi_proxy', '--control-port', '127.0.0.1:31000'], host: 'agent2' });
+      const { nonce, ...asked } = JSON.parse((await zk.getData(path))!.toString()) as { nonce: unknown };
+      assert.deepEqual(asked, { argv: ['/usr/bin/hydra_pmi_proxy', '--control-port', '127.0.0.1:31000'], host: 'agent2' });
+      assert.equal(typeof nonce, 'string', 'the request carries the nonce a retried create finds it by');
       await zk.create(`${path}/exit`, JSON.stringify({ code: 7, signal: null }));
       assert.equal((await ran).code, 7);
       await zk.removeRecursive(path);

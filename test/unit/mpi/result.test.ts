@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
-import { decideResult, decideSerialResult, findResultLine, RESULT_MARKER, type RankExit } from '@msched/mpi';
+import { decideResult, decideSerialResult, findResultLine, gangFailure, RESULT_MARKER, type RankExit } from '@msched/mpi';
 
 const ctx = { ranks: 4, jobId: 'j', attempt: 1, durationMs: 10 };
 const exit = (rank: number, code: number | null, signal: string | null, atMs: number): RankExit => ({ rank, code, signal, hostname: `agent${rank < 2 ? 1 : 2}`, atMs });
 
 describe('mpi: the job verdict', () => {
+  it('ZooKeeper unreachable past the retry bound is the infrastructure\'s failure: 75, retriable', () => {
+    const r = gangFailure(ctx, 'zookeeper_unavailable', 'ZooKeeper unreachable for 180000 ms while trying to collect the ranks\' exit records');
+    assert.deepEqual([r.state, r.reason, r.exitCode, r.retriable], ['FAILED', 'zookeeper_unavailable', 75, true]);
+  });
+
   it('completes when MPI exits 0', () => {
     const r = decideResult({ launcher: { code: 0, signal: null }, rankExits: [], missingMembers: [] }, ctx);
     assert.equal(r.state, 'COMPLETED');

@@ -1,13 +1,13 @@
 import type { Logger } from '@msched/logging';
-import type { Zk } from '@msched/zk';
 import { isMpiDaemon } from '../daemon-allowlist';
 import { DAEMON_PREFIX, type GangPaths } from '../rendezvous-layout';
 import { parseDaemonRequest, type DaemonExit } from '../records';
+import type { GangZk } from './gang-zk';
 import { signalGroup, startProcess, type Started } from './child';
 import { putNode, watchChildren, watchExists, type Stoppable } from './zk-watch';
 
 export interface DaemonHostOptions {
-  readonly zk: Zk;
+  readonly zk: GangZk;
   readonly paths: GangPaths;
   readonly index: number;
   /** Environment of every daemon: this task's own, so ranks inherit this agent's identity. */
@@ -60,9 +60,9 @@ export class DaemonHost {
 
   private async launch(name: string): Promise<void> {
     const path = `${this.o.paths.daemons(this.o.index)}/${name}`;
-    const data = await this.o.zk.getData(path);
+    const data = await this.o.zk.call(`read daemon request ${name}`, (zk) => zk.getData(path));
     if (!data || this.stopped) return;
-    const report = (exit: DaemonExit) => putNode(this.o.zk, `${path}/exit`, JSON.stringify(exit))
+    const report = (exit: DaemonExit) => this.o.zk.call(`report the end of daemon ${name}`, (zk) => putNode(zk, `${path}/exit`, JSON.stringify(exit)))
       .catch((e: Error) => this.o.logger.warn(`could not report the end of daemon ${name}: ${e.message}`));
     let argv: readonly string[];
     try {

@@ -1,13 +1,15 @@
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '@msched/logging';
-import type { Zk } from '@msched/zk';
+import type { GangZk } from './gang-zk';
 import { CONNECTION_FAILED, placeRemoteCall, type RemoteCall } from '../remote-shell';
 import { encodeExit, encodeMessage, RequestDecoder } from '../remote-shell-protocol';
 import type { GangPaths } from '../rendezvous-layout';
 
 export interface RemoteShellServerOptions {
-  readonly zk: Zk;
+  readonly zk: GangZk;
+  /** See presenceGraceMs in roles/context.ts. */
+  readonly presenceGraceMs: number;
   readonly paths: GangPaths;
   readonly logger: Logger;
   /** In a folder only the task's user can enter: whoever connects can ask for MPI daemons. */
@@ -23,7 +25,6 @@ export interface RemoteShellServerOptions {
 export class RemoteShellServer {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
-  private readonly calls = new Set<RemoteCall>();
 
   constructor(private readonly o: RemoteShellServerOptions) {}
 
@@ -39,11 +40,6 @@ export class RemoteShellServer {
     });
     server.on('error', (e) => this.o.logger.error(`remote shell socket: ${e.message}`));
     this.server = server;
-  }
-
-  /** Ends every call in progress as a lost connection (the ZooKeeper session is gone). */
-  failAll(): void {
-    for (const c of this.calls) c.fail();
   }
 
   close(): void {
@@ -84,14 +80,10 @@ export class RemoteShellServer {
       }
       if (!args) return;
       requested = true;
-      placeRemoteCall(this.o.zk, this.o.paths, args, say).then((placed) => {
+      placeRemoteCall(this.o.zk, this.o.paths, args, say, { presenceGraceMs: this.o.presenceGraceMs }).then((placed) => {
         call = placed;
-        this.calls.add(placed);
         if (closed) placed.giveUp('the remote shell went away');
-        return placed.exit.then((code) => {
-          this.calls.delete(placed);
-          answer(code);
-        });
+        return placed.exit.then(answer);
       }, (e: Error) => {
         this.o.logger.error(`refused a remote shell call: ${e.message}`);
         say(e.message);

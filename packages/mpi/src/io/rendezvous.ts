@@ -2,6 +2,7 @@ import type { Zk } from '@msched/zk';
 import { gangPaths, rendezvousPath, type GangPaths } from '../rendezvous-layout';
 import type { GangResult } from '../result';
 import { parseMemberRecord, parseRankExit, type MemberRecord, type RankExit } from '../records';
+import type { GangZk } from './gang-zk';
 import { watchChildren } from './zk-watch';
 
 export class RendezvousTimeout extends Error {
@@ -18,8 +19,14 @@ export async function prepareRendezvous(zk: Zk, paths: GangPaths, index: number)
   await zk.mkdirp(paths.daemons(index));
 }
 
-/** Announces this task: ephemeral, so it vanishes when the task (or its ZooKeeper session) dies. */
+/**
+ * Announces this task: ephemeral, so it vanishes when the task (or its ZooKeeper session) dies.
+ * Safe to repeat, and repeated with each new session: a node left by this task's previous session
+ * (still alive on the server, or created by a request whose answer was lost) is replaced, so the
+ * node belongs to the session that lives on.
+ */
 export async function registerMember(zk: Zk, paths: GangPaths, record: MemberRecord): Promise<void> {
+  await zk.remove(paths.member(record.index));
   await zk.create(paths.member(record.index), JSON.stringify(record), 'ephemeral');
 }
 
@@ -42,7 +49,7 @@ export async function readMembers(zk: Zk, paths: GangPaths): Promise<MemberRecor
  * Waits until tasks 0..count-1 have all registered, or fails naming the missing ones. `cancelled`
  * ends the wait early (the task was killed meanwhile).
  */
-export function waitForMembers(zk: Zk, paths: GangPaths, count: number, timeoutMs: number, cancelled: Promise<unknown>): Promise<MemberRecord[]> {
+export function waitForMembers(gz: GangZk, paths: GangPaths, count: number, timeoutMs: number, cancelled: Promise<unknown>): Promise<MemberRecord[]> {
   return new Promise((resolve, reject) => {
     let last: string[] = [];
     let done = false;
@@ -54,10 +61,10 @@ export function waitForMembers(zk: Zk, paths: GangPaths, count: number, timeoutM
       fn();
     };
     const timer = setTimeout(() => finish(() => reject(new RendezvousTimeout(missingIndices(last, count), count, timeoutMs))), timeoutMs);
-    const watch = watchChildren(zk, paths.members, (children) => {
+    const watch = watchChildren(gz, paths.members, (children) => {
       last = children;
       if (missingIndices(children, count).length === 0) {
-        finish(() => readMembers(zk, paths).then((m) => resolve(m.filter((r) => r.index < count)), reject));
+        finish(() => gz.call('read the members', (zk) => readMembers(zk, paths)).then((m) => resolve(m.filter((r) => r.index < count)), reject));
       }
     }, (e) => finish(() => reject(e)));
     cancelled.then(() => finish(() => reject(new Error('cancelled'))), () => undefined);

@@ -1,9 +1,9 @@
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@msched/logging';
-import type { Zk } from '@msched/zk';
 import { TAG_VARIABLE, type GangTaskEnv } from '../env-contract';
 import { gangPaths, type GangPaths } from '../rendezvous-layout';
+import type { GangZk } from '../io/gang-zk';
 import { prepareRendezvous, registerMember } from '../io/rendezvous';
 import { createScratch, removeScratch as removeScratchDir, sweepOrphanedScratch } from '../io/scratch';
 import type { ResultContext } from '../result';
@@ -14,7 +14,8 @@ import { RANK_SPEC_VARIABLE } from '../rank-spec';
 /** What every role of the gang task works with. */
 export interface TaskContext {
   readonly gang: GangTaskEnv;
-  readonly zk: Zk;
+  /** Survives lost sessions; every read and write goes through its call() (io/gang-zk.ts). */
+  readonly zk: GangZk;
   readonly logger: Logger;
   readonly paths: GangPaths;
   /** Marks every process this task starts (see io/proc-tag.ts). */
@@ -22,7 +23,7 @@ export interface TaskContext {
   readonly startedAt: number;
 }
 
-export function createContext(gang: GangTaskEnv, zk: Zk, logger: Logger): TaskContext {
+export function createContext(gang: GangTaskEnv, zk: GangZk, logger: Logger): TaskContext {
   return { gang, zk, logger, paths: gangPaths(gang.rendezvousPath), tag: `${gang.rendezvousPath}/${gang.member.index}`, startedAt: Date.now() };
 }
 
@@ -52,11 +53,20 @@ export function resultContext(ctx: TaskContext): ResultContext {
   return { ranks: ctx.gang.ranks, jobId: ctx.gang.job.jobId, attempt: ctx.gang.job.attempt, durationMs: Date.now() - ctx.startedAt };
 }
 
-/** Creates the rendezvous folders and announces this task. */
+/**
+ * How long a member's node may be missing before the others take the member as gone: a ZooKeeper
+ * outage can expire the session of a healthy task, whose node then comes back once the task opened a
+ * new session (expiry seen after one session timeout, then reconnection and registration).
+ */
+export function presenceGraceMs(ctx: TaskContext): number {
+  return 2 * ctx.gang.zk.sessionTimeoutMs;
+}
+
+/** Creates the rendezvous folders and announces this task, again with every new session. */
 export async function joinGang(ctx: TaskContext): Promise<void> {
   const { gang } = ctx;
-  await prepareRendezvous(ctx.zk, ctx.paths, gang.member.index);
-  await registerMember(ctx.zk, ctx.paths, {
+  await ctx.zk.call('prepare the rendezvous', (zk) => prepareRendezvous(zk, ctx.paths, gang.member.index));
+  const record = {
     index: gang.member.index,
     hostname: gang.member.hostname,
     agentId: gang.member.agentId,
@@ -65,6 +75,13 @@ export async function joinGang(ctx: TaskContext): Promise<void> {
     port: gang.member.port,
     pid: process.pid,
     ...thisMachine(),
+  };
+  const register = () => ctx.zk.call('register this task', (zk) => registerMember(zk, ctx.paths, record));
+  await register();
+  // The session's ephemeral node went with it: this task is alive, so it says so again.
+  ctx.zk.onNewSession(async () => {
+    await register();
+    ctx.logger.info(`registered task ${gang.member.index} again with the new ZooKeeper session`);
   });
   ctx.logger.info(`joined the gang as task ${gang.member.index} of ${gang.member.count} on ${gang.member.hostname}`);
 }

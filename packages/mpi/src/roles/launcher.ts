@@ -7,14 +7,19 @@ import type { MemberRecord } from '../records';
 import { decideResult, gangFailure } from '../result';
 import { AbortLatch } from './abort-latch';
 import { conclude } from './conclude';
-import { daemonEnv, joinGang, resultContext, StdinError, type TaskContext } from './context';
+import { daemonEnv, joinGang, presenceGraceMs, resultContext, StdinError, type TaskContext } from './context';
 import { PlacementError, prepareLaunch } from './launch-plan';
 import { describeMembers, runMpi } from './mpi-run';
 
-/** Members gone from ZooKeeper now, described for the verdict; empty when ZooKeeper cannot tell. */
+/**
+ * Members gone from ZooKeeper now, described for the verdict; empty when ZooKeeper cannot tell. It
+ * only matters when MPI failed (a clean MPI exit is COMPLETED whoever left), so it is not worth
+ * waiting long for, but it does wait through a short outage.
+ */
 async function missingNow(ctx: TaskContext, members: readonly MemberRecord[]): Promise<string[]> {
   try {
-    return describeMembers(missingIndices(await ctx.zk.getChildren(ctx.paths.members), ctx.gang.member.count), members);
+    const children = await ctx.zk.call('check the gang', (zk) => zk.getChildren(ctx.paths.members), presenceGraceMs(ctx));
+    return describeMembers(missingIndices(children, ctx.gang.member.count), members);
   } catch (e) {
     ctx.logger.warn(`could not check the gang after MPI ended: ${(e as Error).message}`);
     return [];
@@ -33,10 +38,7 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
     ? setTimeout(() => latch.trigger({ reason: 'walltime', message: `the job exceeded its wall time of ${gang.wallTimeSeconds} s` }), gang.wallTimeSeconds * 1000)
     : undefined;
   let shells: RemoteShellServer | undefined;
-  zk.onSessionExpired(() => {
-    shells?.failAll();
-    latch.trigger({ reason: 'member_lost', message: 'the launcher lost its ZooKeeper session' });
-  });
+  // No reaction to a lost ZooKeeper session here: it is replaced (io/gang-zk.ts) and MPI goes on.
   const daemons = new DaemonHost({ zk, paths, index: gang.member.index, env: daemonEnv(ctx), cwd: gang.sandbox, logger });
   const aborted = () => conclude(ctx, decideResult({ abort: latch.reason, rankExits: [], missingMembers: [] }, resultContext(ctx)));
   const fail = (reason: Parameters<typeof gangFailure>[1], message: string) => conclude(ctx, gangFailure(resultContext(ctx), reason, message));
@@ -68,7 +70,7 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
       logger.warn(`${o.ranks} ranks on ${o.hostnames.join(', ')}, one machine with ${o.cores} core(s): ${told}`);
     }
     if (launch.remoteShellSocket) {
-      shells = new RemoteShellServer({ zk, paths, logger, socketPath: launch.remoteShellSocket });
+      shells = new RemoteShellServer({ zk, paths, logger, socketPath: launch.remoteShellSocket, presenceGraceMs: presenceGraceMs(ctx) });
       await shells.listen();
     }
     if (latch.reason) return await aborted();
@@ -80,11 +82,14 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
       throw e;
     }
     const abort = run.mpiAbort;
+    // The rank records are persistent nodes: a new session reads them as well as the old one would.
+    // ZooKeeper away for longer than the retry bound ends in ZkUnavailable (retriable, gang-task.ts).
+    const rankExits = await zk.call('collect the ranks\' exit records', (z) => readRankExits(z, paths));
     return await conclude(ctx, decideResult({
       launcher: run.ended.error ? undefined : run.ended,
       startError: run.ended.error,
       abort: latch.reason,
-      rankExits: await readRankExits(zk, paths),
+      rankExits,
       missingMembers: await missingNow(ctx, members),
       mpiAbort: abort && { ...abort, host: abort.rank === undefined ? undefined : hostOfRank(launch.hosts, abort.rank) },
     }, resultContext(ctx)));

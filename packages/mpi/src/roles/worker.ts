@@ -1,10 +1,10 @@
 import { DaemonHost } from '../io/daemon-host';
 import { endTagged } from '../io/proc-tag';
 import { onTermination } from '../io/signals';
-import { watchExists, type Stoppable } from '../io/zk-watch';
+import { watchExists, watchPresence, type Stoppable } from '../io/zk-watch';
 import { EXIT } from '../exit-codes';
 import type { GangResult } from '../result';
-import { daemonEnv, joinGang, removeScratch, type TaskContext } from './context';
+import { daemonEnv, joinGang, presenceGraceMs, removeScratch, type TaskContext } from './context';
 
 type Verdict =
   | { kind: 'result'; result: GangResult }
@@ -30,7 +30,7 @@ function awaitVerdict(ctx: TaskContext): Promise<Verdict> {
       resolve(v);
     };
     const readResult = async (): Promise<boolean> => {
-      const data = await zk.getData(paths.result);
+      const data = await zk.call('read the result', (z) => z.getData(paths.result));
       if (!data) return false;
       finish({ kind: 'result', result: JSON.parse(data.toString()) as GangResult });
       return true;
@@ -40,21 +40,23 @@ function awaitVerdict(ctx: TaskContext): Promise<Verdict> {
       if (!launcherSeen) broken(`the launcher task did not register within ${gang.rendezvousTimeoutMs} ms`);
     }, gang.rendezvousTimeoutMs);
     const unhook = onTermination((signal) => finish({ kind: 'killed', message: `received ${signal}` }));
-    zk.onSessionExpired(() => broken('lost the ZooKeeper session'));
+    // A lost session is no verdict: it is replaced (io/gang-zk.ts) and this task registers again
+    // (joinGang); its MPI processes go on. Mesos, through the dispatcher, ends a gang that really broke.
     watches.push(watchExists(zk, paths.result, (exists) => {
       if (exists) readResult().catch((e: Error) => broken(`cannot read the result: ${e.message}`));
     }, (e) => broken(`watching the result failed: ${e.message}`)));
-    watches.push(watchExists(zk, paths.member(0), (exists) => {
-      if (exists) {
-        launcherSeen = true;
-        return;
-      }
-      // The launcher publishes the result before it leaves; no result means it died.
-      if (launcherSeen) {
+    // The launcher publishes the result before it leaves; no result after the grace means it died
+    // (its node may be missing for a while after an outage that expired its session).
+    watches.push(watchPresence(zk, paths.member(0), {
+      graceMs: presenceGraceMs(ctx),
+      present: () => { launcherSeen = true; },
+      gone: () => {
+        if (!launcherSeen) return;
         readResult().then((found) => { if (!found) broken('the launcher task left the gang without a result'); })
           .catch((e: Error) => broken(`cannot read the result: ${e.message}`));
-      }
-    }, (e) => broken(`watching the launcher failed: ${e.message}`)));
+      },
+      onError: (e) => broken(`watching the launcher failed: ${e.message}`),
+    }));
   });
 }
 
@@ -70,8 +72,10 @@ export async function runWorker(ctx: TaskContext): Promise<number> {
     daemons.start();
     const verdict = await awaitVerdict(ctx);
     if (verdict.kind === 'killed') {
-      // Leave the gang first so the launcher blames this task, not a symptom of its daemons dying.
-      await zk.remove(paths.member(gang.member.index)).catch(() => undefined);
+      // Leave the gang first so the launcher blames this task, not a symptom of its daemons dying;
+      // left/<i> says it is on purpose, so nobody waits for this task to come back.
+      await zk.zk.mkdirp(paths.left(gang.member.index)).catch(() => undefined);
+      await zk.zk.remove(paths.member(gang.member.index)).catch(() => undefined);
       logger.warn(`task killed (${verdict.message}): ending its MPI processes`);
       daemons.stop();
       await endTagged(ctx.tag, gang.killGraceMs);
