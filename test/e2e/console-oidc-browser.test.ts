@@ -18,6 +18,7 @@ import { startConsoleFor } from '../integration/console/harness';
  * client's roles), gateway-b and gateway-b2 → realm-b (erin). Users paste their access token; the
  * top bar says who they are and what they may do, and the buttons follow their rights. Experiments
  * are launched over Thrift with the users' tokens (no MPI run: the pages' rights are under test).
+ * MSCHED_TEST_CONSOLE_SCREENSHOTS=DIR saves the Keycloak screenshots of docs/images there.
  */
 const authz = (accessToken: string, userName: string, gatewayID = 'test-gateway') => new AuthzToken({ accessToken, claimsMap: { gatewayID, userName } });
 
