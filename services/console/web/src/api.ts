@@ -30,11 +30,8 @@ export const del = <T>(path: string) => call<T>('DELETE', path);
 export interface Me {
   name: string; canOperate: boolean; authenticated: boolean;
   /** Keycloak users (MSCHED_API_AUTH_MODE=oidc): who they are and what their roles allow. */
-  userName?: string; gatewayId?: string; rights?: { admin: boolean; readAll: boolean; use: boolean };
+  userName?: string | null; gatewayId?: string | null; rights?: { admin: boolean; readAll: boolean; use: boolean };
 }
-
-/** Whether the cancel button is offered: operators, admins, and users on their own jobs (the API decides in the end). */
-export const mayCancel = (me: Me, job: { userName: string }) => me.canOperate || (me.rights?.use === true && me.userName === job.userName);
 
 export interface JobRow {
   jobId: string; experimentId: string; experimentName: string; state: string; experimentState: string;

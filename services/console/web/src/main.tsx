@@ -8,6 +8,7 @@ import { DeadLettersPage } from './pages/dead-letters';
 import { JobPage } from './pages/job';
 import { JobsPageView } from './pages/jobs';
 import { LoginPage } from './pages/login';
+import { rightsInWords, whoLabel } from './rights';
 import { navigate, useLocation } from './router';
 
 function LiveBadge() {
@@ -46,7 +47,7 @@ function App() {
         </nav>
         <span class="spacer" />
         <LiveBadge />
-        <span class="who">{me.name}{me.canOperate ? '' : ' (read-only)'}</span>
+        <span class="who" data-testid="who" title={rightsInWords(me)}>{whoLabel(me)}</span>
         {me.authenticated && <button class="link" onClick={() => void logout()}>Log out</button>}
       </header>
       <main>

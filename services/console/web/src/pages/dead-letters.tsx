@@ -3,11 +3,15 @@ import { DeadLetter, get, Me, post } from '../api';
 import { ErrorBox, Link, Loading } from '../components';
 import { when } from '../format';
 import { useLiveData } from '../hooks';
+import { mayReplay } from '../rights';
 
 export function DeadLettersPage(p: { me: Me }) {
   const { data, error, reload } = useLiveData(() => get<{ deadLetters: DeadLetter[] }>('/api/dead-letters'), []);
   const [message, setMessage] = useState<string | undefined>();
   const [actionError, setActionError] = useState<string | undefined>();
+  const canReplay = mayReplay(p.me);
+  // Keycloak users see their own dead letters; replaying them is their gateway admins' (the operate right).
+  const replayNote = p.me.rights ? 'replay: gateway admins' : 'read-only';
   const replay = async (d: DeadLetter) => {
     if (!confirm(`Replay ${d.stage} of job ${d.jobId}? Fix its cause first.`)) return;
     setActionError(undefined);
@@ -36,7 +40,7 @@ export function DeadLettersPage(p: { me: Me }) {
                 <td><Link to={`/jobs/${encodeURIComponent(d.jobId)}`}>{d.jobId}</Link></td>
                 <td class="num">{d.attempts}</td><td class="nowrap">{when(d.deadAt)}</td>
                 <td><pre class="inline">{d.lastError}</pre></td>
-                <td>{p.me.canOperate ? <button onClick={() => void replay(d)}>Replay</button> : <span class="muted small">read-only</span>}</td>
+                <td>{canReplay ? <button onClick={() => void replay(d)}>Replay</button> : <span class="muted small">{replayNote}</span>}</td>
               </tr>
             ))}
           </tbody>

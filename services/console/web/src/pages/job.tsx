@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
-import { get, HistoryEntry, JobDetail, mayCancel, Me, post, Task } from '../api';
+import { get, HistoryEntry, JobDetail, Me, post, Task } from '../api';
+import { mayCancel } from '../rights';
 import { ErrorBox, Link, Loading, State } from '../components';
 import { between, bytes, duration, expectedStart, gangColour, isEnded, ms, stateClass, when } from '../format';
 import { useLiveData, useTick } from '../hooks';
