@@ -30,6 +30,7 @@ export interface SimFlags {
   readonly 'estimate-every'?: string;
   readonly 'starvation-hours'?: string;
   readonly 'spare-rule'?: string;
+  readonly 'no-revive-on-end'?: boolean;
 }
 
 /** The flags every entry point accepts (node:util parseArgs shape). */
@@ -54,6 +55,7 @@ export const SIM_FLAG_SPEC = {
   'estimate-every': { type: 'string' },
   'starvation-hours': { type: 'string' },
   'spare-rule': { type: 'string' },
+  'no-revive-on-end': { type: 'boolean' },
 } as const;
 
 /** Expected starts are recorded for this many waiting gangs (the issue's "first 10"). */
@@ -84,6 +86,7 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
     ...(f['no-hold-for-reservation'] ? { holdForReservation: false } : {}),
     ...(f['backfill-order'] !== undefined ? { backfillOrder: backfillOrder(f['backfill-order']) } : {}),
     ...(f['spare-rule'] !== undefined ? { spareRule: spareRule(f['spare-rule']) } : {}),
+    ...(f['no-revive-on-end'] ? { reviveOnGangEnd: false } : {}),
   };
   const fairShare: FairShareConfig | undefined = f['fair-share'] ? {
     ...DEFAULT_FAIR_SHARE,
@@ -111,8 +114,8 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
   };
 }
 
-function spareRule(text: string): 'head-placement' | 'head-fits' {
-  if (text !== 'head-placement' && text !== 'head-fits') throw new SimInputError(`--spare-rule must be head-placement or head-fits, got "${text}"`);
+function spareRule(text: string): 'head-placement' | 'head-fits' | 'by-agent-shape' {
+  if (text !== 'head-placement' && text !== 'head-fits' && text !== 'by-agent-shape') throw new SimInputError(`--spare-rule must be by-agent-shape, head-placement or head-fits, got "${text}"`);
   return text;
 }
 

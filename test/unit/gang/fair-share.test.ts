@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  fairShareFactors, gangPriority, OfferPolicy, tenantKey, UsageLedger,
+  fairShareFactors, gangPriority, OfferPolicy, plannedRunFraction, tenantKey, UsageLedger,
   type FairShareConfig, type GangRequest, type OfferPolicyConfig, type PolicyDecision, type RunningGang, type Tenant, type WaitingGang,
 } from '@msched/gang';
 import type { AgentState, ClusterState } from '@msched/mesos';
@@ -170,6 +170,32 @@ describe('fair share in the offer policy', () => {
     assert.deepEqual(launched(p.handle(offer4('O-2'), T0 + 10 * H)), ['old']);
   });
 
+  it('gives the oldest gang a second reservation: gangs after it in the order may not delay it (reserveForOldest)', () => {
+    // a's 4 cpus free at 1 h, b's 4 at 2 h, c's 2 are offered. light's 10-cpu gang ranks first and
+    // holds the reservation (2 h). heavy's old 6-cpu gang is next: it could start ahead of light
+    // (it ends before 2 h) but does not fit now; it is expected to fit at 1 h (a and c). heavy's
+    // later 90-minute gang ends before light's reservation, so the head alone lets it take c and
+    // the old gang waits for c to come back at 2.5 h; its own reservation keeps c for it.
+    const scenario = (reserveForOldest?: boolean) => {
+      const p = new OfferPolicy({ ...config, fairShare: { ...fair, ...(reserveForOldest === undefined ? {} : { reserveForOldest }) } });
+      p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e6, asOf: T0 }] }, T0);
+      p.handle({ type: 'gangRunning', gang: running('r1', t('A', 'heavy'), 4, T0, T0 + H, 'a') }, T0);
+      p.handle({ type: 'gangRunning', gang: running('r2', t('A', 'heavy'), 4, T0, T0 + 2 * H, 'b') }, T0);
+      p.handle([
+        { type: 'gangQueued', gang: gang('h-old', t('A', 'heavy'), { ranks: 6 }, T0, 3600) },
+        { type: 'gangQueued', gang: gang('l-big', t('B', 'light'), { ranks: 10 }, T0 + 1000, 3600) },
+        { type: 'gangQueued', gang: gang('h-later', t('A', 'heavy'), { ranks: 2 }, T0 + 2000, 5400) },
+      ], T0 + 2000);
+      const d = p.handle({ type: 'offers', offers: [offer({ id: 'O-c', agent: 'c', cpus: 2, mem: 65536 })] }, T0 + 3000);
+      return { p, launched: launched(d) };
+    };
+    assert.deepEqual(scenario(false).launched, ['h-later']);
+    const { p, launched: withOldest } = scenario();
+    assert.deepEqual(withOldest, []);
+    assert.match(p.explain('l-big', T0 + 3000)!, /^#1 .*first in line/);
+    assert.match(p.explain('h-later', T0 + 3000)!, /^#3 .*waiting behind gang h-old, the longest waiting/);
+  });
+
   it('holds a gang whose gateway would pass its core quota, and it does not take the reservation', () => {
     const p = new OfferPolicy({ ...config, quotas: { A: { maxRunningCores: 6 } } });
     p.handle({ type: 'gangRunning', gang: running('r', t('A', 'a'), 4, T0, T0 + H, 'z') }, T0);
@@ -205,6 +231,33 @@ describe('expected start times', () => {
     ], T0 + 10);
     const starts = p.expectedStarts(T0 + 10);
     assert.deepEqual([...starts], [['g1', T0 + 2 * H], ['g2', T0 + H], ['g3', T0 + 3 * H], ['g4', T0 + H]]);
+  });
+
+  it('plans waiting gangs to run the share of their wall time that ended gangs ran (plus a quarter of the rest)', () => {
+    // 8 cpus. r0 ran 1 h of its 2-h wall time and ended: mean share 1/2, planned 1/2 + 1/8 = 5/8.
+    // r1 (4 cpus) ends at 1 h, r2 (4 cpus) at 2 h (running gangs keep their limits).
+    //   g1: 6 cpus, 8 h wall  -> 2 h either way (the first in line depends on running gangs only);
+    //       planned to hold 6 until 2 h + 5 h = 7 h (whole wall time: until 10 h)
+    //   g2: 4 cpus, 8 h wall  -> 7 h (whole wall time: 10 h)
+    const scenario = (learnRunFraction?: boolean) => {
+      const p = new OfferPolicy({ ...config, order: 'fifo', ...(learnRunFraction === undefined ? {} : { learnRunFraction }) });
+      p.handle({ type: 'clusterState', state: clusterOf([['a', 4], ['b', 4], ['c', 4]]) }, T0);
+      p.handle({ type: 'gangRunning', gang: running('r0', t('A', 'a'), 4, T0 - H, T0 + H, 'c') }, T0);
+      p.handle({ type: 'gangEnded', gangId: 'r0' }, T0);
+      p.handle({ type: 'clusterState', state: clusterOf([['a', 4], ['b', 4]]) }, T0);
+      p.handle([
+        { type: 'gangRunning', gang: running('r1', t('A', 'a'), 4, T0, T0 + H, 'a') },
+        { type: 'gangRunning', gang: running('r2', t('A', 'a'), 4, T0, T0 + 2 * H, 'b') },
+      ], T0);
+      p.handle([
+        { type: 'gangQueued', gang: gang('g1', t('A', 'a'), { ranks: 6 }, T0 + 1, 8 * 3600) },
+        { type: 'gangQueued', gang: gang('g2', t('A', 'a'), { ranks: 4 }, T0 + 2, 8 * 3600) },
+      ], T0 + 10);
+      return [...p.expectedStarts(T0 + 10)];
+    };
+    assert.equal(plannedRunFraction(0.5), 0.625);
+    assert.deepEqual(scenario(), [['g1', T0 + 2 * H], ['g2', T0 + 7 * H]]);
+    assert.deepEqual(scenario(false), [['g1', T0 + 2 * H], ['g2', T0 + 10 * H]]);
   });
 
   it('counts a gateway\'s core quota, and gives no estimate past it', () => {

@@ -211,7 +211,7 @@ describe('offer policy', () => {
         p.handle({ type: 'gangQueued', gang: gang('long', { ranks: 1 }, 7200, s(1)) }, s(1));
         return launched(p.handle({ type: 'offers', offers: [one('O-a', 'a'), one('O-b', 'b')] }, s(3)));
       };
-      assert.deepEqual(scenario1(new OfferPolicy(config)), []);
+      assert.deepEqual(scenario1(new OfferPolicy({ ...config, spareRule: 'head-placement' })), []);
       const p = new OfferPolicy({ ...config, spareRule: 'head-fits' });
       p.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(100), shares: ['c', 'd'].map((agentId) => ({ agentId, hostname: agentId, cpus: 1, mem: 1024, disk: 0 })) } }, T0);
       p.handle({ type: 'gangQueued', gang: gang('head', { ranks: 3 }) }, T0);
@@ -220,6 +220,46 @@ describe('offer policy', () => {
       const d = p.handle({ type: 'offers', offers: [one('O-a', 'a'), one('O-b', 'b')] }, s(3));
       assert.deepEqual(launched(d), ['long'], 'one extra processor: the first long gang only');
       assert.match(p.explain('long2', s(3)) ?? '', /would end after gang head is expected to fit/);
+    });
+
+    it('by default (spareRule by-agent-shape) counts extra agents as head-fits does when no agent can hold two of the head\'s ranks', () => {
+      // The one-cpu case above: the default lets the long gang take a free agent the head does not need.
+      const one = (id: string, agent: string) => offer({ id, agent, cpus: 1, mem: 1024 });
+      const p = new OfferPolicy(config);
+      p.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(100), shares: ['c', 'd'].map((agentId) => ({ agentId, hostname: agentId, cpus: 1, mem: 1024, disk: 0 })) } }, T0);
+      p.handle({ type: 'gangQueued', gang: gang('head', { ranks: 3 }) }, T0);
+      p.handle({ type: 'gangQueued', gang: gang('long', { ranks: 1 }, 7200, s(1)) }, s(1));
+      assert.deepEqual(launched(p.handle({ type: 'offers', offers: [one('O-a', 'a'), one('O-b', 'b')] }, s(3))), ['long']);
+    });
+
+    it('by default keeps the head\'s placement (head-placement) when agents hold several of its ranks', () => {
+      // Two-cpu agents: a and b free, c and d end at 100 s; the head (6 ranks) fits at 100 s on
+      // three agents. head-fits would let a 2-rank gang past 100 s take a or b (the head still
+      // places on the other three); the head's placement (a, b, c) leaves only d, busy now.
+      const two = (id: string, agent: string) => offer({ id, agent, cpus: 2, mem: 2048 });
+      const run = (rule?: 'head-fits') => {
+        const p = new OfferPolicy({ ...config, ...(rule ? { spareRule: rule } : {}) });
+        p.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(100), shares: ['c', 'd'].map((agentId) => ({ agentId, hostname: agentId, cpus: 2, mem: 2048, disk: 0 })) } }, T0);
+        p.handle({ type: 'gangQueued', gang: gang('head', { ranks: 6 }) }, T0);
+        p.handle({ type: 'gangQueued', gang: gang('long', { ranks: 2 }, 7200, s(1)) }, s(1));
+        return launched(p.handle({ type: 'offers', offers: [two('O-a', 'a'), two('O-b', 'b')] }, s(3)));
+      };
+      assert.deepEqual(run('head-fits'), ['long']);
+      assert.deepEqual(run(), []);
+    });
+
+    it('with reviveOnGangEnd, revives the role when a gang ends while others wait (Mesos then offers the freed resources at once)', () => {
+      const run = (reviveOnGangEnd: boolean) => {
+        const p = new OfferPolicy({ ...config, reviveOnGangEnd });
+        p.handle({ type: 'gangRunning', gang: { gangId: 'run', role: 'mpi', expectedEndAt: s(3600), shares: [{ agentId: 'a', hostname: 'a', cpus: 8, mem: 65536, disk: 0 }] } }, T0);
+        p.handle({ type: 'gangQueued', gang: gang('big', { ranks: 12 }) }, T0);
+        p.handle({ type: 'offers', offers: [offer({ id: 'O-b', agent: 'b', cpus: 8, mem: 65536 })] }, s(1));
+        const ended = p.handle({ type: 'gangEnded', gangId: 'run' }, s(100));
+        const tick = p.handle({ type: 'tick' }, s(101));
+        return [ended.filter((d) => d.type === 'revive'), tick.filter((d) => d.type === 'revive')];
+      };
+      assert.deepEqual(run(true), [[{ type: 'revive', roles: ['mpi'] }], []], 'one REVIVE per end');
+      assert.deepEqual(run(false), [[], []]);
     });
 
     it('counts an ended gang\'s resources as free until its agent is offered again, so nothing slips past the head meanwhile', () => {

@@ -44,7 +44,9 @@ describe('Mesos simulation through the dispatcher policy', () => {
     const r = runMesos([job(1, 0, 16, 50, 50, 500), job(2, 10, 16, 20, 20)], shape);
     assert.equal(r.counters.wallTimeKills, 1);
     assert.equal(r.outcomes[0].runTime, 50);
-    assert.equal(r.outcomes[1].start, 51); // killed at 0 + 50 s; freed cpus wait for the next periodic allocation, 51 s
+    assert.equal(r.outcomes[1].start, 50); // killed at 0 + 50 s; the policy's REVIVE at the end makes the master offer its cpus at once
+    const noRevive = runMesos([job(1, 0, 16, 50, 50, 500), job(2, 10, 16, 20, 20)], shape, { policyConfig: { reviveOnGangEnd: false } });
+    assert.equal(noRevive.outcomes[1].start, 51); // freed cpus wait for the next periodic allocation, 51 s
   });
 
   it('fails a gang larger than the cluster with the policy\'s reason, and runs the rest', () => {
@@ -61,7 +63,9 @@ describe('Mesos simulation through the dispatcher policy', () => {
     const on = runMesos(jobs, shape);
     assert.equal(on.outcomes[2].start, 6); // at once, on the offers held for J2
     const off = runMesos(jobs, shape, { policyConfig: { backfillOnSpare: false } });
-    assert.equal(off.outcomes[2].start, 1001); // after J1 ends at 1000, at the next periodic allocation
+    assert.equal(off.outcomes[2].start, 1000); // when J1 ends at 1000 (the REVIVE at its end: the master allocates at once)
+    const offNoRevive = runMesos(jobs, shape, { policyConfig: { backfillOnSpare: false, reviveOnGangEnd: false } });
+    assert.equal(offNoRevive.outcomes[2].start, 1001); // at the next periodic allocation
   });
 
   it('drives any policy with the same contract (pluggable)', () => {

@@ -8,7 +8,7 @@ export const simCommands: CommandGroup = {
   commands: [{
     name: 'run',
     summary: 'Simulate one trace and print the comparison table (docs/scheduling.md explains the figures).',
-    usage: '--trace FILE.swf[.gz] [--cluster AGENTSxCPUS] [--json] [--baselines fcfs,easy,conservative|none] [--limit N] [--serial-load F] [--no-estimate exact|skip] [--hold S] [--decline-refuse S] [--aging S] [--no-spare-backfill] [--no-hold-for-reservation] [--backfill-order queue|shortest-first] [--spare-rule head-placement|head-fits]',
+    usage: '--trace FILE.swf[.gz] [--cluster AGENTSxCPUS] [--json] [--baselines fcfs,easy,conservative|none] [--limit N] [--serial-load F] [--no-estimate exact|skip] [--hold S] [--decline-refuse S] [--aging S] [--no-spare-backfill] [--no-hold-for-reservation] [--backfill-order queue|shortest-first] [--spare-rule by-agent-shape|head-placement|head-fits] [--no-revive-on-end]',
     async run(ctx) {
       const sim = await import('@msched/sim');
       const { values } = parseOptions(ctx.argv, { trace: { type: 'string' }, cluster: { type: 'string' }, json: { type: 'boolean', default: false }, ...sim.SIM_FLAG_SPEC });

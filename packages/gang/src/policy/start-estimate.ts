@@ -14,6 +14,9 @@ export interface RoleOutlook {
   readonly notBefore?: ReadonlyMap<string, number>;
 }
 
+/** The shortest time a waiting gang is planned to hold its resources. */
+const MIN_PLANNED_MS = 60_000;
+
 /** Cores of a gang. */
 export const gangCores = (g: WaitingGang): number => g.request.ranks * g.request.cpusPerRank;
 const gangMem = (g: WaitingGang): number => g.request.ranks * g.request.memMbPerRank;
@@ -37,7 +40,8 @@ const sharesOf = (g: RunningGang) => {
  * Resources are counted per role in total, not per agent: a gang whose layout (ranks per node,
  * attributes) needs particular agents may start later than estimated; the head's estimate, which
  * places it agent by agent, is passed as `notBefore`. At most `limit` gangs per role are estimated
- * (the first in line); the rest are left out of the map.
+ * (the first in line); the rest are left out of the map. `runFraction` (0 to 1] shortens the
+ * planned run of waiting gangs (not of running ones) to that share of their wall time.
  */
 export function estimateStarts(
   now: number,
@@ -45,6 +49,7 @@ export function estimateStarts(
   quotas: Readonly<Record<string, GatewayQuota>>,
   allRunning: readonly RunningGang[],
   limit = Infinity,
+  runFraction = 1,
 ): Map<string, number | undefined> {
   const out = new Map<string, number | undefined>();
   const quotaLines = new Map<string, ResourceTimeline>();
@@ -77,7 +82,10 @@ export function estimateStarts(
       const gang = role.order[i];
       const need = [gangCores(gang), gangMem(gang)];
       const cores = [need[0]];
-      const duration = gang.wallTimeSeconds * 1000;
+      // Waiting gangs are planned to run `runFraction` of their wall time (ended gangs' share of
+      // theirs): the first in line's start depends only on running gangs (their limits, which are
+      // what is certain), the ones behind it on how long those ahead will hold what they take.
+      const duration = Math.max(MIN_PLANNED_MS, gang.wallTimeSeconds * 1000 * runFraction);
       const quota = quotaLine(tenantOf(gang.tenant).gateway);
       let from = Math.max(now, role.notBefore?.get(gang.gangId) ?? now);
       let start: number | undefined;

@@ -34,6 +34,14 @@ export interface FairShareConfig {
    * but age.
    */
   readonly starvationHours?: number;
+  /**
+   * The oldest waiting gang of a role, when it waits behind the head, holds a second reservation
+   * (default true): gangs after it in the order may not start if they would delay it (one that runs
+   * past the time it is expected to fit starts only on what its placement then leaves over). Fair
+   * share still decides who goes first; this only stops lower-priority gangs from being backfilled
+   * into the oldest gang's way, which FIFO with EASY backfilling would not allow either.
+   */
+  readonly reserveForOldest?: boolean;
 }
 
 /** Limits per gateway; absent fields are unlimited. */
@@ -152,9 +160,25 @@ export interface OfferPolicyConfig {
    * order among equals) and a long gang may start only on what that placement leaves.
    * 'head-fits': a long gang may start on any free agents while the head still places on what is
    * left at its reservation (EASY's count of extra processors, exactly, on one-cpu agents).
+   * 'by-agent-shape' (default): 'head-fits' when no agent free at the head's reservation can hold
+   * two of its ranks (its placement is then a mere count of agents, and a fixed one claims agents
+   * the head does not need), else 'head-placement' (agents holding several ranks: where the head's
+   * ranks pack matters, and the cautious rule beat EASY on such clusters).
    * docs/scheduling.md has what each does on the traces.
    */
-  readonly spareRule?: 'head-placement' | 'head-fits';
+  readonly spareRule?: 'head-placement' | 'head-fits' | 'by-agent-shape';
+  /**
+   * Expected starts plan each waiting gang to run the share of its wall time that recently ended
+   * gangs ran (a mean over the last few hundred ends) instead of all of it; running gangs still end
+   * at their limits. Default true; false plans whole wall times (`squeue --start`'s answer).
+   */
+  readonly learnRunFraction?: boolean;
+  /**
+   * REVIVE a role when one of its gangs ends while others wait: Mesos offers resources freed by an
+   * ended task only at its next batch allocation (up to an allocation interval later), a REVIVE
+   * makes it allocate at once. One REVIVE per policy call that saw an end. Default false.
+   */
+  readonly reviveOnGangEnd?: boolean;
   /**
    * How long an agent that left the master's list still counts as part of the cluster when judging
    * whether a gang can ever fit (it may be restarting, unreachable for a while, or re-registering

@@ -67,6 +67,8 @@ export function runMesos(jobs: readonly TraceJob[], shape: ClusterShape, options
     declineRefuseSeconds: DISPATCHER_DEFAULTS.declineRefuseSeconds,
     idleRefuseSeconds: DISPATCHER_DEFAULTS.idleRefuseSeconds,
     reservationAgingSeconds: DISPATCHER_DEFAULTS.reservationAgingSeconds,
+    // The dispatcher's MSCHED_DISPATCHER_REVIVE_ON_GANG_END=true: freed cpus are offered at once, not at the next batch.
+    reviveOnGangEnd: true,
     ...options.policyConfig,
   };
   const policy: OfferScheduler = (options.policy ?? dispatcherPolicy)(config);

@@ -37,6 +37,7 @@ export class Offers {
       idleRefuseSeconds: c.idleRefuseSeconds,
       reservationAgingSeconds: c.reservationAgingSeconds,
       holdForReservation: c.holdForReservation,
+      reviveOnGangEnd: c.reviveOnGangEnd,
       ...schedulingPolicyConfig(ctx.cfg.scheduling),
     });
   }
