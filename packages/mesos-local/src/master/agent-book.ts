@@ -11,7 +11,8 @@ export interface LeftAgent {
 /**
  * The agents a master knows, by standing: admitted (registered, link open or not), recovering
  * (admitted by the registry before a failover, not re-registered yet), unreachable and gone.
- * Bookkeeping only, and the registry's content: the coordinator (MasterCore) decides what happens.
+ * Bookkeeping only, and the registry's content: AgentLifecycle and the coordinator (MasterCore)
+ * decide what happens.
  */
 export class AgentBook {
   private readonly admitted = new Map<string, AgentRecord>();

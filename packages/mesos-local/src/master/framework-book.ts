@@ -4,7 +4,8 @@ import type { CompletedFramework, FrameworkRecord } from './records';
 /**
  * The frameworks a master knows: subscribed, disconnected (failover timer running) or recovered
  * from agents, and those removed for good (torn down or out of failover time), which may never
- * come back under their id. Bookkeeping only: the coordinator (MasterCore) decides what happens.
+ * come back under their id. Bookkeeping only: the coordinator (MasterCore) and AgentLifecycle
+ * (frameworks learnt from agents) decide what happens.
  */
 export class FrameworkBook {
   private readonly known = new Map<string, FrameworkRecord>();

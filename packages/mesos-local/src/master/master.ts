@@ -3,10 +3,11 @@ import type { Logger } from '@msched/logging';
 import type { AgentCommand, AgentExecutorExited, AgentRegistration, AgentStatusUpdate } from '../protocol/agent-link';
 import { events } from '../protocol/events';
 import { masterInfo } from '../protocol/master-info';
-import type { FrameworkInfo, MasterInfoJson, Offer, SchedulerEvent, TaskState, TaskStatus } from '../protocol/mesos-types';
+import type { MasterInfoJson, SchedulerEvent, TaskStatus } from '../protocol/mesos-types';
 import type { SchedulerCall } from '../protocol/scheduler-calls';
 import { isTerminal, stateForFramework } from '../protocol/task-states';
-import { Bag, fromResources, subtract } from '../resources/bag';
+import { Bag, subtract } from '../resources/bag';
+import { AgentLifecycle } from './agent-lifecycle';
 import { frameworkTraits } from './framework-roles';
 import type { Leadership, LeadershipState } from './leadership';
 import { SoleLeadership } from './leadership';
@@ -14,12 +15,13 @@ import type { RecordStream } from './http/record-stream';
 import { startSubscribedStream } from './http/event-streams';
 import { AgentBook } from './agent-book';
 import { FrameworkBook } from './framework-book';
-import { OfferBook, offerJson } from './offer-book';
-import type { AgentRecord, CompletedFramework, FrameworkRecord, GroupExecutorRecord, OfferRecord, TaskRecord } from './records';
+import { OfferBook } from './offer-book';
+import type { AgentRecord, FrameworkRecord } from './records';
 import { SchedulerCalls } from './scheduler-calls';
 import { TaskBook } from './task-book';
-import { MemoryRegistry, Registry, RegistryEntry } from './registry';
+import { MemoryRegistry, Registry } from './registry';
 import { UpdateFaults } from './update-faults';
+import { agentWorkDirs, masterSnapshot, MasterSnapshot } from './views';
 
 export interface MasterTiming {
   /** How often offers are made (Mesos: --allocation_interval, 1 s). */
@@ -62,8 +64,10 @@ export interface MasterCoreOptions {
 export type CallGate = { ok: true; framework: FrameworkRecord } | { ok: false; status: 400 | 403; message: string };
 
 /**
- * The master's state machine: frameworks, agents, offers, tasks. HTTP parsing and routing live in
- * ./http; this class receives validated calls and agent messages and emits events and commands.
+ * The master's coordinator: leadership and the registry, frameworks, and allocation. It owns the
+ * books (frameworks, agents, offers, tasks) and hands narrow views of them to the parts that act on
+ * them: SchedulerCalls (a framework's calls), AgentLifecycle (agents from registration to removal).
+ * HTTP parsing and routing live in ./http; renderings of the state in ./views and ./state-json.
  */
 export class MasterCore {
   readonly id: string;
@@ -87,11 +91,11 @@ export class MasterCore {
   private readonly offers: OfferBook;
   private readonly tasks: TaskBook;
   private readonly calls: SchedulerCalls;
+  private readonly agentLife: AgentLifecycle;
 
   private allocationTimer?: NodeJS.Timeout;
   private allocationSoon?: NodeJS.Immediate;
   private reregisterTimer?: NodeJS.Timeout;
-  private readonly pendingDeliveries = new Set<NodeJS.Timeout>();
   private registrySave: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: MasterCoreOptions) {
@@ -122,6 +126,15 @@ export class MasterCore {
       sendMasterUpdate: (fw, status) => this.sendMasterUpdate(fw, status),
       removeFramework: (fw, reason) => this.removeFramework(fw, reason),
       allocateSoon: () => this.allocateSoon(),
+    });
+    this.agentLife = new AgentLifecycle({
+      masterId: this.id, logger: this.logger, now: this.now,
+      agents: this.agents, frameworks: this.frameworks, tasks: this.tasks, offers: this.offers,
+      faults: this.faults, agentDisconnectTimeoutMs: this.timing.agentDisconnectTimeoutMs,
+      isStopped: () => this.stopped,
+      send: (fw, event) => this.send(fw, event),
+      sendMasterUpdate: (fw, status) => this.sendMasterUpdate(fw, status),
+      saveRegistry: () => this.saveRegistry(),
     });
   }
 
@@ -199,15 +212,11 @@ export class MasterCore {
     clearInterval(this.allocationTimer);
     if (this.allocationSoon) clearImmediate(this.allocationSoon);
     clearTimeout(this.reregisterTimer);
-    this.pendingDeliveries.forEach((t) => clearTimeout(t));
     for (const f of this.frameworks.all()) {
       clearTimeout(f.failoverTimer);
       f.stream?.cut();
     }
-    for (const a of this.agents.all()) {
-      clearTimeout(a.disconnectTimer);
-      a.link?.cut();
-    }
+    this.agentLife.stop();
     this.offers.stop();
     await this.registrySave;
     await this.leadership.stop();
@@ -277,7 +286,7 @@ export class MasterCore {
       if (record.stream === stream) this.frameworkDisconnected(record);
     });
     startSubscribedStream(stream, fw.id, this.timing.heartbeatIntervalSeconds, this.info);
-    for (const a of this.agents.all()) if (a.link && this.agentHasFramework(a.id, fw.id)) a.link.send({ type: 'UPDATE_FRAMEWORK', framework: fw.info } satisfies AgentCommand);
+    this.agentLife.frameworkUpdated(fw.id, fw.info);
   }
 
   private frameworkDisconnected(fw: FrameworkRecord): void {
@@ -374,241 +383,45 @@ export class MasterCore {
     return ids.length;
   }
 
-  // ------------------------------------------------------------------ agents
+  // ------------------------------------------------------------------ agents (./agent-lifecycle)
 
-  /** An agent (re-)registers and keeps `res` open as its command stream. */
+  /** An agent (re-)registers and keeps `stream` open as its command stream. */
   registerAgent(reg: AgentRegistration, stream: RecordStream): void {
-    if (reg.agent_id && this.agents.isGone(reg.agent_id)) {
-      stream.send({ type: 'SHUTDOWN', message: `Agent ${reg.agent_id} has been marked gone` } satisfies AgentCommand);
-      stream.end();
-      return;
-    }
-    const now = this.now();
-    const total = fromResources(reg.resources).bag;
-    let agent = reg.agent_id ? this.agents.get(reg.agent_id) : undefined;
-    const id = reg.agent_id ?? this.agents.nextId();
-    if (agent) {
-      clearTimeout(agent.disconnectTimer);
-      agent.disconnectTimer = undefined;
-      const previous = agent.link;
-      agent.link = null;
-      previous?.cut();
-      agent.reregisteredTime = now;
-      this.logger.info(`agent ${id} (${reg.hostname}) re-registered`);
-    } else {
-      agent = { id, hostname: reg.hostname, workDir: reg.work_dir, total, totalJson: reg.resources, attributes: reg.attributes, link: null, registeredTime: now };
-      if (reg.agent_id) agent.reregisteredTime = now;
-      const wasKnown = this.agents.admit(agent);
-      this.logger.info(`agent ${id} (${reg.hostname}) ${reg.agent_id ? `re-registered${wasKnown ? '' : ' (unknown to this master)'}` : 'registered'}`);
-      this.saveRegistry();
-    }
-    agent.link = stream;
-    const record = agent;
-    stream.onClose(() => {
-      if (record.link === stream) this.agentDisconnected(record);
-    });
-    this.learnFromAgent(agent, reg);
-    stream.send({ type: 'REGISTERED', agent_id: id, master_id: this.id } satisfies AgentCommand);
-  }
-
-  /** Takes in the frameworks and tasks an agent reports, as a master does after failover. */
-  private learnFromAgent(agent: AgentRecord, reg: AgentRegistration): void {
-    for (const info of reg.frameworks) {
-      const id = info.id?.value;
-      if (!id || this.frameworks.has(id)) continue;
-      if (this.frameworks.isRemoved(id)) {
-        agent.link?.send({ type: 'SHUTDOWN_FRAMEWORK', framework_id: id } satisfies AgentCommand);
-        continue;
-      }
-      const traits = frameworkTraits(info);
-      if (!traits.ok) continue;
-      // Like Mesos, no failover timeout runs for a framework known only from agents: it is kept
-      // until it re-subscribes or is torn down.
-      this.frameworks.add({ id, info, traits: traits.traits, suppressedRoles: new Set(), stream: null, state: 'recovered', registeredTime: this.now() });
-      this.logger.info(`learnt framework ${id} (${info.name}) from agent ${agent.id}`);
-    }
-    const reported = new Set<string>();
-    for (const r of reg.tasks) {
-      reported.add(`${r.framework_id}/${r.task.task_id.value}`);
-      if (this.frameworks.isRemoved(r.framework_id)) continue;
-      let t = this.tasks.get(r.framework_id, r.task.task_id.value);
-      if (!t) {
-        t = this.tasks.add(r.framework_id, agent.id, r.task, fromResources(r.task.resources).bag, r.executor_id, r.group_executor?.executor_id.value);
-        if (r.group_executor) {
-          const executorId = r.group_executor.executor_id.value;
-          const e = this.tasks.executor(r.framework_id, agent.id, executorId)
-            ?? { frameworkId: r.framework_id, agentId: agent.id, executorId, info: r.group_executor, resources: fromResources(r.group_executor.resources).bag, taskIds: [] };
-          if (!e.taskIds.includes(t.taskId)) e.taskIds.push(t.taskId);
-          this.tasks.setExecutor(e);
-        }
-      }
-      t.directory = r.directory;
-      this.tasks.setState(t, r.state, r.latest_status);
-    }
-    // Tasks this master launched there that the agent does not report are gone (a RUN_TASK lost
-    // with a broken link, say), as a Mesos master reports them when an agent re-registers.
-    for (const t of this.tasks.onAgent(agent.id)) {
-      if (reported.has(`${t.frameworkId}/${t.taskId}`) || isTerminal(t.state)) continue;
-      this.sendMasterUpdate(this.frameworks.get(t.frameworkId), {
-        task_id: { value: t.taskId }, agent_id: { value: agent.id }, state: 'TASK_GONE', source: 'SOURCE_MASTER', reason: 'REASON_RECONCILIATION',
-        message: 'Task is unknown to the agent that re-registered', timestamp: this.now() / 1000,
-      });
-    }
-  }
-
-  private agentHasFramework(agentId: string, frameworkId: string): boolean {
-    return this.tasks.onAgent(agentId).some((t) => t.frameworkId === frameworkId);
-  }
-
-  private agentDisconnected(agent: AgentRecord): void {
-    if (this.stopped) return;
-    agent.link = null;
-    this.logger.warn(`agent ${agent.id} (${agent.hostname}) disconnected; unreachable in ${this.timing.agentDisconnectTimeoutMs} ms unless it re-registers`);
-    this.offers.rescindOnAgent(agent.id, `agent ${agent.id} disconnected`);
-    agent.disconnectTimer = setTimeout(() => this.markAgentUnreachable(agent.id), this.timing.agentDisconnectTimeoutMs);
+    this.agentLife.register(reg, stream);
   }
 
   /** The agent is treated as partitioned away: its tasks become UNREACHABLE (LOST for others). */
   markAgentUnreachable(agentId: string): boolean {
-    return this.removeAgent(agentId, 'unreachable');
+    return this.agentLife.markUnreachable(agentId);
   }
 
   /** The operator says the agent is gone for good: its tasks become GONE_BY_OPERATOR (LOST for others). */
   markAgentGone(agentId: string): boolean {
-    return this.removeAgent(agentId, 'gone');
-  }
-
-  private removeAgent(agentId: string, how: 'unreachable' | 'gone'): boolean {
-    const agent = this.agents.remove(agentId, how, this.now());
-    if (!agent) {
-      if (how === 'gone' && this.agents.unreachableToGone(agentId, this.now())) {
-        this.saveRegistry();
-        return true;
-      }
-      return false;
-    }
-    clearTimeout(agent.disconnectTimer);
-    this.saveRegistry();
-    this.offers.rescindOnAgent(agentId, `agent ${agentId} removed`);
-    this.offers.filters.clearAgent(agentId);
-    const state: TaskState = how === 'gone' ? 'TASK_GONE_BY_OPERATOR' : 'TASK_UNREACHABLE';
-    const reason = how === 'gone' ? 'REASON_AGENT_REMOVED_BY_OPERATOR' : 'REASON_AGENT_REMOVED';
-    this.logger.warn(`agent ${agentId} (${agent.hostname}) is ${how}: its tasks become ${state}`);
-    for (const t of this.tasks.onAgent(agentId)) {
-      if (isTerminal(t.state)) continue;
-      // UNREACHABLE and GONE_BY_OPERATOR are not terminal: the task stays known (reconciliation
-      // reports it) but no longer uses resources anywhere.
-      this.sendMasterUpdate(this.frameworks.get(t.frameworkId), {
-        task_id: { value: t.taskId }, agent_id: { value: agentId }, state, source: 'SOURCE_MASTER', reason,
-        message: `Agent ${agent.hostname} is ${how}`, timestamp: this.now() / 1000,
-      });
-    }
-    for (const fw of this.frameworks.all()) this.send(fw, events.failure(agentId));
-    if (agent.link) {
-      const link = agent.link;
-      agent.link = null;
-      link.send({ type: 'SHUTDOWN', message: `Agent ${agentId} was marked ${how}` } satisfies AgentCommand);
-      link.end();
-    }
-    return true;
+    return this.agentLife.markGone(agentId);
   }
 
   /** An agent's status update: recorded, then forwarded to the framework (faults applied). */
   agentStatusUpdate(u: AgentStatusUpdate): { ok: boolean; message?: string } {
-    const agent = this.agents.get(u.agent_id);
-    if (!agent?.link) return { ok: false, message: `Agent ${u.agent_id} is not registered with this master` };
-    const fw = this.frameworks.get(u.framework_id);
-    if (!fw && this.frameworks.isRemoved(u.framework_id)) {
-      agent.link.send({ type: 'SHUTDOWN_FRAMEWORK', framework_id: u.framework_id } satisfies AgentCommand);
-      return { ok: true };
-    }
-    const t = this.tasks.get(u.framework_id, u.status.task_id.value);
-    if (t) {
-      this.tasks.setState(t, u.latest_state, u.status);
-      t.statusUpdateState = u.status.state;
-      t.statusUpdateUuid = u.status.uuid;
-      if (u.directory) t.directory = u.directory;
-    }
-    if (fw) this.deliverAgentUpdate(fw.id, u.status);
-    return { ok: true };
-  }
-
-  private deliverAgentUpdate(frameworkId: string, status: TaskStatus): void {
-    const deliver = () => {
-      const fw = this.frameworks.get(frameworkId);
-      if (!fw) return;
-      const event = events.update({ ...status, state: stateForFramework(status.state, fw.traits.partitionAware) });
-      this.send(fw, event);
-      if (this.faults.duplicate) this.send(fw, event);
-    };
-    if (this.faults.delayMs > 0) {
-      const timer = setTimeout(() => {
-        this.pendingDeliveries.delete(timer);
-        deliver();
-      }, this.faults.delayMs);
-      this.pendingDeliveries.add(timer);
-    } else deliver();
+    return this.agentLife.statusUpdate(u);
   }
 
   /** A task group's executor ended: FAILURE with its raw waitpid status, as Mesos sends for non-command executors. */
   agentExecutorExited(e: AgentExecutorExited): { ok: boolean; message?: string } {
-    if (!this.agents.get(e.agent_id)?.link) return { ok: false, message: `Agent ${e.agent_id} is not registered with this master` };
-    this.tasks.removeExecutor(e.framework_id, e.agent_id, e.executor_id);
-    const fw = this.frameworks.get(e.framework_id);
-    if (fw) this.send(fw, events.failure(e.agent_id, { executorId: e.executor_id, status: e.status }));
-    return { ok: true };
+    return this.agentLife.executorExited(e);
   }
 
-  // ------------------------------------------------------------------ views
+  // ------------------------------------------------------------------ views (./views)
 
   /** Everything /master/state and GET_STATE render, as plain data. */
   snapshot(): MasterSnapshot {
-    return {
-      id: this.id,
-      info: this.info,
-      leading: this.isLeading(),
-      leader: this.leader,
-      startedAt: this.startedAt,
-      electedAt: this.electedAt,
-      frameworks: this.frameworks.all(),
-      completedFrameworks: this.frameworks.completed(),
-      agents: this.agents.all().map((a) => ({ agent: a, used: this.tasks.usedOn(a.id), offered: this.offers.offeredOn(a.id) })),
-      unreachableAgents: this.agents.unreachableList(),
-      goneAgents: this.agents.goneList(),
-      recoveringAgents: this.agents.recoveringList(),
-      offers: this.offers.all().flatMap((o) => {
-        const agent = this.agents.get(o.agentId);
-        return agent ? [{ offer: o, json: offerJson(o, agent) }] : [];
-      }),
-      tasks: this.tasks.all(),
-      completedTasks: this.tasks.completedTasks(),
-      executors: this.tasks.allExecutors(),
-      frameworkIdsInfo: (id: string): FrameworkInfo | undefined => this.frameworks.infoOf(id),
-    };
+    return masterSnapshot({
+      id: this.id, info: this.info, leading: this.isLeading(), leader: this.leader, startedAt: this.startedAt, electedAt: this.electedAt,
+      frameworks: this.frameworks, agents: this.agents, offers: this.offers, tasks: this.tasks,
+    });
   }
 
   /** Work directories of registered agents: the only places the files API may read. */
   agentWorkDirs(): string[] {
-    return this.agents.all().map((a) => a.workDir);
+    return agentWorkDirs(this.agents);
   }
-}
-
-export interface MasterSnapshot {
-  id: string;
-  info: MasterInfoJson;
-  leading: boolean;
-  leader: MasterInfoJson | null;
-  startedAt: number;
-  electedAt?: number;
-  frameworks: FrameworkRecord[];
-  completedFrameworks: CompletedFramework[];
-  agents: Array<{ agent: AgentRecord; used: Bag; offered: Bag }>;
-  unreachableAgents: Array<{ id: string; hostname: string; since: number }>;
-  goneAgents: Array<{ id: string; hostname: string; since: number }>;
-  recoveringAgents: RegistryEntry[];
-  offers: Array<{ offer: OfferRecord; json: Offer }>;
-  tasks: TaskRecord[];
-  completedTasks: TaskRecord[];
-  executors: GroupExecutorRecord[];
-  frameworkIdsInfo(id: string): FrameworkInfo | undefined;
 }

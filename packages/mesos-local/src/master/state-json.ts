@@ -1,4 +1,4 @@
-import type { MasterSnapshot } from './master';
+import type { MasterSnapshot } from './views';
 import type { FrameworkRecord, TaskRecord } from './records';
 import { MESOS_VERSION } from '../protocol/master-info';
 import { attributesToV0 } from '../resources/attributes';
