@@ -6,7 +6,7 @@ import { AuthzToken, exampleExperiment, LaunchResult } from '@msched/airavata-th
 import type { RunningConsole } from '@msched/console';
 import { CHROMIUM, startBrowser } from '../helpers/browser';
 import { eventually } from '../helpers/eventually';
-import { KeycloakOp } from '../helpers/keycloak-op';
+import { GATEWAY_USERS, KeycloakOp } from '../helpers/keycloak-op';
 import { ApiHarness, startApiHarness } from '../helpers/pipeline';
 import { requireStack } from '../helpers/stack';
 import { startConsoleFor } from '../integration/console/harness';
@@ -39,12 +39,7 @@ describe('console with Keycloak tokens in a real browser (oidc)', function () {
     await requireStack('postgres', 'kafka');
     op = new KeycloakOp();
     await op.start();
-    await op.addRealm('realm-a', {
-      alice: { password: 'alice-pw' },
-      bob: { password: 'bob-pw' },
-      carol: { password: 'carol-pw', clientRoles: { pga: ['admin-read-only'] } },
-      dave: { password: 'dave-pw', clientRoles: { pga: ['admin'] } },
-    });
+    await op.addRealm('realm-a', { ...GATEWAY_USERS });
     await op.addRealm('realm-b', { erin: { password: 'erin-pw' } });
     h = await startApiHarness('console_oidc_browser', {
       MSCHED_API_AUTH_MODE: 'oidc', MSCHED_API_OIDC_URL: op.baseUrl, MSCHED_API_OIDC_DEFAULT_REALM: '',

@@ -51,6 +51,17 @@ async function signingKey(kid: string): Promise<JWK> {
   return { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
 }
 
+/**
+ * The users the console tests log in as, one of each kind of right: two plain users of the gateway,
+ * a read-only admin and an admin (client roles of "pga", as Airavata's portal client names them).
+ */
+export const GATEWAY_USERS: Readonly<Record<string, RealmUser>> = {
+  alice: { password: 'alice-pw' },
+  bob: { password: 'bob-pw' },
+  carol: { password: 'carol-pw', clientRoles: { pga: ['admin-read-only'] } },
+  dave: { password: 'dave-pw', clientRoles: { pga: ['admin'] } },
+};
+
 export class KeycloakOp {
   private Provider?: ProviderClass;
   private server?: http.Server;

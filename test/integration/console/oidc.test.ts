@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AuthzToken, exampleExperiment, LaunchResult } from '@msched/airavata-thrift';
 import type { RunningConsole } from '@msched/console';
-import { KeycloakOp } from '../../helpers/keycloak-op';
+import { GATEWAY_USERS, KeycloakOp } from '../../helpers/keycloak-op';
 import type { ApiHarness } from '../../helpers/pipeline';
 import { startApiHarness } from '../../helpers/pipeline';
 import { eventually } from '../../helpers/eventually';
@@ -40,13 +40,7 @@ describe('console with Keycloak tokens (oidc, integration against oidc-provider 
     await requireStack('postgres', 'kafka');
     op = new KeycloakOp();
     await op.start();
-    await op.addRealm('realm-a', {
-      alice: { password: 'alice-pw' },
-      bob: { password: 'bob-pw' },
-      carol: { password: 'carol-pw', clientRoles: { pga: ['admin-read-only'] } },
-      dave: { password: 'dave-pw', clientRoles: { pga: ['admin'] } },
-      shorty: { password: 'shorty-pw', ttlSeconds: 2 },
-    });
+    await op.addRealm('realm-a', { ...GATEWAY_USERS, shorty: { password: 'shorty-pw', ttlSeconds: 2 } });
     await op.addRealm('realm-b', { erin: { password: 'erin-pw' } });
     h = await startApiHarness('console_oidc', {
       MSCHED_API_AUTH_MODE: 'oidc', MSCHED_API_OIDC_URL: op.baseUrl, MSCHED_API_OIDC_DEFAULT_REALM: '',
