@@ -1,4 +1,5 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { relayConnection } from './tcp-proxy';
 
 /** A server "coming up": a TCP relay on `port` to `upstream` (host:port) that starts answering only when told. */
 export interface LateServer {
@@ -13,14 +14,7 @@ export function lateServer(port: number, upstream: string): LateServer {
   return {
     open: () => new Promise((resolve, reject) => {
       if (server) return resolve();
-      server = createServer((client) => {
-        const up = connect(Number(upstreamPort), host);
-        sockets.add(client).add(up);
-        client.pipe(up).pipe(client);
-        const end = () => { client.destroy(); up.destroy(); };
-        client.on('error', end).on('close', end);
-        up.on('error', end).on('close', end);
-      });
+      server = createServer((client) => relayConnection(client, host, Number(upstreamPort), sockets));
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
     }),

@@ -38,12 +38,20 @@ export class TcpProxy {
 
   private relay(client: net.Socket, host: string, port: number): void {
     if (Date.now() < this.cutUntil) return void client.destroy();
-    const upstream = net.connect(port, host);
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-      this.live.add(a);
-      a.on('error', () => undefined);
-      a.on('close', () => { this.live.delete(a); b.destroy(); });
-      a.pipe(b);
-    }
+    relayConnection(client, host, port, this.live);
+  }
+}
+
+/**
+ * Joins `client` to a new connection to host:port both ways; either side closing closes the other.
+ * Both sockets stay in `live` while open, so whoever owns the relay can drop them all at once.
+ */
+export function relayConnection(client: net.Socket, host: string, port: number, live: Set<net.Socket>): void {
+  const upstream = net.connect(port, host);
+  for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+    live.add(a);
+    a.on('error', () => undefined);
+    a.on('close', () => { live.delete(a); b.destroy(); });
+    a.pipe(b);
   }
 }
