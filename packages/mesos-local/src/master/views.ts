@@ -8,17 +8,21 @@ import type { AgentRecord, CompletedFramework, FrameworkRecord, GroupExecutorRec
 import type { RegistryEntry } from './registry';
 import type { TaskBook } from './task-book';
 
-/**
- * Everything /master/state and GET_STATE render, as plain data. Taken in one go so the renderers
- * (state-json.ts) see one consistent moment and never reach into the books themselves.
- */
-export interface MasterSnapshot {
+/** The master's own facts: who it is, whether and since when it leads. */
+export interface MasterFacts {
   id: string;
   info: MasterInfoJson;
   leading: boolean;
   leader: MasterInfoJson | null;
   startedAt: number;
   electedAt?: number;
+}
+
+/**
+ * Everything /master/state and GET_STATE render, as plain data. Taken in one go so the renderers
+ * (state-json.ts) see one consistent moment and never reach into the books themselves.
+ */
+export interface MasterSnapshot extends MasterFacts {
   frameworks: FrameworkRecord[];
   completedFrameworks: CompletedFramework[];
   agents: Array<{ agent: AgentRecord; used: Bag; offered: Bag }>;
@@ -33,13 +37,7 @@ export interface MasterSnapshot {
 }
 
 /** The master's own facts (leadership, times) and its books, which a snapshot is made from. */
-export interface SnapshotSources {
-  id: string;
-  info: MasterInfoJson;
-  leading: boolean;
-  leader: MasterInfoJson | null;
-  startedAt: number;
-  electedAt?: number;
+export interface SnapshotSources extends MasterFacts {
   frameworks: FrameworkBook;
   agents: AgentBook;
   offers: OfferBook;
@@ -47,14 +45,9 @@ export interface SnapshotSources {
 }
 
 export function masterSnapshot(s: SnapshotSources): MasterSnapshot {
-  const { frameworks, agents, offers, tasks } = s;
+  const { frameworks, agents, offers, tasks, ...facts } = s;
   return {
-    id: s.id,
-    info: s.info,
-    leading: s.leading,
-    leader: s.leader,
-    startedAt: s.startedAt,
-    electedAt: s.electedAt,
+    ...facts,
     frameworks: frameworks.all(),
     completedFrameworks: frameworks.completed(),
     agents: agents.all().map((a) => ({ agent: a, used: tasks.usedOn(a.id), offered: offers.offeredOn(a.id) })),
