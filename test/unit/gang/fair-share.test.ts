@@ -145,29 +145,30 @@ describe('fair share in the offer policy', () => {
     assert.deepEqual(p.usage(T0 + 1000 * 1000).map((u) => [u.tenant.user, u.coreSeconds]), [['a', 4000]]);
   });
 
+  /**
+   * heavy's gang, queued at T0 by a user with all of gateway A's large usage, still yields to a light
+   * gang queued `beforeH` hours later, and leads against one queued `atH` hours later.
+   */
+  function heavyOldGangLeadsBetween(p: OfferPolicy, beforeH: number, atH: number): void {
+    p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e9, asOf: T0 }] }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('old', t('A', 'heavy'), {}, T0) }, T0);
+    p.handle({ type: 'gangQueued', gang: gang('light-before', t('B', 'light'), {}, T0 + beforeH * H) }, T0 + beforeH * H);
+    assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + beforeH * H)), ['light-before']);
+    p.handle({ type: 'gangQueued', gang: gang('light-at', t('B', 'light'), {}, T0 + atH * H) }, T0 + atH * H);
+    assert.deepEqual(launched(p.handle(offer4('O-2'), T0 + atH * H)), ['old']);
+  }
+
   it('never starves: the heavy user\'s old gang leads once it has waited long enough', () => {
     // heavy's factor: gateway A has all usage against half the shares (2^-2), heavy all of A's
     // against all of it (2^-1): 1/8. light's is 1. A light gang queued h hours after heavy's ranks
     // below it when 10·h > 1000·(1 − 1/8): after 87.5 hours.
-    const p = new OfferPolicy(config);
-    p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e9, asOf: T0 }] }, T0);
-    p.handle({ type: 'gangQueued', gang: gang('old', t('A', 'heavy'), {}, T0) }, T0);
-    p.handle({ type: 'gangQueued', gang: gang('l87', t('B', 'light'), {}, T0 + 87 * H) }, T0 + 87 * H);
-    assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + 87 * H)), ['l87']);
-    p.handle({ type: 'gangQueued', gang: gang('l88', t('B', 'light'), {}, T0 + 88 * H) }, T0 + 88 * H);
-    assert.deepEqual(launched(p.handle(offer4('O-2'), T0 + 88 * H)), ['old']);
+    heavyOldGangLeadsBetween(new OfferPolicy(config), 87, 88);
   });
 
   it('puts a gang that has waited starvationHours first, whatever its usage', () => {
     // With age alone heavy's gang would need 87.5 hours (above); with a 10-hour bound it leads
     // once it has waited 10 hours, even against a light gang queued just now.
-    const p = new OfferPolicy({ ...config, fairShare: { ...fair, starvationHours: 10 } });
-    p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e9, asOf: T0 }] }, T0);
-    p.handle({ type: 'gangQueued', gang: gang('old', t('A', 'heavy'), {}, T0) }, T0);
-    p.handle({ type: 'gangQueued', gang: gang('l9', t('B', 'light'), {}, T0 + 9 * H) }, T0 + 9 * H);
-    assert.deepEqual(launched(p.handle(offer4('O-1'), T0 + 9 * H)), ['l9']);
-    p.handle({ type: 'gangQueued', gang: gang('l10', t('B', 'light'), {}, T0 + 10 * H) }, T0 + 10 * H);
-    assert.deepEqual(launched(p.handle(offer4('O-2'), T0 + 10 * H)), ['old']);
+    heavyOldGangLeadsBetween(new OfferPolicy({ ...config, fairShare: { ...fair, starvationHours: 10 } }), 9, 10);
   });
 
   it('gives the oldest gang a second reservation: gangs after it in the order may not delay it (reserveForOldest)', () => {
