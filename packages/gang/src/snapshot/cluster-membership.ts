@@ -35,14 +35,20 @@ export class ClusterMembership {
     for (const agent of state.agents) this.seen.set(agent.id, { agent, at: now });
     for (const [id, { at }] of this.seen) if (now - at > this.returnWindowMs) this.seen.delete(id);
     const listed = new Set(state.agents.map((a) => a.id));
-    const agents = [
-      ...state.agents.map((a) => (a.active ? a : { ...a, active: true })),
-      ...[...this.seen.values()].filter(({ agent }) => !listed.has(agent.id)).map(({ agent }) => ({ ...agent, active: true })),
-    ];
-    const recovering = state.recoveringAgentIds?.length ?? 0;
-    return {
-      state: { ...state, agents },
-      ...(recovering ? { incomplete: `the leading master still waits for ${recovering} agent(s) of its registry to re-register` } : {}),
-    };
+    return membershipOf(state, [...this.seen.values()].map(({ agent }) => agent).filter((a) => !listed.has(a.id)));
   }
+}
+
+/**
+ * The membership one read shows, plus `away`: agents known to belong that it does not list. Every
+ * member counts as active (a disconnected agent is still part of the cluster). With no history, as
+ * the provisioner's capacity stage judges one read, `away` is empty.
+ */
+export function membershipOf(state: ClusterState, away: readonly AgentState[] = []): MembershipView {
+  const agents = [...state.agents, ...away].map((a) => (a.active ? a : { ...a, active: true }));
+  const recovering = state.recoveringAgentIds?.length ?? 0;
+  return {
+    state: { ...state, agents },
+    ...(recovering ? { incomplete: `the leading master still waits for ${recovering} agent(s) of its registry to re-register` } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import { capacityFromClusterState, ClusterMembership, fitsCluster, gangRequestFromSpec, type FitVerdict } from '@msched/gang';
+import { capacityFromClusterState, fitsCluster, gangRequestFromSpec, membershipOf, type FitVerdict } from '@msched/gang';
 import type { ClusterState } from '@msched/mesos';
 import type { CapacityProvider } from '../capacity/provider';
 import type { Stage } from '../pipeline/stage';
@@ -69,7 +69,7 @@ export function capacityStage(deps: CapacityStageDeps, portsPerAgent: number): S
       // A verdict only on the whole cluster: disconnected agents count, and while the master still
       // waits for agents of its registry (after a failover) the list is not the whole cluster.
       for (;;) {
-        const view = new ClusterMembership().observe(state, Date.now());
+        const view = membershipOf(state);
         fit = fitsCluster(request, capacityFromClusterState(view.state, spec.role));
         if (fit.fits) return;
         if (!view.incomplete) break;
