@@ -1,5 +1,5 @@
 import type { Logger } from '@msched/logging';
-import { Zk, ZkError } from '@msched/zk';
+import { RenewingSession, Zk, ZkError } from '@msched/zk';
 
 /**
  * ZooKeeper as a gang task uses it: a rendezvous and a fast liveness signal, never the job's fate.
@@ -38,17 +38,12 @@ export function isTransient(e: unknown, zk: Zk): boolean {
 }
 
 export class GangZk {
-  private current!: Zk;
-  private renewing = false;
-  private closed = false;
-  private readonly handlers = new Set<(zk: Zk) => void | Promise<void>>();
-
-  private constructor(private readonly o: GangZkOptions, zk: Zk) {
-    this.adopt(zk);
-  }
+  private constructor(private readonly o: GangZkOptions, private readonly session: RenewingSession) {}
 
   static async open(o: GangZkOptions, connectTimeoutMs: number): Promise<GangZk> {
-    return new GangZk(o, await Zk.connect(o.connect, { sessionTimeoutMs: o.sessionTimeoutMs, connectTimeoutMs, logger: o.logger }));
+    // Later sessions (after an expiry) wait for a connection about one session timeout each.
+    const opts = { sessionTimeoutMs: o.sessionTimeoutMs, connectTimeoutMs: Math.max(2000, o.sessionTimeoutMs), logger: o.logger };
+    return new GangZk(o, await RenewingSession.open(o.connect, opts, 'this gang task', connectTimeoutMs));
   }
 
   /**
@@ -69,7 +64,7 @@ export class GangZk {
 
   /** The session in use now; after an expiry, the next one once it is open. */
   get zk(): Zk {
-    return this.current;
+    return this.session.zk;
   }
 
   get sessionTimeoutMs(): number {
@@ -78,8 +73,7 @@ export class GangZk {
 
   /** Called with each new session that replaced a lost one: re-create ephemeral nodes, re-arm watches. */
   onNewSession(handler: (zk: Zk) => void | Promise<void>): () => void {
-    this.handlers.add(handler);
-    return () => { this.handlers.delete(handler); };
+    return this.session.onNewSession(handler);
   }
 
   /**
@@ -90,8 +84,8 @@ export class GangZk {
     const deadline = Date.now() + retryMs;
     let last: unknown;
     for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
-      if (this.closed) throw new ZkUnavailable(`cannot ${what}: the ZooKeeper client is closed`);
-      const zk = this.current;
+      if (this.session.isClosed) throw new ZkUnavailable(`cannot ${what}: the ZooKeeper client is closed`);
+      const zk = this.session.zk;
       if (!zk.isExpired) {
         try {
           return await op(zk);
@@ -109,48 +103,6 @@ export class GangZk {
   }
 
   close(): void {
-    this.closed = true;
-    this.current.close();
-  }
-
-  private adopt(zk: Zk): void {
-    this.current = zk;
-    zk.onSessionExpired(() => this.renew());
-  }
-
-  /** Replaces an expired session, trying until one opens or the task closes the client. */
-  private renew(): void {
-    if (this.closed || this.renewing) return;
-    this.renewing = true;
-    const logger = this.o.logger;
-    logger?.warn('the ZooKeeper session was lost: opening a new one (the MPI processes go on meanwhile)');
-    // Closing asks the server to drop the old session's ephemeral nodes at once, if it still can.
-    this.current.close();
-    void (async () => {
-      for (let delay = 250; !this.closed; delay = Math.min(delay * 2, 2000)) {
-        let zk: Zk;
-        try {
-          zk = await Zk.connect(this.o.connect, { sessionTimeoutMs: this.o.sessionTimeoutMs, connectTimeoutMs: Math.max(2000, this.o.sessionTimeoutMs), logger });
-        } catch {
-          await sleep(delay);
-          continue;
-        }
-        if (this.closed) return zk.close();
-        this.adopt(zk);
-        logger?.warn(`opened a new ZooKeeper session ${zk.sessionId}`);
-        for (const h of [...this.handlers]) {
-          try {
-            await h(zk);
-          } catch (e) {
-            logger?.warn(`after a new ZooKeeper session: ${(e as Error).message}`);
-          }
-        }
-        return;
-      }
-    })().finally(() => {
-      this.renewing = false;
-      // The new session may itself have been lost while the handlers ran.
-      if (!this.closed && this.current.isExpired) this.renew();
-    });
+    this.session.close();
   }
 }
