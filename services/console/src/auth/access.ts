@@ -32,3 +32,8 @@ export function listScope(p: ConsolePrincipal): ListScope {
 export function inScope(s: ListScope, row: { gatewayId: string; userName: string }): boolean {
   return (s.gatewayId === undefined || s.gatewayId === row.gatewayId) && (s.userName === undefined || s.userName === row.userName);
 }
+
+/** Whether the scope limits nothing (a static token): then no row needs its owner looked up. */
+export function isWholeScope(s: ListScope): boolean {
+  return s.gatewayId === undefined && s.userName === undefined;
+}

@@ -8,9 +8,9 @@ import type { ClusterState } from '@msched/mesos';
 import { CancelExperiment, CancelRefused } from '../actions/cancel';
 import { listDeadLetters, replayDeadLetter, ReplayRefused } from '../actions/dead-letters';
 import { listOutputs, outputPath, tailFile } from '../actions/files';
-import { consoleAccess, inScope, listScope } from '../auth/access';
+import { consoleAccess, inScope, isWholeScope, listScope } from '../auth/access';
 import { Authenticator, ConsolePrincipal, OPEN_PRINCIPAL } from '../auth/authenticator';
-import { experimentVisibility, ownerOfJob, ownersOfJobs } from '../auth/owners';
+import { experimentVisibility, jobsInScope, ownerOfJob } from '../auth/owners';
 import { readCookie, SESSION_COOKIE, SessionSigner, SessionTooLarge } from '../auth/session';
 import type { EventHub, LiveEvent } from '../live/event-hub';
 import { gangShares } from '../queries/cluster-jobs';
@@ -243,8 +243,7 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
     ]);
     // Resources are the operator's to see; whose gangs fill them, only what the user may read.
     const scope = listScope(req.principal!);
-    const owners = scope.gatewayId === undefined && scope.userName === undefined ? undefined : await ownersOfJobs(d.ds, allShares.map((g) => g.jobId));
-    const shares = owners ? allShares.filter((g) => { const o = owners.get(g.jobId); return o !== undefined && inScope(scope, o); }) : allShares;
+    const shares = await jobsInScope(d.ds, scope, allShares);
     const waiting = allWaiting.filter((g) => inScope(scope, g));
     const agents = state.ok
       ? state.s.agents.map((a) => ({
@@ -261,10 +260,7 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
   // --- dead letters --------------------------------------------------------------------------
   app.get('/api/dead-letters', { schema: { querystring: S.noQuery }, preHandler: readers }, async (req) => {
     const all = await listDeadLetters(d.ds);
-    const scope = listScope(req.principal!);
-    if (scope.gatewayId === undefined && scope.userName === undefined) return { deadLetters: all };
-    const owners = await ownersOfJobs(d.ds, all.map((l) => l.jobId));
-    return { deadLetters: all.filter((l) => { const o = owners.get(l.jobId); return o !== undefined && inScope(scope, o); }) };
+    return { deadLetters: await jobsInScope(d.ds, listScope(req.principal!), all) };
   });
   app.post<{ Params: { id: string } }>('/api/dead-letters/:id/replay', { schema: { params: S.deadLetterParams, querystring: S.noQuery }, preHandler: changers }, async (req) => {
     const p = req.principal!;
@@ -305,7 +301,7 @@ export function buildConsoleApp(d: ConsoleDeps): FastifyInstance {
     const send = (e: LiveEvent) => { if (!res.destroyed) res.write(`event: status\ndata: ${JSON.stringify(e)}\n\n`); };
     // A Keycloak user hears only of the experiments they may read.
     const scope = listScope(req.principal!);
-    const visible = scope.gatewayId === undefined && scope.userName === undefined ? undefined : experimentVisibility(d.ds, (o) => inScope(scope, o));
+    const visible = isWholeScope(scope) ? undefined : experimentVisibility(d.ds, (o) => inScope(scope, o));
     const unsubscribe = d.hub.subscribe((e) => {
       if (!visible) return send(e);
       void visible(e.experimentId).then((ok) => { if (ok) send(e); });
