@@ -24,13 +24,13 @@ interface Queued {
   readonly seq: number;
 }
 
+/** Ends after which an ended gang's run fraction counts 1/e as much as the latest one's. */
+const RUN_FRACTION_MEMORY = 200;
 /**
  * How often the fair-share factors are recomputed while nothing else changes them (running gangs'
  * usage grows continuously): Slurm's PriorityCalcPeriod default. Ends, loads and new tenants
  * recompute them at once.
  */
-/** Ends after which an ended gang's run fraction counts 1/e as much as the latest one's. */
-const RUN_FRACTION_MEMORY = 200;
 const PRIORITY_CALC_MS = 5 * 60 * 1000;
 
 export interface OfferPolicyState {
@@ -86,12 +86,13 @@ export class OfferPolicy {
    * go ahead that delay it.
    */
   private readonly returning = new Map<string, { share: AgentShare; endedAt: number }[]>();
-  /** The head's last reservation estimate: ticks and unrelated events reuse it until offers or running gangs change. */
-  private estimate: { key: string; value: ReservationEstimate | undefined } | undefined;
+  /**
+   * The last reservation estimate of the head and of the oldest gang (reserveForOldest): ticks and
+   * unrelated events reuse them until offers or running gangs change.
+   */
+  private readonly estimates: Record<'head' | 'oldest', { key: string; value: ReservationEstimate | undefined } | undefined> = { head: undefined, oldest: undefined };
   /** Ended gangs' run time as a share of their wall time (expected starts plan waiting gangs with it). */
   private readonly runFraction = new DecayingMean(RUN_FRACTION_MEMORY);
-  /** The oldest gang's last reservation estimate (reserveForOldest), cached as `estimate` is. */
-  private oldestEstimate: { key: string; value: ReservationEstimate | undefined } | undefined;
   /** Per role: the head's reservation time as last estimated (expected starts begin there). */
   private readonly headFitsAt = new Map<string, { gangId: string; fitsAt: number }>();
   /** Past usage per tenant (kept whenever fair share is configured, whatever the order). */
@@ -544,19 +545,25 @@ export class OfferPolicy {
 
   /** The oldest gang's reservation on what is free now; undefined without an estimate. */
   private reserveOldest(gang: WaitingGang, agents: readonly AgentResources[], now: number): { gang: WaitingGang; fitsAt: number; spare: ReadonlyMap<string, SpareResources> } | undefined {
-    const key = `${this.held.version}/${this.runningVersion}/${gang.gangId}/${agents.length}`;
-    if (this.oldestEstimate?.key !== key) this.oldestEstimate = { key, value: this.estimateFor(gang, agents, now) };
-    const e = this.oldestEstimate.value;
+    const e = this.estimateFor('oldest', gang, agents, now);
     return e && { gang, fitsAt: e.fitsAt, spare: e.spare };
   }
 
-  /** When `gang` is expected to fit, counting ended gangs' resources not yet offered back as free now. */
-  private estimateFor(gang: WaitingGang, freeAgents: readonly AgentResources[], now: number): ReservationEstimate | undefined {
+  /**
+   * When `gang` is expected to fit, counting ended gangs' resources not yet offered back as free now;
+   * kept in `slot` until the offers, the running gangs, the gang or the free agents change.
+   */
+  private estimateFor(slot: 'head' | 'oldest', gang: WaitingGang, freeAgents: readonly AgentResources[], now: number): ReservationEstimate | undefined {
+    const key = `${this.held.version}/${this.runningVersion}/${gang.gangId}/${freeAgents.length}`;
+    const cached = this.estimates[slot];
+    if (cached?.key === key) return cached.value;
     const ended: RunningGang[] = [];
     for (const list of this.returning.values()) {
       for (const { share } of list) ended.push({ gangId: '', role: gang.request.role, expectedEndAt: now, shares: [share] });
     }
-    return estimateReservation(gang.request, freeAgents, [...ended, ...this.running.values()]);
+    const value = estimateReservation(gang.request, freeAgents, [...ended, ...this.running.values()]);
+    this.estimates[slot] = { key, value };
+    return value;
   }
 
   private reserveHead(gang: WaitingGang, freeAgents: readonly AgentResources[], now: number): HeadReservation {
@@ -565,9 +572,7 @@ export class OfferPolicy {
     const since = prev?.gangId === gang.gangId ? prev.since : now;
     this.heads.set(role, { gangId: gang.gangId, since });
     this.forgetReturning(now);
-    const key = `${this.held.version}/${this.runningVersion}/${gang.gangId}/${freeAgents.length}`;
-    if (this.estimate?.key !== key) this.estimate = { key, value: this.estimateFor(gang, freeAgents, now) };
-    const e = this.estimate.value;
+    const e = this.estimateFor('head', gang, freeAgents, now);
     if (e) this.headFitsAt.set(role, { gangId: gang.gangId, fitsAt: e.fitsAt });
     else this.headFitsAt.delete(role);
     return { gang, headSince: since, ...(e ? { fitsAt: e.fitsAt, spare: e.spare, atReservation: e.atReservation } : {}) };
