@@ -11,7 +11,7 @@ export * from './service';
 export * from './capacity/local-provider';
 export { rendezvousRemover } from './rendezvous-cleanup';
 export type { RendezvousRemover } from './rendezvous-cleanup';
-export { capacityStage, clusterWithAgents } from './stages/capacity';
+export { capacityStage, judgedCluster } from './stages/capacity';
 export type { CapacityStageDeps } from './stages/capacity';
 export { StageRunner } from './pipeline/stage-runner';
 export type { RunnerOptions, StageOutcome } from './pipeline/stage-runner';

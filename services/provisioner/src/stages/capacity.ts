@@ -1,4 +1,4 @@
-import { capacityFromClusterState, fitsCluster, gangRequestFromSpec, membershipOf, type FitVerdict } from '@msched/gang';
+import { capacityFromClusterState, fitsCluster, gangRequestFromSpec, membershipOf, type FitVerdict, type GangRequest } from '@msched/gang';
 import type { ClusterState } from '@msched/mesos';
 import type { CapacityProvider } from '../capacity/provider';
 import type { Stage } from '../pipeline/stage';
@@ -25,26 +25,34 @@ export function agentsLacking(state: ClusterState, role: string, request: Return
 export interface CapacityStageDeps {
   clusterState: () => Promise<ClusterState>;
   provider: CapacityProvider;
-  /** How long to wait for a leading master with an active agent before judging (default 30 s). */
+  /** How long to wait for a leading master with an active agent, and its whole registry back, before judging (default 30 s). */
   agentsWaitMs?: number;
   /** How often to look again meanwhile (default 1 s). */
   agentsPollMs?: number;
 }
 
 /**
- * The cluster as the leading master sees it once it has an active agent. Just after a master
- * failover the new leader knows no agent until they re-register (seconds, longer after a ZooKeeper
- * outage): a cluster without any active agent says nothing about whether the gang can ever fit, so
- * it is read again, and a cluster still empty after `waitMs` is a transient failure, not a verdict.
+ * The cluster to judge the gang on, read until it says something: just after a master failover the
+ * new leader knows no agent until they re-register (seconds, longer after a ZooKeeper outage), and
+ * while it still waits for agents of its registry it lists only those that are back. A gang that
+ * fits is judged at once; otherwise the cluster is read again (every `pollMs`, for `waitMs`) until
+ * it is whole, and one still empty or incomplete after that is a transient failure, not a verdict.
+ * Disconnected agents count as members (membershipOf).
  */
-export async function clusterWithAgents(read: () => Promise<ClusterState>, waitMs: number, pollMs: number): Promise<ClusterState> {
+export async function judgedCluster(read: () => Promise<ClusterState>, request: GangRequest, role: string, waitMs: number, pollMs: number): Promise<{ state: ClusterState; fit: FitVerdict }> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const state = await read();
-    if (state.agents.some((a) => a.active)) return state;
-    if (Date.now() + pollMs > deadline) {
-      throw new StageError(`the leading master (${state.masterUrl}) has no active agent yet (a failover, agents re-registering): trying again`, { permanent: false });
+    let why: string;
+    if (state.agents.some((a) => a.active)) {
+      const view = membershipOf(state);
+      const fit = fitsCluster(request, capacityFromClusterState(view.state, role));
+      if (fit.fits || !view.incomplete) return { state, fit };
+      why = `the gang does not fit the agents registered so far, but ${view.incomplete}: trying again`;
+    } else {
+      why = `the leading master (${state.masterUrl}) has no active agent yet (a failover, agents re-registering): trying again`;
     }
+    if (Date.now() + pollMs > deadline) throw new StageError(why, { permanent: false });
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }
@@ -61,22 +69,8 @@ export function capacityStage(deps: CapacityStageDeps, portsPerAgent: number): S
     run: async (ctx) => {
       const spec = await loadGangSpec(ctx.ds, ctx.work.jobId);
       const request = gangRequestFromSpec(spec, portsPerAgent);
-      const waitMs = deps.agentsWaitMs ?? 30_000;
-      const pollMs = deps.agentsPollMs ?? 1000;
-      const deadline = Date.now() + waitMs;
-      let state = await clusterWithAgents(deps.clusterState, waitMs, pollMs);
-      let fit: FitVerdict;
-      // A verdict only on the whole cluster: disconnected agents count, and while the master still
-      // waits for agents of its registry (after a failover) the list is not the whole cluster.
-      for (;;) {
-        const view = membershipOf(state);
-        fit = fitsCluster(request, capacityFromClusterState(view.state, spec.role));
-        if (fit.fits) return;
-        if (!view.incomplete) break;
-        if (Date.now() + pollMs > deadline) throw new StageError(`the gang does not fit the agents registered so far, but ${view.incomplete}: trying again`, { permanent: false });
-        await new Promise((r) => setTimeout(r, pollMs));
-        state = await deps.clusterState();
-      }
+      const { state, fit } = await judgedCluster(deps.clusterState, request, spec.role, deps.agentsWaitMs ?? 30_000, deps.agentsPollMs ?? 1000);
+      if (fit.fits) return;
       const shape = deps.provider.agentShape;
       if (!shape || deps.provider.maxAgents === 0) throw new StageError(`the gang can never fit this cluster: ${fit.reasons.join('; ')}`, { permanent: true });
       const agents = agentsLacking(state, spec.role, request, shape, deps.provider.maxAgents);
