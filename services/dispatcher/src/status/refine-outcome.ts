@@ -9,6 +9,12 @@ export interface RecordedOutcome {
   readonly failureKind?: string;
 }
 
+/** What the update that failed the gang said of its task: its exit code and Mesos' reason, when given. */
+export interface FailedTaskWord {
+  readonly exitCode?: number;
+  readonly reason?: string;
+}
+
 /**
  * Mesos only says which task failed; the gang's launcher (packages/mpi result contract) says why:
  * the exit code, the rank that failed first, and whether the gang broke rather than the program
@@ -16,12 +22,6 @@ export interface RecordedOutcome {
  * merely shared the gang's fate is not the cause, so the launcher's word refines the reason, the
  * rank and the failure kind. Mesos-level evidence of an infrastructure failure is never downgraded.
  */
-/** What the update that failed the gang said of its task: its exit code and Mesos' reason, when given. */
-export interface FailedTaskWord {
-  readonly exitCode?: number;
-  readonly reason?: string;
-}
-
 export function refineOutcome(outcome: JobOutcome, result: GangResult | undefined, attempt: number, maxAttempts: number, failedTask: FailedTaskWord = {}): RecordedOutcome {
   if (outcome.state === 'COMPLETE') return { outcome, ...(result?.state === 'COMPLETED' ? { exitCode: result.exitCode } : {}) };
   if (outcome.state === 'CANCELED') return { outcome };
