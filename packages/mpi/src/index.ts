@@ -8,7 +8,7 @@ export { buildApplicationArgv, standardInputOf, uriFileName, ApplicationInputErr
 export type { ApplicationInput, InputDataType, StagedName } from './app-argv';
 export { rendezvousPath, gangPaths } from './rendezvous-layout';
 export type { GangPaths } from './rendezvous-layout';
-export { RESULT_MARKER, RESULT_FILE, findResultLine, decideResult, decideSerialResult, gangFailure, firstFailedRank } from './result';
+export { RESULT_MARKER, RESULT_FILE, findResultLine, decideResult, decideSerialResult, gangFailure, firstFailedRank, blamesOnlyTeardown } from './result';
 export type { GangResult, GangFailureReason, Abort, RunOutcome } from './result';
 export { EXIT, exitCodeOf } from './exit-codes';
 export { GANG_ENV, MESOS_ENV, TAG_VARIABLE, parseGangTaskEnv, GangEnvError } from './env-contract';

@@ -150,6 +150,29 @@ export function decideResult(o: RunOutcome, ctx: ResultContext): GangResult {
   return failed(ctx, 'launcher_failed', code, `the MPI launcher ${l.code !== null ? `exited with code ${l.code}` : `was killed by ${l.signal}`} and no rank reported a failure (see the task's stderr)`);
 }
 
+/**
+ * Signals a rank gets when MPI or its task ends it from outside (mpirun tearing down after losing a
+ * daemon, a task being killed), rather than from a fault of its own (SIGSEGV, SIGFPE, SIGABRT...).
+ */
+const TEARDOWN_SIGNALS: ReadonlySet<string> = new Set(['SIGTERM', 'SIGKILL', 'SIGHUP', 'SIGINT', 'SIGPIPE']);
+
+/**
+ * True when `o` blames the application only because MPI was torn down: no rank exited with a code
+ * of its own, nothing called MPI_Abort, the launcher decided nothing, no member is known gone, and
+ * the ranks that ended were ended from outside (or mpirun failed without a rank's word). That is
+ * also how a gang looks in the seconds after an agent dies with its processes: mpirun loses the
+ * daemon at once, but the dead member's ZooKeeper node outlives it by a session timeout. So before
+ * such a verdict the launcher waits for the members' presence to settle (the chaos run: an agent
+ * killed -9 failed its gang as "rank 0 killed by SIGTERM", not retried).
+ */
+export function blamesOnlyTeardown(o: RunOutcome): boolean {
+  if (o.startError !== undefined || o.mpiAbort || o.missingMembers.length) return false;
+  if (o.abort && o.abort.reason !== 'rank_failed') return false;
+  if (!o.launcher || o.launcher.code === 0) return false;
+  if (firstWithOwnCode(o.rankExits)) return false;
+  return o.rankExits.every((e) => e.signal === null || TEARDOWN_SIGNALS.has(e.signal));
+}
+
 /** The serial job's verdict: the program is rank 0 of a one-rank job. */
 export function decideSerialResult(o: Omit<RunOutcome, 'rankExits' | 'missingMembers'> & { hostname: string }, ctx: ResultContext): GangResult {
   if (o.abort || o.startError !== undefined || !o.launcher) return decideResult({ ...o, rankExits: [], missingMembers: [] }, ctx);

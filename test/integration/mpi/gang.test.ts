@@ -238,6 +238,30 @@ describe('MPI gang tasks (integration: real ZooKeeper, OpenMPI, MPICH)', functio
     assert.deepEqual(await leftoversAfter(run, [dir], 10000), [], 'the dead worker\'s daemons and ranks must die with mpirun');
   });
 
+  // An agent killed -9 takes its whole task with it at once (the task program, its MPI daemon and
+  // ranks): mpirun loses the daemon within a second and ends its local ranks with SIGTERM, while the
+  // dead member's ZooKeeper node lives on for a session timeout. The chaos run failed such a gang as
+  // "rank 0 killed by SIGTERM" (the application's failure, not retried).
+  for (const { flavour } of FLAVOURS) {
+    it(`${flavour}: a worker task dying with everything it started (its agent killed -9) is a lost member, retried, not the program's failure`, async () => {
+      const run = gang({ flavour, argv: [bin[`spin:${flavour}`]], placement: TWO_AGENTS });
+      await waitForLines(run.launcher, /^spinning rank=/, 4);
+      assertRanksRunning(run, bin[`spin:${flavour}`], 4);
+      const doomed = processesOfTask(run, 1).map((p) => p.pid);
+      assert.ok(doomed.length > 0, 'positive control: the worker task runs tagged MPI processes');
+      for (const pid of [run.tasks[1].child.pid!, ...doomed]) {
+        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+      const codes = await run.all();
+      const result = resultOf(run.launcher);
+      assert.equal(result.reason, 'member_lost', debug(run));
+      assert.equal(result.retriable, true);
+      assert.equal(codes[0].code, 75, debug(run));
+      assert.match(result.message, /task 1 \(agent2, .*\) left the gang/);
+      assert.deepEqual(processesOfTask(run, 0), [], 'the launcher ends what it started before it exits');
+    });
+  }
+
   it('mpich: the launcher task dying without warning (SIGKILL) ends the workers and leaves no process', async () => {
     const run = gang({ flavour: 'mpich', argv: [bin['spin:mpich']], placement: TWO_AGENTS });
     await waitForLines(run.launcher, /^spinning rank=/, 4);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decideResult, decideSerialResult, findResultLine, gangFailure, RESULT_MARKER, type RankExit } from '@msched/mpi';
+import { blamesOnlyTeardown, decideResult, decideSerialResult, findResultLine, gangFailure, RESULT_MARKER, type RankExit } from '@msched/mpi';
 
 const ctx = { ranks: 4, jobId: 'j', attempt: 1, durationMs: 10 };
 const exit = (rank: number, code: number | null, signal: string | null, atMs: number): RankExit => ({ rank, code, signal, hostname: `agent${rank < 2 ? 1 : 2}`, atMs });
@@ -79,5 +79,32 @@ describe('mpi: the job verdict', () => {
     const stderr = `noise\n${RESULT_MARKER}{"state":"FAILED"}\nmore noise\n${RESULT_MARKER}${JSON.stringify(r)}\n`;
     assert.deepEqual(findResultLine(stderr), r);
     assert.equal(findResultLine('nothing here'), undefined);
+  });
+
+  describe('blamesOnlyTeardown: a verdict that waits for the members\' presence to settle', () => {
+    const torn = { launcher: { code: 1, signal: null }, rankExits: [exit(0, null, 'SIGTERM', 5), exit(1, null, 'SIGTERM', 5)], missingMembers: [] };
+
+    it('ranks ended by SIGTERM/SIGKILL from outside, or mpirun failing with no rank\'s word: yes', () => {
+      assert.equal(blamesOnlyTeardown(torn), true);
+      assert.equal(blamesOnlyTeardown({ ...torn, rankExits: [exit(0, null, 'SIGKILL', 5)] }), true);
+      assert.equal(blamesOnlyTeardown({ ...torn, rankExits: [] }), true);
+      assert.equal(blamesOnlyTeardown({ ...torn, abort: { reason: 'rank_failed', message: 'rank 0 ended' } }), true);
+      // Before the wait, the same outcome is the application's failure, and not retried.
+      assert.deepEqual([decideResult(torn, ctx).reason, decideResult(torn, ctx).retriable], ['rank_failed', false]);
+      // Once a member is seen gone, it is the gang that broke: retried.
+      const settled = decideResult({ ...torn, missingMembers: ['task 1 (agent2)'] }, ctx);
+      assert.deepEqual([settled.reason, settled.retriable], ['member_lost', true]);
+    });
+
+    it('a rank\'s own code, its own crash signal, MPI_Abort, a clean exit, a known loss or the launcher\'s decision: no', () => {
+      assert.equal(blamesOnlyTeardown({ ...torn, rankExits: [...torn.rankExits, exit(2, 3, null, 4)] }), false);
+      assert.equal(blamesOnlyTeardown({ ...torn, rankExits: [exit(2, null, 'SIGSEGV', 4), exit(0, null, 'SIGTERM', 5)] }), false);
+      assert.equal(blamesOnlyTeardown({ ...torn, mpiAbort: { rank: 1, code: 5 } }), false);
+      assert.equal(blamesOnlyTeardown({ ...torn, launcher: { code: 0, signal: null } }), false);
+      assert.equal(blamesOnlyTeardown({ ...torn, missingMembers: ['task 1 (agent2)'] }), false);
+      assert.equal(blamesOnlyTeardown({ ...torn, abort: { reason: 'walltime', message: 'm' } }), false);
+      assert.equal(blamesOnlyTeardown({ ...torn, abort: { reason: 'killed', message: 'm' } }), false);
+      assert.equal(blamesOnlyTeardown({ ...torn, launcher: undefined, startError: 'no such file' }), false);
+    });
   });
 });

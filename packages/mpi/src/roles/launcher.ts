@@ -4,7 +4,7 @@ import { missingIndices, readRankExits, RendezvousTimeout, waitForMembers } from
 import { onTermination } from '../io/signals';
 import { hostOfRank } from '../hostfile';
 import type { MemberRecord } from '../records';
-import { decideResult, gangFailure } from '../result';
+import { blamesOnlyTeardown, decideResult, gangFailure, type RunOutcome } from '../result';
 import { AbortLatch } from './abort-latch';
 import { conclude } from './conclude';
 import { daemonEnv, joinGang, presenceGraceMs, resultContext, StdinError, type TaskContext } from './context';
@@ -24,6 +24,30 @@ async function missingNow(ctx: TaskContext, members: readonly MemberRecord[]): P
     ctx.logger.warn(`could not check the gang after MPI ended: ${(e as Error).message}`);
     return [];
   }
+}
+
+/**
+ * Members gone within `graceMs`: for a verdict that would otherwise blame the application for a
+ * teardown (blamesOnlyTeardown). A member that died with its agent keeps its node until its session
+ * expires; the healthy ones stay until the launcher's result, so any that goes is the cause.
+ */
+async function missingWithin(ctx: TaskContext, members: readonly MemberRecord[], graceMs: number): Promise<string[]> {
+  const until = Date.now() + graceMs;
+  for (;;) {
+    const missing = await missingNow(ctx, members);
+    if (missing.length || Date.now() >= until) return missing;
+    await new Promise((r) => setTimeout(r, Math.min(MEMBER_POLL_MS, Math.max(0, until - Date.now()))));
+  }
+}
+
+const MEMBER_POLL_MS = 500;
+
+/** `seen`, with the members gone once their presence has settled when the verdict would hang on it. */
+async function settleMembers(ctx: TaskContext, members: readonly MemberRecord[], seen: RunOutcome): Promise<RunOutcome> {
+  if (!blamesOnlyTeardown(seen)) return seen;
+  const graceMs = presenceGraceMs(ctx);
+  ctx.logger.warn(`MPI was torn down without a rank failing by itself: waiting up to ${Math.round(graceMs / 1000)} s for ZooKeeper to show whether a task died with its agent`);
+  return { ...seen, missingMembers: await missingWithin(ctx, members, graceMs) };
 }
 
 /**
@@ -85,14 +109,15 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
     // The rank records are persistent nodes: a new session reads them as well as the old one would.
     // ZooKeeper away for longer than the retry bound ends in ZkUnavailable (retriable, gang-task.ts).
     const rankExits = await zk.call('collect the ranks\' exit records', (z) => readRankExits(z, paths));
-    return await conclude(ctx, decideResult({
+    const seen: RunOutcome = {
       launcher: run.ended.error ? undefined : run.ended,
       startError: run.ended.error,
       abort: latch.reason,
       rankExits,
       missingMembers: await missingNow(ctx, members),
       mpiAbort: abort && { ...abort, host: abort.rank === undefined ? undefined : hostOfRank(launch.hosts, abort.rank) },
-    }, resultContext(ctx)));
+    };
+    return await conclude(ctx, decideResult(await settleMembers(ctx, members, seen), resultContext(ctx)));
   } finally {
     unhook();
     if (wallTimer) clearTimeout(wallTimer);
