@@ -65,6 +65,7 @@ export const schema = {
   },
   mpi: {
     rendezvousTimeoutSeconds: int('MSCHED_MPI_RENDEZVOUS_TIMEOUT_SECONDS', 'How long the tasks of a gang wait for each other in ZooKeeper before the job fails naming the missing members.', 120, 1, 3600),
+    zkRetrySeconds: int('MSCHED_MPI_ZK_RETRY_SECONDS', 'How long a gang task keeps trying ZooKeeper through an outage (its rendezvous, rank records, the result) before it fails the job as retriable (zookeeper_unavailable); its MPI processes keep running meanwhile.', 180, 0, 3600),
     killGraceMs: int('MSCHED_MPI_KILL_GRACE_MS', 'Time between SIGTERM and SIGKILL when a gang task ends its MPI processes.', 3000, 0, 60000),
     openmpiMpirun: str('MSCHED_MPI_OPENMPI_MPIRUN', 'Path of OpenMPI\'s mpirun on the agents (name the flavour\'s binary: plain mpirun may be another MPI).', '/usr/bin/mpirun.openmpi'),
     mpichMpiexec: str('MSCHED_MPI_MPICH_MPIEXEC', 'Path of MPICH\'s Hydra mpiexec on the agents.', '/usr/bin/mpiexec.hydra'),

@@ -99,6 +99,7 @@ export function buildGangTaskCommand(job: GangTaskJob, placement: GangTaskPlacem
   const vars: Record<string, string | undefined> = {
     [GANG_ENV.zkConnect]: settings.zookeeper.connect.join(','),
     [GANG_ENV.zkSessionTimeoutMs]: String(settings.zookeeper.sessionTimeoutMs),
+    [GANG_ENV.zkRetryMs]: String(settings.mpi.zkRetrySeconds * 1000),
     [GANG_ENV.rendezvousPath]: rendezvousPath(settings.zookeeper.root, job.jobId, job.attempt),
     [GANG_ENV.rendezvousTimeoutMs]: String(settings.mpi.rendezvousTimeoutSeconds * 1000),
     [GANG_ENV.taskIndex]: String(placement.index),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '@msched/config';
 import { buildGangTaskCommand, GANG_ENV, GangEnvError, parseGangTaskEnv, type GangTaskJob, type GangTaskPlacement } from '@msched/mpi';
 
-const cfg = loadConfig({ MSCHED_ZK_CONNECT: 'zk1:2181,zk2:2181', MSCHED_ZK_ROOT: '/msched', MSCHED_MPI_NETWORK_INTERFACES: 'eth1', MSCHED_MPI_RENDEZVOUS_TIMEOUT_SECONDS: '30' });
+const cfg = loadConfig({ MSCHED_ZK_CONNECT: 'zk1:2181,zk2:2181', MSCHED_ZK_ROOT: '/msched', MSCHED_MPI_NETWORK_INTERFACES: 'eth1', MSCHED_MPI_RENDEZVOUS_TIMEOUT_SECONDS: '30', MSCHED_MPI_ZK_RETRY_SECONDS: '45' });
 const settings = { zookeeper: cfg.zookeeper, mpi: cfg.mpi };
 const job: GangTaskJob = {
   jobId: 'job-1', processId: 'proc-1', experimentId: 'exp-1', gatewayId: 'gw', attempt: 2, ranks: 4, wallTimeSeconds: 600,
@@ -28,6 +28,7 @@ describe('mpi: gang task command and its environment contract', () => {
     assert.deepEqual(gang.zk.connect, ['zk1:2181', 'zk2:2181']);
     assert.equal(gang.rendezvousPath, '/msched/rendezvous/job-1/2');
     assert.equal(gang.rendezvousTimeoutMs, 30000);
+    assert.equal(gang.zk.retryMs, 45000, 'the dispatcher\'s setting reaches the tasks');
     assert.deepEqual(gang.member, { index: 1, count: 2, slots: 2, port: 31001, hostname: 'node-b', agentId: 'agent-b', taskId: 'job-1-t1' });
     assert.equal(gang.isLauncher, false);
     assert.equal(gang.ranks, 4);
