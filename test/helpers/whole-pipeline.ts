@@ -61,10 +61,23 @@ export async function startWholePipeline(scope: string, o: {
   };
 }
 
-/** Waits until the process reaches COMPLETED, FAILED or CANCELED and returns which. */
+/**
+ * Waits until the process reaches COMPLETED, FAILED or CANCELED and returns which. A timeout says
+ * where the process, its jobs and their tasks stood (a CI log is all there is to go on).
+ */
 export function processEnds(h: { ds: WholePipeline['ds'] }, processId: string, timeoutMs = 120_000): Promise<string> {
+  let polls = 0;
+  let where: unknown;
   return eventually(`process ${processId} to end`, async () => {
     const [r] = await h.ds.query('SELECT state FROM processes WHERE id = $1', [processId]);
+    if (polls++ % 40 === 0) where = await whereProcessStands(h.ds, processId).catch((e: Error) => `could not read it: ${e.message}`);
     return ['COMPLETED', 'FAILED', 'CANCELED'].includes(r?.state) ? (r.state as string) : undefined;
-  }, timeoutMs);
+  }, { timeoutMs, state: () => where });
+}
+
+async function whereProcessStands(ds: WholePipeline['ds'], processId: string): Promise<unknown> {
+  const [process] = await ds.query('SELECT state FROM processes WHERE id = $1', [processId]);
+  const jobs = await ds.query('SELECT id, state, attempt, wait_reason, failure_kind, launched_at, settled_at FROM jobs WHERE process_id = $1 ORDER BY attempt', [processId]);
+  const tasks = await ds.query('SELECT t.id, t.state, t.agent_id, t.message FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.process_id = $1', [processId]);
+  return { process, jobs, tasks };
 }
