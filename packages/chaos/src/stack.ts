@@ -74,6 +74,19 @@ function kafkaClasspath(repo: string): string {
   return readFileSync(out, 'utf8').trim();
 }
 
+/**
+ * `answers`, starting `server` again whenever it is found exited, as a supervisor does. A server
+ * restarted right after a kill -9 can exit at once: PostgreSQL refused to start while its killed
+ * postmaster was still an unreaped zombie ("lock file postmaster.pid already exists"), and stayed
+ * down for 5 minutes of the 30-minute run until the next fault started it.
+ */
+function supervised(server: ManagedProcess, answers: () => Promise<boolean>): () => Promise<boolean> {
+  return async () => {
+    if (!server.alive && !server.heldDown) server.start();
+    return answers();
+  };
+}
+
 export async function startIsolatedStack(o: StackOptions): Promise<IsolatedStack> {
   const logs = join(o.dir, 'logs');
   mkdirSync(logs, { recursive: true });
@@ -151,12 +164,12 @@ export async function startIsolatedStack(o: StackOptions): Promise<IsolatedStack
       restarted[i] = new ManagedProcess(`master${i}`, process.execPath, masterArgs(i, false), env, join(logs, `master${i}.log`));
       restarted[i].start();
     },
-    waitZk: (t = 60_000) => until(`ZooKeeper on ${zkPort}`, t, () => ruok(`127.0.0.1:${zkPort}`)),
-    waitKafka: (t = 120_000) => until(`Kafka on ${kafkaPort}`, t, () => kafkaAnswers(`127.0.0.1:${kafkaPort}`), 1000),
-    waitPg: (t = 60_000) => until(`PostgreSQL on ${pgPort}`, t, async () => {
+    waitZk: (t = 60_000) => until(`ZooKeeper on ${zkPort}`, t, supervised(zk, () => ruok(`127.0.0.1:${zkPort}`))),
+    waitKafka: (t = 120_000) => until(`Kafka on ${kafkaPort}`, t, supervised(kafka, () => kafkaAnswers(`127.0.0.1:${kafkaPort}`)), 1000),
+    waitPg: (t = 180_000) => until(`PostgreSQL on ${pgPort}`, t, supervised(pg, async () => {
       const c = new Client({ connectionString: `postgres://postgres@127.0.0.1:${pgPort}/postgres`, connectionTimeoutMillis: 2000 });
       try { await c.connect(); await c.query('SELECT 1'); return true; } finally { await c.end().catch(() => undefined); }
-    }),
+    })),
     async stopAll() {
       for (const p of [...stack.agents, ...restarted]) await p.stop(10_000).catch(() => undefined);
       for (const p of [kafka, zk, pg]) await p.stop(20_000).catch(() => undefined);

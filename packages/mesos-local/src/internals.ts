@@ -37,3 +37,5 @@ export { containerRefusal } from './agent/container-support';
 export * from './zk/leader-watch';
 export * from './cluster/agent-specs';
 export * from './cli-args';
+export { MasterSession } from './agent/master-session';
+export { MasterLink } from './agent/master-link';

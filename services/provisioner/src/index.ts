@@ -12,6 +12,7 @@ export * from './capacity/local-provider';
 export { rendezvousRemover } from './rendezvous-cleanup';
 export type { RendezvousRemover } from './rendezvous-cleanup';
 export { capacityStage, judgedCluster } from './stages/capacity';
+export { cleanupStage } from './stages/cleanup';
 export type { CapacityStageDeps } from './stages/capacity';
 export { StageRunner } from './pipeline/stage-runner';
 export type { RunnerOptions, StageOutcome } from './pipeline/stage-runner';

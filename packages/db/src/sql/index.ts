@@ -13,6 +13,7 @@ export * from './waiting-gangs-and-experiment';
 export * from './latest-status';
 export * from './status-history';
 export * from './jobs-of-experiment';
+export * from './job-ids-of-process';
 export * from './experiment-gateway';
 export * from './experiment-owner';
 export * from './new-experiment';

@@ -22,6 +22,8 @@ export class MasterLink {
   private readonly req: ClientRequest;
   private res: IncomingMessage | null = null;
   private readonly posts = new HttpAgent({ keepAlive: true, maxSockets: 4 });
+  /** Settles `ready` as refused; a no-op once it has settled. */
+  private refuse: (e: Error) => void = () => {};
 
   constructor(readonly address: MasterAddress, registration: AgentRegistration, onCommand: (c: AgentCommand) => void, private readonly onClose: (why: string) => void) {
     const body = JSON.stringify(registration);
@@ -30,6 +32,7 @@ export class MasterLink {
       headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Accept: 'application/json' },
     });
     this.ready = new Promise((resolve, reject) => {
+      this.refuse = reject;
       this.req.on('error', (e) => {
         if (this.state === 'connecting') {
           this.state = 'closed';
@@ -103,10 +106,17 @@ export class MasterLink {
     });
   }
 
-  /** Drops the link (the master sees the agent disconnect). */
+  /**
+   * Drops the link (the master sees the agent disconnect). Closed while the master has not answered
+   * yet, `ready` rejects: its owner awaits it, and a registration that never settles would leave the
+   * agent unregistered for good (the chaos run: a leader change during a registration with a master
+   * that had just been killed, whose socket error then came to a link already marked closed).
+   */
   close(): void {
+    const wasConnecting = this.state === 'connecting';
     this.req.destroy();
     this.res?.destroy();
     this.finish('closed by the agent');
+    if (wasConnecting) this.refuse(new Error('closed by the agent before the master answered'));
   }
 }

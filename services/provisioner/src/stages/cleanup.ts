@@ -1,4 +1,4 @@
-import { jobState } from '@msched/db';
+import { jobIdsOfProcess, jobState } from '@msched/db';
 import { recordTransition } from '@msched/state-recorder';
 import type { CapacityProvider } from '../capacity/provider';
 import type { Stage } from '../pipeline/stage';
@@ -13,7 +13,7 @@ export interface CleanupDeps {
 }
 
 /**
- * cleanup: releases the agents added for the job and its rendezvous nodes, then ends the process
+ * cleanup: releases the agents added for the job and the rendezvous nodes of all its attempts, then ends the process
  * the way the job ended. Sandboxes themselves are garbage-collected by the agents (Mesos' gc_delay;
  * the local cluster does the same), once outputs were collected.
  */
@@ -23,7 +23,10 @@ export function cleanupStage(deps: CleanupDeps): Stage<void> {
     processState: 'POST_PROCESSING',
     run: async (ctx) => {
       await deps.provider.release(ctx.work.jobId);
-      await deps.removeRendezvous(ctx.work.jobId);
+      // Every attempt's, not only the last: the dispatcher removes an attempt's rendezvous once, as
+      // it settles, and a ZooKeeper outage at that moment left a retried gang's first one behind
+      // (the 30-minute chaos run). This stage is retried until it is done.
+      for (const id of await jobIdsOfProcess(ctx.ds, ctx.work.processId)) await deps.removeRendezvous(id);
     },
     commit: async (tx, ctx) => {
       const job = await jobState(tx, ctx.work.jobId);

@@ -60,6 +60,10 @@ export function collectOutputsStage(deps: CollectDeps): Stage<Collected> {
       if (!ended) throw new StageError('collect-outputs needs the job\'s end report', { permanent: true });
       const launch = await loadLaunch(ctx.ds, ctx.work);
       const dataDir = await applicationDataDir(ctx.ds, ctx.work.processId, experimentDataDir(deps.dataRoot, ctx.work.gatewayId, ctx.work.experimentId, launch.experimentDataDir));
+      // A job that never launched (canceled while it waited, never placeable) has no sandbox: the
+      // master is not asked, since it may be failing over and the process must still end as the job
+      // did (the 30-minute chaos run: a cancel while waiting ended FAILED for want of the master).
+      if (ended.tasks.length === 0) return { dataDir, outputs: [], foundSandboxes: [] };
       const state = await deps.clusterState();
       const basesFor = (t: EndedTask) => {
         const agent = state.agents.find((a) => a.id === t.agentId);
