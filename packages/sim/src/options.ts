@@ -29,6 +29,7 @@ export interface SimFlags {
   readonly 'half-life-days'?: string;
   readonly 'estimate-every'?: string;
   readonly 'starvation-hours'?: string;
+  readonly 'oldest-leads-hours'?: string;
   readonly 'spare-rule'?: string;
   readonly 'no-revive-on-end'?: boolean;
 }
@@ -54,6 +55,7 @@ export const SIM_FLAG_SPEC = {
   'half-life-days': { type: 'string' },
   'estimate-every': { type: 'string' },
   'starvation-hours': { type: 'string' },
+  'oldest-leads-hours': { type: 'string' },
   'spare-rule': { type: 'string' },
   'no-revive-on-end': { type: 'boolean' },
 } as const;
@@ -94,6 +96,7 @@ export function settingsFromFlags(f: SimFlags): SimSettings {
     ...(f['age-weight'] !== undefined ? { ageWeightPerHour: number('age-weight', f['age-weight'], 0) } : {}),
     ...(f['half-life-days'] !== undefined ? { halfLifeSeconds: number('half-life-days', f['half-life-days'], 0.001)! * 86400 } : {}),
     ...(f['starvation-hours'] !== undefined ? { starvationHours: number('starvation-hours', f['starvation-hours'], 0) } : {}),
+    ...(f['oldest-leads-hours'] !== undefined ? { oldestLeadsAfterHours: number('oldest-leads-hours', f['oldest-leads-hours'], 0) } : {}),
   } : undefined;
   const estimateEvery = number('estimate-every', f['estimate-every'], 0) ?? ESTIMATE_EVERY_SECONDS;
   const limit = number('limit', f.limit, 1);

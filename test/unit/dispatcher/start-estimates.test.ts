@@ -62,6 +62,6 @@ describe('scheduling settings → offer policy', () => {
     // A gateway named like an Object method finds no share or quota (it has share 1, no limits).
     assert.equal(c.fairShare!.gatewayShares.constructor, undefined);
     assert.equal(c.quotas!.toString, undefined);
-    assert.deepEqual({ ...c.fairShare, gatewayShares: { ...c.fairShare!.gatewayShares } }, { halfLifeSeconds: 86_400, gatewayShares: { a: 3 }, fairShareWeight: 1000, ageWeightPerHour: 30, starvationHours: 24 });
+    assert.deepEqual({ ...c.fairShare, gatewayShares: { ...c.fairShare!.gatewayShares } }, { halfLifeSeconds: 86_400, gatewayShares: { a: 3 }, fairShareWeight: 1000, ageWeightPerHour: 30, starvationHours: 8, oldestLeadsAfterHours: 4 });
   });
 });

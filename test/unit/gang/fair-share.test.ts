@@ -197,6 +197,39 @@ describe('fair share in the offer policy', () => {
     assert.match(p.explain('h-later', T0 + 3000)!, /^#3 .*waiting behind gang h-old, the longest waiting/);
   });
 
+  it('bounds the oldest gang\'s wait: once it has waited oldestLeadsAfterHours it goes first and a lighter user\'s gang may not delay it', () => {
+    // a's 4 cpus free at 3 h, b's at 2 h. heavy's 8-cpu, 1-hour gang is queued at T0; light's
+    // 4-cpu, 5-hour gang at 1 h. At 2 h b is offered: light's gang ranks first and fits, and
+    // starting it would keep b until 7 h, so heavy's gang would start at 7 h instead of 3 h.
+    const scenario = (oldestLeadsAfterHours?: number) => {
+      const p = new OfferPolicy({ ...config, fairShare: { ...fair, ...(oldestLeadsAfterHours === undefined ? {} : { oldestLeadsAfterHours }) } });
+      p.handle({ type: 'usageLoaded', usage: [{ tenant: t('A', 'heavy'), coreSeconds: 1e6, asOf: T0 }] }, T0);
+      p.handle({ type: 'gangRunning', gang: running('r1', t('C', 'other'), 4, T0, T0 + 3 * H, 'a') }, T0);
+      p.handle({ type: 'gangRunning', gang: running('r2', t('C', 'other'), 4, T0, T0 + 2 * H, 'b') }, T0);
+      p.handle({ type: 'gangQueued', gang: gang('h-old', t('A', 'heavy'), { ranks: 8 }, T0, 3600) }, T0);
+      p.handle({ type: 'gangQueued', gang: gang('l-late', t('B', 'light'), { ranks: 4 }, T0 + H, 5 * 3600) }, T0 + H);
+      p.handle({ type: 'gangEnded', gangId: 'r2' }, T0 + 2 * H);
+      const d = p.handle({ type: 'offers', offers: [offer({ id: 'O-b', agent: 'b', cpus: 4, mem: 65536 })] }, T0 + 2 * H);
+      return { p, launched: launched(d) };
+    };
+    // Without the bound (the old behaviour) and before it (3 h), the fair-share order rules.
+    assert.deepEqual(scenario().launched, ['l-late']);
+    assert.deepEqual(scenario(3).launched, ['l-late']);
+    // After 1 h heavy's gang leads: it holds the reservation for 3 h and light's 5-hour gang waits.
+    const { p, launched: bounded } = scenario(1);
+    assert.deepEqual(bounded, []);
+    assert.match(p.explain('h-old', T0 + 2 * H)!, /^#1 .*first in line/);
+    assert.match(p.explain('l-late', T0 + 2 * H)!, /waiting behind gang h-old/);
+    // Its expected start is r1's end; light's gang comes after it.
+    const starts = p.expectedStarts(T0 + 2 * H);
+    assert.deepEqual([...starts.keys()], ['h-old', 'l-late']);
+    assert.equal(starts.get('h-old'), T0 + 3 * H);
+    p.handle({ type: 'gangEnded', gangId: 'r1' }, T0 + 3 * H);
+    // b's offer was kept for the reservation; a's comes back.
+    const at3 = p.handle({ type: 'offers', offers: [offer({ id: 'O-a', agent: 'a', cpus: 4, mem: 65536 })] }, T0 + 3 * H);
+    assert.deepEqual(launched(at3), ['h-old']);
+  });
+
   it('holds a gang whose gateway would pass its core quota, and it does not take the reservation', () => {
     const p = new OfferPolicy({ ...config, quotas: { A: { maxRunningCores: 6 } } });
     p.handle({ type: 'gangRunning', gang: running('r', t('A', 'a'), 4, T0, T0 + H, 'z') }, T0);

@@ -121,11 +121,10 @@ export class OfferPolicy {
   /** Why a gang is still waiting, in words (for `msched jobs show` and the DB); undefined if it is not waiting. */
   explain(gangId: string, now: number): string | undefined {
     const order = this.ordered(now);
-    const i = order.findIndex((q) => q.gang.gangId === gangId);
-    if (i < 0) return undefined;
-    const { gang } = order[i];
-    const position = order.filter((q, j) => j <= i && q.gang.request.role === gang.request.role).length;
-    return this.describe(gang, position, now);
+    const q = order.find((x) => x.gang.gangId === gangId);
+    if (!q) return undefined;
+    const position = this.roleOrder(order, q.gang.request.role, this.gatewayCores(), now).indexOf(q.gang) + 1;
+    return this.describe(q.gang, position, now);
   }
 
   /**
@@ -134,11 +133,10 @@ export class OfferPolicy {
    */
   explainAll(now: number): Map<string, string> {
     const out = new Map<string, string>();
-    const positions = new Map<string, number>();
-    for (const { gang } of this.ordered(now)) {
-      const position = (positions.get(gang.request.role) ?? 0) + 1;
-      positions.set(gang.request.role, position);
-      out.set(gang.gangId, this.describe(gang, position, now));
+    const order = this.ordered(now);
+    const gatewayCores = this.gatewayCores();
+    for (const role of new Set(order.map((q) => q.gang.request.role))) {
+      this.roleOrder(order, role, gatewayCores, now).forEach((gang, i) => out.set(gang.gangId, this.describe(gang, i + 1, now)));
     }
     return out;
   }
@@ -159,12 +157,13 @@ export class OfferPolicy {
     const order = this.ordered(now);
     const roles: RoleOutlook[] = [];
     const running = [...this.running.values()];
+    const gatewayCores = this.gatewayCores();
     for (const role of new Set(order.map((q) => q.gang.request.role))) {
       const mine = running.filter((r) => r.role === role);
       const head = this.heads.get(role);
       const fits = this.headFitsAt.get(role);
       roles.push({
-        order: order.filter((q) => q.gang.request.role === role).map((q) => q.gang),
+        order: this.roleOrder(order, role, gatewayCores, now),
         freeNow: this.freeNow(role, mine),
         running: mine,
         // The head's own estimate places it agent by agent but sees only held offers: it is the
@@ -446,7 +445,7 @@ export class OfferPolicy {
       let spare: ReadonlyMap<string, SpareResources> | undefined;
       /** Whether the spare rule in force is 'head-fits' for this head (see spareRule). */
       let headFits = false;
-      const mine = order.filter((q) => q.gang.request.role === role).map((q) => q.gang);
+      const mine = this.roleOrder(order, role, gatewayCores, now);
       /** The oldest gang (reserveForOldest); once the walk passes it waiting behind the head, its reservation. */
       const oldestGang = this.oldestOf(mine, gatewayCores);
       let oldest: { gang: WaitingGang; fitsAt: number; spare: ReadonlyMap<string, SpareResources> } | undefined;
@@ -531,16 +530,31 @@ export class OfferPolicy {
 
   /**
    * reserveForOldest: the oldest gang of the role not held by its quota, when fair share orders the
-   * queue and it is not first in it (the first is the head, or starts).
+   * queue and it is not first in it (the first is the head, or starts); also the gang that
+   * oldestLeadsAfterHours moves to the front.
    */
   private oldestOf(mine: readonly WaitingGang[], gatewayCores: ReadonlyMap<string, number> | undefined): WaitingGang | undefined {
-    if (this.config.order !== 'fair-share' || this.config.fairShare?.reserveForOldest === false || mine.length < 3) return undefined;
+    if (this.config.order !== 'fair-share' || this.config.fairShare?.reserveForOldest === false || mine.length < 2) return undefined;
     let at = -1;
     for (let i = 0; i < mine.length; i++) {
       if (gatewayCores && this.overQuota(mine[i], gatewayCores)) continue;
       if (at < 0 || mine[i].queuedAt < mine[at].queuedAt) at = i;
     }
     return at > 0 ? mine[at] : undefined;
+  }
+
+  /**
+   * A role's waiting gangs in the order they are considered: the configured order, except that the
+   * oldest goes first once it has waited `oldestLeadsAfterHours` (it starts when it fits, else it is
+   * the head, whose reservation no gang may delay: EASY's guarantee to its oldest gang).
+   */
+  private roleOrder(order: readonly Queued[], role: string, gatewayCores: ReadonlyMap<string, number> | undefined, now: number): WaitingGang[] {
+    const mine = order.filter((q) => q.gang.request.role === role).map((q) => q.gang);
+    const hours = this.config.fairShare?.oldestLeadsAfterHours;
+    if (hours === undefined) return mine;
+    const oldest = this.oldestOf(mine, gatewayCores);
+    if (!oldest || now - oldest.queuedAt < hours * 3_600_000) return mine;
+    return [oldest, ...mine.filter((g) => g !== oldest)];
   }
 
   /** The oldest gang's reservation on what is free now; undefined without an estimate. */

@@ -24,6 +24,7 @@ export function schedulingPolicyConfig(s: Config['scheduling']): Pick<OfferPolic
       fairShareWeight: s.fairShareWeight,
       ageWeightPerHour: s.ageWeightPerHour,
       starvationHours: s.starvationHours,
+      oldestLeadsAfterHours: s.oldestLeadsHours,
     },
     quotas,
   };

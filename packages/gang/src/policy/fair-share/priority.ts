@@ -4,14 +4,17 @@ import type { FairShareConfig } from '../types';
  * Defaults for experiments and the simulator (the dispatcher reads its own from configuration),
  * chosen on the traces (docs/scheduling.md): a week's half-life as Slurm's; a tenant with no usage
  * is worth 1,000 points and every hour waited adds 30, so a gang of the heaviest user overtakes
- * one of an idle user after at most 33 hours more of waiting; a gang waiting 24 hours leads anyway.
+ * one of an idle user after at most 33 hours more of waiting; gangs waiting 8 hours lead anyway
+ * (oldest first), and the oldest leads after 4: with both, no trace's longest wait passes EASY's
+ * (issue 23, round 4).
  */
 export const DEFAULT_FAIR_SHARE: FairShareConfig = Object.freeze({
   halfLifeSeconds: 7 * 24 * 3600,
   gatewayShares: Object.freeze({}),
   fairShareWeight: 1000,
   ageWeightPerHour: 30,
-  starvationHours: 24,
+  starvationHours: 8,
+  oldestLeadsAfterHours: 4,
 });
 
 const HOUR_MS = 3_600_000;
