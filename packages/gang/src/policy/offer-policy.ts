@@ -434,19 +434,24 @@ export class OfferPolicy {
     const launched = new Set<string>();
     const usedOffers: string[] = [];
     const order = this.ordered(now);
-    const roles = [...new Set(order.map((q) => q.gang.request.role))];
+    // Each role's waiting gangs in order, roles in the order of their first gang: one walk of the queue.
+    const byRole = new Map<string, WaitingGang[]>();
+    for (const q of order) {
+      const list = byRole.get(q.gang.request.role);
+      if (list) list.push(q.gang);
+      else byRole.set(q.gang.request.role, [q.gang]);
+    }
     this.reservedRoles.clear();
     const gatewayCores = this.gatewayCores();
     const spareRule = this.config.spareRule ?? 'by-agent-shape';
 
-    for (const role of roles) {
+    for (const [role, mine] of byRole) {
       let agents: readonly AgentResources[] = snapshot.agents(role);
       let head: HeadReservation | undefined;
       /** What a gang running past the head's reservation may hold then (see spareRule); copied before it is taken from. */
       let spare: ReadonlyMap<string, SpareResources> | undefined;
       /** Whether the spare rule in force is 'head-fits' for this head (see spareRule). */
       let headFits = false;
-      const mine = order.filter((q) => q.gang.request.role === role).map((q) => q.gang);
       /** The oldest gang (reserveForOldest); once the walk passes it waiting behind the head, its reservation. */
       const oldestGang = this.oldestOf(mine, gatewayCores);
       let oldest: { gang: WaitingGang; fitsAt: number; spare: ReadonlyMap<string, SpareResources> } | undefined;
@@ -525,8 +530,10 @@ export class OfferPolicy {
 
     for (const id of launched) this.dequeue(id);
     this.held.remove(usedOffers);
-    this.declineUnwanted(now, out);
-    this.reviveOrSuppress(out);
+    const waitingRoles = new Set<string>();
+    for (const q of this.queue) waitingRoles.add(q.gang.request.role);
+    this.declineUnwanted(waitingRoles, now, out);
+    this.reviveOrSuppress(waitingRoles, out);
   }
 
   /**
@@ -636,8 +643,7 @@ export class OfferPolicy {
    * part of it (EASY keeps free processors for the head; declining them would let the estimate
    * forget them and backfill past the head).
    */
-  private declineUnwanted(now: number, out: PolicyDecision[]): void {
-    const waitingRoles = new Set(this.queue.map((q) => q.gang.request.role));
+  private declineUnwanted(waitingRoles: ReadonlySet<string>, now: number, out: PolicyDecision[]): void {
     const idle: string[] = [];
     const expired: string[] = [];
     for (const h of this.held.entries()) {
@@ -649,15 +655,15 @@ export class OfferPolicy {
     }
     if (idle.length) out.push({ type: 'decline', offerIds: idle, refuseSeconds: this.config.idleRefuseSeconds });
     if (expired.length) out.push({ type: 'decline', offerIds: expired, refuseSeconds: this.config.declineRefuseSeconds });
-    this.held.remove([...idle, ...expired]);
+    this.held.remove(idle);
+    this.held.remove(expired);
   }
 
   /**
    * REVIVE a role when work arrives or capacity frees and its offers are suppressed or filtered by our
    * declines; SUPPRESS a role nothing waits for. Each at most once per state change.
    */
-  private reviveOrSuppress(out: PolicyDecision[]): void {
-    const waitingRoles = new Set(this.queue.map((q) => q.gang.request.role));
+  private reviveOrSuppress(waitingRoles: ReadonlySet<string>, out: PolicyDecision[]): void {
     const revive: string[] = [];
     const suppress: string[] = [];
     for (const role of this.config.roles) {
