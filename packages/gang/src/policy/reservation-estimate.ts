@@ -50,7 +50,7 @@ function projectedAgent(agentId: string, hostname: string, cpus: number, mem: nu
   return { agentId, hostname, cpus, mem, disk, ports: NO_PORTS, portCount: 0, attributes: NO_ATTRIBUTES, offerIds: NO_OFFERS };
 }
 
-const byAgentId = (x: Projected, y: Projected): number => (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0);
+const byAgentId = (x: AgentResources, y: AgentResources): number => (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0);
 
 /**
  * When would the head gang fit, if nothing else started? Adds the resources of running gangs of its
@@ -63,15 +63,17 @@ const byAgentId = (x: Projected, y: Projected): number => (x.agentId < y.agentId
 export function estimateReservation(request: GangRequest, freeNow: readonly AgentResources[], running: readonly RunningGang[]): ReservationEstimate | undefined {
   const ending = running.filter((g) => g.role === request.role).sort((a, b) => a.expectedEndAt - b.expectedEndAt);
   if (ending.length === 0) return undefined;
-  const projected = new Map<string, Projected>();
-  /** The same agents as `projected`, in the order first seen (placement's feasibility does not depend on it). */
-  const seen: Projected[] = [];
+  /**
+   * Every agent as projected so far, free ones first in the given order: an agent's record from
+   * `freeNow` as it is until a running gang gives something back there, then a copy that adds up
+   * (most agents of a busy cluster are never copied before the head fits).
+   */
+  const seen: AgentResources[] = freeNow.slice();
+  const positionOf = positions(freeNow);
+  const copies = new Map<string, Projected>();
   let cpus = 0;
   let mem = 0;
   for (const a of freeNow) {
-    const p = projectedAgent(a.agentId, a.hostname, a.cpus, a.mem, a.disk);
-    projected.set(a.agentId, p);
-    seen.push(p);
     cpus += a.cpus;
     mem += a.mem;
   }
@@ -81,10 +83,16 @@ export function estimateReservation(request: GangRequest, freeNow: readonly Agen
   const needMem = request.ranks * request.memMbPerRank;
   for (const gang of ending) {
     for (const s of gang.shares) {
-      let p = projected.get(s.agentId);
+      let p = copies.get(s.agentId);
       if (!p) {
-        projected.set(s.agentId, (p = projectedAgent(s.agentId, s.hostname, 0, 0, 0)));
-        seen.push(p);
+        const i = positionOf(s.agentId);
+        if (i >= 0) {
+          const a = freeNow[i];
+          seen[i] = p = projectedAgent(a.agentId, a.hostname, a.cpus, a.mem, a.disk);
+        } else {
+          seen.push((p = projectedAgent(s.agentId, s.hostname, 0, 0, 0)));
+        }
+        copies.set(s.agentId, p);
       }
       p.cpus += s.cpus;
       p.mem += s.mem;
@@ -115,6 +123,30 @@ export function estimateReservation(request: GangRequest, freeNow: readonly Agen
     return { fitsAt: gang.expectedEndAt, spare, atReservation };
   }
   return undefined;
+}
+
+/**
+ * Where an agent id is in `agents` (-1: absent): by bisection when they are in agent-id order, as
+ * the snapshot lists them, else through a map.
+ */
+function positions(agents: readonly AgentResources[]): (agentId: string) => number {
+  for (let i = 1; i < agents.length; i++) {
+    if (!(agents[i - 1].agentId < agents[i].agentId)) {
+      const index = new Map<string, number>();
+      for (let j = 0; j < agents.length; j++) index.set(agents[j].agentId, j);
+      return (agentId) => index.get(agentId) ?? -1;
+    }
+  }
+  return (agentId) => {
+    let lo = 0;
+    let hi = agents.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (agents[mid].agentId < agentId) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < agents.length && agents[lo].agentId === agentId ? lo : -1;
+  };
 }
 
 /** Just the time of `estimateReservation`. */

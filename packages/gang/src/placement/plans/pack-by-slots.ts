@@ -13,8 +13,14 @@ export interface SlotPick {
  */
 export function packBySlots(slots: readonly number[], ranks: number): SlotPick[] | undefined {
   const ranked: number[] = [];
-  for (let i = 0; i < slots.length; i++) if (slots[i] >= 0) ranked.push(i);
-  ranked.sort((a, b) => slots[b] - slots[a] || a - b);
+  let inOrder = true;
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] < 0) continue;
+    if (ranked.length && slots[ranked[ranked.length - 1]] < slots[i]) inOrder = false;
+    ranked.push(i);
+  }
+  // Agents alike (one-cpu agents, or all idle) are ranked already: the sort is for the others.
+  if (!inOrder) ranked.sort((a, b) => slots[b] - slots[a] || a - b);
   let sum = 0;
   let k = 0;
   while (k < ranked.length && sum < ranks) sum += slots[ranked[k++]];
