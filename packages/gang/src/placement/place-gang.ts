@@ -51,7 +51,7 @@ export function placeGang(request: GangRequest, snapshot: OfferSnapshot, options
   const result = placeOnAgents(request, snapshot.agents(request.role), 'free', options);
   if (result.kind === 'unplaceable' && snapshot.agents(request.role).length === 0) {
     const others = snapshot.roles().filter((r) => r !== request.role);
-    if (others.length) return { ...result, reasons: [...result.reasons, `offers are held only for other roles: ${others.join(', ')}`] };
+    if (others.length) return { kind: 'unplaceable', reasons: [...result.reasons, `offers are held only for other roles: ${others.join(', ')}`], rejections: result.rejections };
   }
   return result;
 }
@@ -93,21 +93,31 @@ function surelyTooBig(request: GangRequest, agents: readonly AgentResources[], t
   return request.ranks * request.cpusPerRank > t.cpus + slack || request.ranks * request.memMbPerRank > t.mem + slack;
 }
 
+type Explanation = { reasons: readonly string[]; rejections: readonly AgentRejection[] };
+
 /**
  * An unplaceable result whose reasons and rejections are worked out only when read: the policy
- * tries many gangs that do not fit and reads the reasons of few (they are words for people).
+ * tries many gangs that do not fit and reads the reasons of few (they are words for people). A class
+ * rather than an object literal with getters: the literal made two new accessor functions per
+ * result, and the policy makes a result for nearly every waiting gang on every event.
  */
-function lazilyUnplaceable(work: () => { reasons: readonly string[]; rejections: readonly AgentRejection[] }): Unplaceable {
-  let done: { reasons: readonly string[]; rejections: readonly AgentRejection[] } | undefined;
-  return {
-    kind: 'unplaceable',
-    get reasons() {
-      return (done ??= work()).reasons;
-    },
-    get rejections() {
-      return (done ??= work()).rejections;
-    },
-  };
+class LazilyUnplaceable implements Unplaceable {
+  readonly kind = 'unplaceable';
+  private done: Explanation | undefined;
+
+  constructor(private readonly work: () => Explanation) {}
+
+  get reasons(): readonly string[] {
+    return (this.done ??= this.work()).reasons;
+  }
+
+  get rejections(): readonly AgentRejection[] {
+    return (this.done ??= this.work()).rejections;
+  }
+}
+
+function lazilyUnplaceable(work: () => Explanation): Unplaceable {
+  return new LazilyUnplaceable(work);
 }
 
 /** The same stack over any list of agents (offers' free resources, or the cluster's totals). */
