@@ -30,17 +30,14 @@ export function formatDuration(ms: number): string {
  * `agingSeconds`: then everything freed is kept for the head, so the head cannot starve.
  */
 export function mayBackfill(candidate: WaitingGang, head: HeadReservation, now: number, agingSeconds: number): BackfillVerdict {
-  const headName = `gang ${head.gang.gangId}`;
   if (head.fitsAt !== undefined) {
     const endsAt = now + candidate.wallTimeSeconds * 1000;
     if (endsAt <= head.fitsAt) return ALLOWED;
-    return {
-      allowed: false,
-      why: `waiting behind ${headName}: its wall time (${formatDuration(candidate.wallTimeSeconds * 1000)}) would end after ${headName} is expected to fit (${isoTime(head.fitsAt)})`,
-    };
+    return tooLong(head.gang.gangId, head.fitsAt, candidate.wallTimeSeconds);
   }
   const age = now - head.headSince;
   if (age < agingSeconds * 1000) return ALLOWED;
+  const headName = `gang ${head.gang.gangId}`;
   return {
     allowed: false,
     why: `waiting behind ${headName}: it has waited ${formatDuration(age)} at the head of the queue, so every freed resource is kept for it`,
@@ -48,6 +45,28 @@ export function mayBackfill(candidate: WaitingGang, head: HeadReservation, now: 
 }
 
 const ALLOWED: BackfillVerdict = Object.freeze({ allowed: true });
+
+/** The refusals for one head and reservation time, per wall time (seconds). */
+let refusals: { headId: string; fitsAt: number; byWallTime: Map<number, BackfillVerdict> } | undefined;
+
+/**
+ * The refusal of a gang whose wall time runs past the head's reservation, written once per (head,
+ * reservation time, wall time): the whole queue is weighed on every event, most of it refused for
+ * the same words as at the last one, and many gangs share a wall time.
+ */
+function tooLong(headId: string, fitsAt: number, wallTimeSeconds: number): BackfillVerdict {
+  if (refusals?.headId !== headId || refusals.fitsAt !== fitsAt) refusals = { headId, fitsAt, byWallTime: new Map() };
+  let verdict = refusals.byWallTime.get(wallTimeSeconds);
+  if (!verdict) {
+    const headName = `gang ${headId}`;
+    verdict = Object.freeze({
+      allowed: false,
+      why: `waiting behind ${headName}: its wall time (${formatDuration(wallTimeSeconds * 1000)}) would end after ${headName} is expected to fit (${isoTime(fitsAt)})`,
+    });
+    refusals.byWallTime.set(wallTimeSeconds, verdict);
+  }
+  return verdict;
+}
 
 let lastIso: { at: number; text: string } | undefined;
 

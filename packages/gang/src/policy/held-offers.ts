@@ -3,6 +3,8 @@ import type { AgentResources } from '../snapshot/agent-resources';
 import { agentFromOffers, OfferSnapshot, offerRole } from '../snapshot/offer-snapshot';
 import { lowerBound } from './lower-bound';
 
+const NO_OFFERS: readonly Offer[] = [];
+
 interface Held {
   readonly offer: Offer;
   readonly role: string;
@@ -12,10 +14,9 @@ interface Held {
 /** One agent's held offers for one role, and its record once built (undefined while stale). */
 interface AgentOffers {
   readonly agentId: string;
-  offers: Offer[];
+  /** Never changed in place (a change makes a new list), so a snapshot keeps the list it was built from. */
+  offers: readonly Offer[];
   record: AgentResources | undefined;
-  /** The offers `record` was built from (a copy: later changes build a new record). */
-  recordOffers: readonly Offer[];
 }
 
 interface RoleOffers {
@@ -54,10 +55,10 @@ export class HeldOffers {
       if (!r) this.roles.set(role, (r = { agents: new Map(), ids: [], list: undefined }));
       let a = r.agents.get(agentId);
       if (!a) {
-        r.agents.set(agentId, (a = { agentId, offers: [], record: undefined, recordOffers: [] }));
+        r.agents.set(agentId, (a = { agentId, offers: NO_OFFERS, record: undefined }));
         r.ids.splice(lowerBound(r.ids, agentId), 0, agentId);
       }
-      a.offers.push(offer);
+      a.offers = a.offers.length ? [...a.offers, offer] : [offer];
       a.record = undefined;
       r.list = undefined;
     }
@@ -87,9 +88,12 @@ export class HeldOffers {
     return [...this.byId.values()].map((h) => h.offer);
   }
 
-  /** Held offers with their role and arrival time, in arrival order. */
-  entries(): Held[] {
-    return [...this.byId.values()];
+  /**
+   * Held offers with their role and arrival time, in arrival order: a live view (no copy, the policy
+   * reads it on every event), so remove nothing while walking it.
+   */
+  entries(): IterableIterator<Held> {
+    return this.byId.values();
   }
 
   /** The held offers as a snapshot: the same as `OfferSnapshot.fromOffers(this.offers())`, one per version. */
@@ -101,10 +105,7 @@ export class HeldOffers {
         const list: AgentResources[] = new Array(r.ids.length);
         for (let i = 0; i < r.ids.length; i++) {
           const a = r.agents.get(r.ids[i])!;
-          if (!a.record) {
-            a.record = agentFromOffers(a.offers);
-            a.recordOffers = a.offers.slice();
-          }
+          if (!a.record) a.record = agentFromOffers(a.offers);
           list[i] = a.record;
         }
         r.list = list;
@@ -113,7 +114,7 @@ export class HeldOffers {
     }
     // The offer index is built only if a launch asks for it, from the offers held at this version.
     const sources: (readonly Offer[])[] = [];
-    for (const r of this.roles.values()) for (const a of r.agents.values()) sources.push(a.recordOffers);
+    for (const r of this.roles.values()) for (const a of r.agents.values()) sources.push(a.offers);
     const value = OfferSnapshot.fromAgents(byRole, () => {
       const index = new Map<string, Offer>();
       for (const list of sources) for (const o of list) index.set(o.id.value, o);

@@ -123,7 +123,7 @@ export class OfferPolicy {
     const order = this.ordered(now);
     const q = order.find((x) => x.gang.gangId === gangId);
     if (!q) return undefined;
-    const position = this.roleOrder(order, q.gang.request.role, this.gatewayCores(), now).indexOf(q.gang) + 1;
+    const position = this.roleOrder(gangsOfRole(order, q.gang.request.role), this.gatewayCores(), now).indexOf(q.gang) + 1;
     return this.describe(q.gang, position, now);
   }
 
@@ -136,7 +136,7 @@ export class OfferPolicy {
     const order = this.ordered(now);
     const gatewayCores = this.gatewayCores();
     for (const role of new Set(order.map((q) => q.gang.request.role))) {
-      this.roleOrder(order, role, gatewayCores, now).forEach((gang, i) => out.set(gang.gangId, this.describe(gang, i + 1, now)));
+      this.roleOrder(gangsOfRole(order, role), gatewayCores, now).forEach((gang, i) => out.set(gang.gangId, this.describe(gang, i + 1, now)));
     }
     return out;
   }
@@ -163,7 +163,7 @@ export class OfferPolicy {
       const head = this.heads.get(role);
       const fits = this.headFitsAt.get(role);
       roles.push({
-        order: this.roleOrder(order, role, gatewayCores, now),
+        order: this.roleOrder(gangsOfRole(order, role), gatewayCores, now),
         freeNow: this.freeNow(role, mine),
         running: mine,
         // The head's own estimate places it agent by agent but sees only held offers: it is the
@@ -433,19 +433,25 @@ export class OfferPolicy {
     const launched = new Set<string>();
     const usedOffers: string[] = [];
     const order = this.ordered(now);
-    const roles = [...new Set(order.map((q) => q.gang.request.role))];
+    // Each role's waiting gangs in order, roles in the order of their first gang: one walk of the queue.
+    const byRole = new Map<string, WaitingGang[]>();
+    for (const q of order) {
+      const list = byRole.get(q.gang.request.role);
+      if (list) list.push(q.gang);
+      else byRole.set(q.gang.request.role, [q.gang]);
+    }
     this.reservedRoles.clear();
     const gatewayCores = this.gatewayCores();
     const spareRule = this.config.spareRule ?? 'by-agent-shape';
 
-    for (const role of roles) {
+    for (const [role, inOrder] of byRole) {
       let agents: readonly AgentResources[] = snapshot.agents(role);
       let head: HeadReservation | undefined;
       /** What a gang running past the head's reservation may hold then (see spareRule); copied before it is taken from. */
       let spare: ReadonlyMap<string, SpareResources> | undefined;
       /** Whether the spare rule in force is 'head-fits' for this head (see spareRule). */
       let headFits = false;
-      const mine = this.roleOrder(order, role, gatewayCores, now);
+      const mine = this.roleOrder(inOrder, gatewayCores, now);
       /** The oldest gang (reserveForOldest); once the walk passes it waiting behind the head, its reservation. */
       const oldestGang = this.oldestOf(mine, gatewayCores);
       let oldest: { gang: WaitingGang; fitsAt: number; spare: ReadonlyMap<string, SpareResources> } | undefined;
@@ -524,8 +530,10 @@ export class OfferPolicy {
 
     for (const id of launched) this.dequeue(id);
     this.held.remove(usedOffers);
-    this.declineUnwanted(now, out);
-    this.reviveOrSuppress(out);
+    const waitingRoles = new Set<string>();
+    for (const q of this.queue) waitingRoles.add(q.gang.request.role);
+    this.declineUnwanted(waitingRoles, now, out);
+    this.reviveOrSuppress(waitingRoles, out);
   }
 
   /**
@@ -548,8 +556,7 @@ export class OfferPolicy {
    * oldest goes first once it has waited `oldestLeadsAfterHours` (it starts when it fits, else it is
    * the head, whose reservation no gang may delay: EASY's guarantee to its oldest gang).
    */
-  private roleOrder(order: readonly Queued[], role: string, gatewayCores: ReadonlyMap<string, number> | undefined, now: number): WaitingGang[] {
-    const mine = order.filter((q) => q.gang.request.role === role).map((q) => q.gang);
+  private roleOrder(mine: WaitingGang[], gatewayCores: ReadonlyMap<string, number> | undefined, now: number): WaitingGang[] {
     const hours = this.config.fairShare?.oldestLeadsAfterHours;
     if (hours === undefined) return mine;
     const oldest = this.oldestOf(mine, gatewayCores);
@@ -650,8 +657,7 @@ export class OfferPolicy {
    * part of it (EASY keeps free processors for the head; declining them would let the estimate
    * forget them and backfill past the head).
    */
-  private declineUnwanted(now: number, out: PolicyDecision[]): void {
-    const waitingRoles = new Set(this.queue.map((q) => q.gang.request.role));
+  private declineUnwanted(waitingRoles: ReadonlySet<string>, now: number, out: PolicyDecision[]): void {
     const idle: string[] = [];
     const expired: string[] = [];
     for (const h of this.held.entries()) {
@@ -663,15 +669,15 @@ export class OfferPolicy {
     }
     if (idle.length) out.push({ type: 'decline', offerIds: idle, refuseSeconds: this.config.idleRefuseSeconds });
     if (expired.length) out.push({ type: 'decline', offerIds: expired, refuseSeconds: this.config.declineRefuseSeconds });
-    this.held.remove([...idle, ...expired]);
+    this.held.remove(idle);
+    this.held.remove(expired);
   }
 
   /**
    * REVIVE a role when work arrives or capacity frees and its offers are suppressed or filtered by our
    * declines; SUPPRESS a role nothing waits for. Each at most once per state change.
    */
-  private reviveOrSuppress(out: PolicyDecision[]): void {
-    const waitingRoles = new Set(this.queue.map((q) => q.gang.request.role));
+  private reviveOrSuppress(waitingRoles: ReadonlySet<string>, out: PolicyDecision[]): void {
     const revive: string[] = [];
     const suppress: string[] = [];
     for (const role of this.config.roles) {
@@ -691,6 +697,11 @@ export class OfferPolicy {
     if (revive.length) out.push({ type: 'revive', roles: revive });
     if (suppress.length) out.push({ type: 'suppress', roles: suppress });
   }
+}
+
+/** The gangs of one role, in the queue's order. */
+function gangsOfRole(order: readonly Queued[], role: string): WaitingGang[] {
+  return order.filter((q) => q.gang.request.role === role).map((q) => q.gang);
 }
 
 /** `spare` less what `taken` holds there (a new map: evaluate's caches key on the map). */

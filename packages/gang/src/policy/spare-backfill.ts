@@ -1,6 +1,6 @@
 import type { GangRequest } from '../request/gang-request';
 import type { AgentResources } from '../snapshot/agent-resources';
-import { placeOnAgents } from '../placement/place-gang';
+import { fitsOnAgents, placeOnAgents } from '../placement/place-gang';
 import type { Assignment } from '../placement/types';
 import type { SpareResources } from './reservation-estimate';
 import type { WaitingGang } from './types';
@@ -33,21 +33,31 @@ export function placeOnSpare(gang: WaitingGang, agents: readonly AgentResources[
 export function headStillFits(head: GangRequest, atReservation: ReadonlyMap<string, SpareResources>, taken: readonly Assignment[]): boolean {
   const less = new Map<string, Assignment>();
   for (const a of taken) less.set(a.agentId, a);
+  // Cheap necessary condition first, before building any agent (exact when every rank takes one cpu
+  // of interchangeable agents, so most calls end here or place).
   let cpus = 0;
   let mem = 0;
+  for (const [agentId, s] of atReservation) {
+    const t = less.get(agentId);
+    const leftCpus = t ? s.cpus - t.cpus : s.cpus;
+    const leftMem = t ? s.mem - t.mem : s.mem;
+    if (leftCpus <= 0 || leftMem <= 0) continue;
+    cpus += leftCpus;
+    mem += leftMem;
+  }
+  if (cpus < head.ranks * head.cpusPerRank || mem < head.ranks * head.memMbPerRank) return false;
   const agents: AgentResources[] = [];
   for (const [agentId, s] of atReservation) {
     const t = less.get(agentId);
     const left = t ? { cpus: s.cpus - t.cpus, mem: s.mem - t.mem, disk: s.disk - t.disk } : s;
     if (left.cpus <= 0 || left.mem <= 0) continue;
-    cpus += left.cpus;
-    mem += left.mem;
     agents.push({ agentId, hostname: t?.hostname ?? agentId, cpus: left.cpus, mem: left.mem, disk: left.disk, ports: NO_PORTS, portCount: 0, attributes: NO_ATTRIBUTES, offerIds: NO_OFFERS });
   }
-  // Cheap necessary condition first (exact when every rank takes one cpu of interchangeable agents).
-  if (cpus < head.ranks * head.cpusPerRank || mem < head.ranks * head.memMbPerRank) return false;
+  const probe = { ...head, portsPerAgent: 0 };
+  // Whether it places does not depend on the agents' order unless nodes are laid out.
+  if (head.nodeCount === undefined) return fitsOnAgents(probe, agents, 'free');
   agents.sort((x, y) => (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0));
-  return placeOnAgents({ ...head, portsPerAgent: 0 }, agents, 'free').kind === 'placed';
+  return placeOnAgents(probe, agents, 'free').kind === 'placed';
 }
 
 /**

@@ -27,6 +27,7 @@ function attributeValue(a: Attribute): string | number {
   }
 }
 
+/** An agent's record while its offers are summed into it (then read-only as AgentResources). */
 interface Accumulator {
   agentId: string;
   hostname: string;
@@ -34,38 +35,35 @@ interface Accumulator {
   mem: number;
   disk: number;
   ports: Range[];
-  attributes: Record<string, string | number> | undefined;
+  portCount: number;
+  attributes: Record<string, string | number>;
   offerIds: string[];
 }
 
 const NO_ATTRIBUTES: Readonly<Record<string, string | number>> = Object.freeze({});
+/** The ports of the many agents offering none: one list for all (records are read-only). */
+const NO_PORTS: Range[] = [];
 
-/** The final, frozen-shape record (built once, no spreads: this runs for every agent of every cycle). */
+/**
+ * Ports merged and counted: the accumulator becomes the record itself (one object per agent, the
+ * same shape every time: this runs for every agent whose offers changed, on every offer change).
+ */
 function finish(a: Accumulator): AgentResources {
-  const ports = a.ports.length <= 1 ? a.ports : mergeRanges(a.ports);
-  return {
-    agentId: a.agentId,
-    hostname: a.hostname,
-    cpus: a.cpus,
-    mem: a.mem,
-    disk: a.disk,
-    ports,
-    portCount: countPorts(ports),
-    attributes: a.attributes ?? NO_ATTRIBUTES,
-    offerIds: a.offerIds,
-  };
+  if (a.ports.length > 1) a.ports = mergeRanges(a.ports);
+  a.portCount = countPorts(a.ports);
+  return a;
 }
 
 const byAgentId = (x: AgentResources, y: AgentResources): number => (x.agentId < y.agentId ? -1 : x.agentId > y.agentId ? 1 : 0);
 
 function newAccumulator(offer: Offer): Accumulator {
-  const acc: Accumulator = { agentId: offer.agent_id.value, hostname: offer.hostname, cpus: 0, mem: 0, disk: 0, ports: [], attributes: undefined, offerIds: [] };
+  let attributes = NO_ATTRIBUTES as Record<string, string | number>;
   const attrs = offer.attributes;
   if (attrs && attrs.length) {
-    acc.attributes = {};
-    for (const a of attrs) acc.attributes[a.name] = attributeValue(a);
+    attributes = {};
+    for (const a of attrs) attributes[a.name] = attributeValue(a);
   }
-  return acc;
+  return { agentId: offer.agent_id.value, hostname: offer.hostname, cpus: 0, mem: 0, disk: 0, ports: NO_PORTS, portCount: 0, attributes, offerIds: [] };
 }
 
 function addOffer(acc: Accumulator, offer: Offer): void {
@@ -75,7 +73,10 @@ function addOffer(acc: Accumulator, offer: Offer): void {
     if (r.name === 'cpus' && r.scalar) acc.cpus += r.scalar.value;
     else if (r.name === 'mem' && r.scalar) acc.mem += r.scalar.value;
     else if (r.name === 'disk' && r.scalar) acc.disk += r.scalar.value;
-    else if (r.name === 'ports' && r.ranges) for (const range of r.ranges.range) acc.ports.push(range);
+    else if (r.name === 'ports' && r.ranges) {
+      if (acc.ports === NO_PORTS) acc.ports = [];
+      for (const range of r.ranges.range) acc.ports.push(range);
+    }
   }
 }
 

@@ -12,6 +12,9 @@ interface Agent {
   /** Neither offered nor used by a task. */
   freeCpus: number;
   freeMem: number;
+  readonly idMessage: { readonly value: string };
+  /** The resources of its last offer, reused while it offers the same amounts to the same framework. */
+  lastResources: { readonly framework: Framework; readonly cpus: number; readonly mem: number; readonly resources: readonly Resource[] } | undefined;
 }
 
 interface Framework {
@@ -22,6 +25,8 @@ interface Framework {
   readonly filters: Map<number, number>;
   /** cpus offered to or used by this framework (its DRF share's numerator). */
   allocatedCpus: number;
+  readonly idMessage: { readonly value: string };
+  readonly allocation: { readonly role: string };
 }
 
 interface OutstandingOffer {
@@ -77,13 +82,13 @@ export class SimMaster {
       const id = `agent-${String(i).padStart(5, '0')}`;
       this.byId.set(id, i);
       const mem = shape.cpusPerAgent * MEM_MB_PER_CPU;
-      this.agents.push({ id, hostname: `node${String(i).padStart(5, '0')}`, cpus: shape.cpusPerAgent, mem, freeCpus: shape.cpusPerAgent, freeMem: mem });
+      this.agents.push({ id, hostname: `node${String(i).padStart(5, '0')}`, cpus: shape.cpusPerAgent, mem, freeCpus: shape.cpusPerAgent, freeMem: mem, idMessage: { value: id }, lastResources: undefined });
     }
   }
 
   /** A framework subscribing with one role (offers are made to it from the next allocation). */
   subscribe(frameworkId: string, role: string, suppressed = false): void {
-    this.frameworks.push({ id: frameworkId, role, suppressed, filters: new Map(), allocatedCpus: 0 });
+    this.frameworks.push({ id: frameworkId, role, suppressed, filters: new Map(), allocatedCpus: 0, idMessage: { value: frameworkId }, allocation: { role } });
     this.wakeAt = 0;
   }
 
@@ -256,12 +261,21 @@ export class SimMaster {
     return f;
   }
 
+  /**
+   * An offer's message. Messages are read-only, so the parts that repeat (ids, allocation info, and
+   * the resources of an agent offered the same amounts again, as a one-cpu agent always is) are
+   * shared between offers: a trace makes millions of offers.
+   */
   private offerMessage(id: string, f: Framework, a: Agent): Offer {
-    const alloc = { role: f.role };
-    const resources: Resource[] = [
-      { name: 'cpus', type: 'SCALAR', scalar: { value: a.freeCpus }, allocation_info: alloc },
-      { name: 'mem', type: 'SCALAR', scalar: { value: a.freeMem }, allocation_info: alloc },
-    ];
-    return { id: { value: id }, framework_id: { value: f.id }, agent_id: { value: a.id }, hostname: a.hostname, allocation_info: alloc, resources };
+    let r = a.lastResources;
+    if (!r || r.framework !== f || r.cpus !== a.freeCpus || r.mem !== a.freeMem) {
+      const alloc = f.allocation;
+      const resources: Resource[] = [
+        { name: 'cpus', type: 'SCALAR', scalar: { value: a.freeCpus }, allocation_info: alloc },
+        { name: 'mem', type: 'SCALAR', scalar: { value: a.freeMem }, allocation_info: alloc },
+      ];
+      a.lastResources = r = { framework: f, cpus: a.freeCpus, mem: a.freeMem, resources };
+    }
+    return { id: { value: id }, framework_id: f.idMessage, agent_id: a.idMessage, hostname: a.hostname, allocation_info: f.allocation, resources: r.resources };
   }
 }
