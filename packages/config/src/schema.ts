@@ -149,7 +149,7 @@ export const schema = {
   provisioner: {
     appCatalogue: str('MSCHED_APP_CATALOGUE', 'JSON file mapping Airavata application deployment / interface ids to the executable, MPI flavour and environment they run with (docs/operators.md).', 'deploy/local/apps.json'),
     dataRoot: str('MSCHED_DATA_ROOT', 'Folder where each experiment\'s outputs are collected (<root>/<gatewayId>/<experimentId>) when its process names no experimentDataDir.', '.state/data'),
-    stageMaxAttempts: int('MSCHED_STAGE_MAX_ATTEMPTS', 'Attempts per provisioning stage before its message goes to the dead-letter topic and the process FAILS.', 5, 1, 100),
+    stageMaxAttempts: int('MSCHED_STAGE_MAX_ATTEMPTS', 'Attempts per provisioning stage before its message goes to the dead-letter topic and the process FAILS. The default\'s retries span about 3 minutes with the default backoff, past a Mesos master failover and its agents\' re-registration (collecting outputs reads the sandboxes through them).', 10, 1, 100),
     stageBackoffInitialMs: int('MSCHED_STAGE_BACKOFF_INITIAL_MS', 'First retry delay of a failed stage; doubles per attempt with jitter.', 1000, 1, 3600000),
     stageBackoffMaxMs: int('MSCHED_STAGE_BACKOFF_MAX_MS', 'Longest retry delay of a failed stage.', 60000, 1, 86400000),
     stageTimeoutMs: int('MSCHED_STAGE_TIMEOUT_MS', 'Longest one stage run may take (a hung input server counts as a failed attempt).', 120000, 100, 86400000),

@@ -11,6 +11,21 @@ export interface DbSettings {
 }
 
 /**
+ * The pool's connections, each with an 'error' listener of its own from birth. node-postgres emits
+ * 'error' on a client the pool has handed out but whose borrower (TypeORM's query runner) has not
+ * yet added its listener (a promise's callback away); a server going down in that moment, its FATAL
+ * in the same packet as the ReadyForQuery, emitted an error nobody listened to and the process died
+ * (the 30-minute chaos run: an API server exited during a PostgreSQL restart). The error still
+ * reaches the pool and the query runner whenever they listen, and fails the query in flight.
+ */
+export class PooledClient extends Client {
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
+
+/**
  * The job database. Entities live in ./entities, migrations in the top-level migrations/ package;
  * `synchronize` is never used: the schema only changes through migrations.
  */
@@ -25,7 +40,7 @@ export function createDataSource(settings: DbSettings, opts: { applicationName?:
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: settings.poolSize, application_name: opts.applicationName ?? 'msched' },
+    extra: { max: settings.poolSize, application_name: opts.applicationName ?? 'msched', Client: PooledClient },
   });
 }
 
