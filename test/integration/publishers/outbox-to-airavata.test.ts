@@ -99,7 +99,9 @@ describe('publishers: from the outbox to Airavata through a Kafka outage (integr
     const collected = await collectTopics(kafka, [messaging]);
     try {
       const mine = () => collected.messages.filter((m) => m.headers.experimentId === ids.experimentId);
-      await eventually('the chain read back from Kafka', () => new Set(mine().map((m) => m.headers.messageId)).size >= committed.length);
+      // A new consumer group on a broker just restarted: its coordinator may still be loading the
+      // offsets topic, so joining can take long on a loaded machine (45 s once, in a full run).
+      await eventually('the chain read back from Kafka', () => new Set(mine().map((m) => m.headers.messageId)).size >= committed.length, { timeoutMs: 150_000 });
       const onKafka = firstOfEach(mine().map((m) => decodeAiravata(m.value)), (d) => d.messageId);
       assert.deepEqual(onKafka.map((d) => d.summary), expectedAiravata(ids, steps));
       assert.deepEqual(onKafka.map((d) => d.messageId), committed.map((e) => e.id));
