@@ -46,7 +46,11 @@ describe('dispatcher: a lost agent fails the attempt, a new whole gang starts el
     assert.deepEqual(ended.map((e) => [e.jobId, e.state, e.retried]), [[job.jobId, 'FAILED', true], [second.id, 'COMPLETE', false]]);
 
     // Airavata sees a new JobModel for attempt 2, and the process requeued in between.
-    assert.deepEqual(await historyOf(suite.ds, 'job', second.id), ['SUBMITTED', 'QUEUED', 'ACTIVE', 'COMPLETE']);
+    // While attempt 2 waits for the cpus attempt 1's surviving task still holds (its launcher waits
+    // for the dead member's presence to settle, or for its kill), the dispatcher may record an
+    // expected start: a QUEUED row with a new reason. States, not reasons, are compared here.
+    const states = (await historyOf(suite.ds, 'job', second.id)).filter((s, i, all) => s !== all[i - 1]);
+    assert.deepEqual(states, ['SUBMITTED', 'QUEUED', 'ACTIVE', 'COMPLETE']);
     assert.deepEqual(await historyOf(suite.ds, 'process', job.processId), ['QUEUED', 'MONITORING', 'REQUEUED', 'MONITORING']);
 
     await noProcessLeft(job.jobId);

@@ -31,11 +31,12 @@ async function missingNow(ctx: TaskContext, members: readonly MemberRecord[]): P
  * teardown (blamesOnlyTeardown). A member that died with its agent keeps its node until its session
  * expires; the healthy ones stay until the launcher's result, so any that goes is the cause.
  */
-async function missingWithin(ctx: TaskContext, members: readonly MemberRecord[], graceMs: number): Promise<string[]> {
+async function missingWithin(ctx: TaskContext, members: readonly MemberRecord[], graceMs: number, stop: () => boolean): Promise<string[]> {
   const until = Date.now() + graceMs;
   for (;;) {
     const missing = await missingNow(ctx, members);
-    if (missing.length || Date.now() >= until) return missing;
+    // A kill (or the wall time) ends the wait: the task must go when Mesos says so.
+    if (missing.length || Date.now() >= until || stop()) return missing;
     await new Promise((r) => setTimeout(r, Math.min(MEMBER_POLL_MS, Math.max(0, until - Date.now()))));
   }
 }
@@ -43,11 +44,12 @@ async function missingWithin(ctx: TaskContext, members: readonly MemberRecord[],
 const MEMBER_POLL_MS = 500;
 
 /** `seen`, with the members gone once their presence has settled when the verdict would hang on it. */
-async function settleMembers(ctx: TaskContext, members: readonly MemberRecord[], seen: RunOutcome): Promise<RunOutcome> {
+async function settleMembers(ctx: TaskContext, members: readonly MemberRecord[], seen: RunOutcome, latch: AbortLatch, stop: () => boolean): Promise<RunOutcome> {
   if (!blamesOnlyTeardown(seen)) return seen;
   const graceMs = presenceGraceMs(ctx);
   ctx.logger.warn(`MPI was torn down without a rank failing by itself: waiting up to ${Math.round(graceMs / 1000)} s for ZooKeeper to show whether a task died with its agent`);
-  return { ...seen, missingMembers: await missingWithin(ctx, members, graceMs) };
+  const missingMembers = await missingWithin(ctx, members, graceMs, stop);
+  return { ...seen, missingMembers, abort: seen.abort ?? latch.reason };
 }
 
 /**
@@ -57,7 +59,8 @@ async function settleMembers(ctx: TaskContext, members: readonly MemberRecord[],
 export async function runLauncher(ctx: TaskContext): Promise<number> {
   const { gang, zk, logger, paths } = ctx;
   const latch = new AbortLatch();
-  const unhook = onTermination((signal) => latch.trigger({ reason: 'killed', message: `the launcher task received ${signal}` }));
+  let terminated = false;
+  const unhook = onTermination((signal) => { terminated = true; latch.trigger({ reason: 'killed', message: `the launcher task received ${signal}` }); });
   const wallTimer = gang.wallTimeSeconds > 0
     ? setTimeout(() => latch.trigger({ reason: 'walltime', message: `the job exceeded its wall time of ${gang.wallTimeSeconds} s` }), gang.wallTimeSeconds * 1000)
     : undefined;
@@ -117,7 +120,7 @@ export async function runLauncher(ctx: TaskContext): Promise<number> {
       missingMembers: await missingNow(ctx, members),
       mpiAbort: abort && { ...abort, host: abort.rank === undefined ? undefined : hostOfRank(launch.hosts, abort.rank) },
     };
-    return await conclude(ctx, decideResult(await settleMembers(ctx, members, seen), resultContext(ctx)));
+    return await conclude(ctx, decideResult(await settleMembers(ctx, members, seen, latch, () => terminated), resultContext(ctx)));
   } finally {
     unhook();
     if (wallTimer) clearTimeout(wallTimer);
