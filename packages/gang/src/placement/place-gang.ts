@@ -157,18 +157,7 @@ function packPicks(request: GangRequest, agents: readonly AgentResources[], basi
   const ctx = contextOf(request, basis);
   const filters = filtersFor(request);
   const slots = new Array<number>(agents.length);
-  for (let i = 0; i < agents.length; i++) {
-    const agent = agents[i];
-    const n = slotsOn(agent, request);
-    let admitted = true;
-    for (const f of filters) {
-      if (!f.admits(agent, ctx, n)) {
-        admitted = false;
-        break;
-      }
-    }
-    slots[i] = admitted ? n : -1;
-  }
+  for (let i = 0; i < agents.length; i++) slots[i] = admittedSlots(agents[i], request, ctx, filters);
   const picks = packBySlots(slots, request.ranks);
   if (!picks) throw new Error('the pack plan found no room the room count said was there'); // a bug here, not in the caller
   return picks;
@@ -189,6 +178,13 @@ export function fitsOnAgents(request: GangRequest, agents: readonly AgentResourc
   return packRoom(request, agents, basis) >= request.ranks;
 }
 
+/** The ranks `agent` has slots for when every filter admits it, else -1: packPicks and packRoom judge alike. */
+function admittedSlots(agent: AgentResources, request: GangRequest, ctx: FilterContext, filters: ReturnType<typeof filtersFor>): number {
+  const n = slotsOn(agent, request);
+  for (const f of filters) if (!f.admits(agent, ctx, n)) return -1;
+  return n;
+}
+
 function contextOf(request: GangRequest, basis: ResourceBasis): FilterContext {
   const layout = request.nodeCount !== undefined ? nodeLayout(request.ranks, request.nodeCount) : undefined;
   return { request, basis, layout, portsPerAgent: portsPerAgentOf(request), diskPerRank: diskPerRankOf(request) };
@@ -204,15 +200,8 @@ function packRoom(request: GangRequest, agents: readonly AgentResources[], basis
   const filters = filtersFor(request);
   let room = 0;
   for (const agent of agents) {
-    const slots = slotsOn(agent, request);
-    let admitted = true;
-    for (const f of filters) {
-      if (!f.admits(agent, ctx, slots)) {
-        admitted = false;
-        break;
-      }
-    }
-    if (admitted) room += slots;
+    const slots = admittedSlots(agent, request, ctx, filters);
+    if (slots > 0) room += slots;
   }
   return room;
 }
